@@ -1,0 +1,9 @@
+//! `zig build test`: the bridge's own logic, without core. Every test runs under
+//! std.testing.allocator, so a leak fails the test.
+test {
+    _ = @import("errors.zig");
+    _ = @import("handles.zig");
+    _ = @import("completions.zig");
+    _ = @import("log_queue.zig");
+    _ = @import("pending.zig");
+}

@@ -1,0 +1,78 @@
+//! Native build: Rust core (static lib, via cargo) + Zig bridge → libtemporal_bun_bridge.
+//!
+//!   zig build          builds the core if needed and installs zig-out/lib/libtemporal_bun_bridge.so
+//!   zig build test     runs the bridge's unit tests (no core, no network)
+//!
+//! Options:
+//!   -Dcache-dir=PATH   where heavy outputs live (default $TEMPORAL_BUN_SDK_CACHE or
+//!                      $HOME/.cache/temporal-bun-sdk); the cargo target dir is keyed by the
+//!                      pinned @temporalio/core-bridge version.
+//!   -Dskip-cargo=true  link the static lib already in the cache without invoking cargo.
+const std = @import("std");
+
+pub fn build(b: *std.Build) void {
+    const target = b.standardTargetOptions(.{});
+    // ReleaseSafe by default: fast, and every assertion and bounds check stays on, so a
+    // broken invariant stops with a message instead of corrupting memory.
+    const optimize = b.option(std.builtin.OptimizeMode, "optimize", "Optimization mode (default ReleaseSafe)") orelse .ReleaseSafe;
+
+    const cache_dir = b.option([]const u8, "cache-dir", "Cache folder for heavy build outputs") orelse defaultCacheDir(b);
+    const skip_cargo = b.option(bool, "skip-cargo", "Do not run cargo; link the cached static lib") orelse false;
+
+    const core_pkg = b.pathFromRoot("node_modules/@temporalio/core-bridge");
+    const core_version = readPackageVersion(b, core_pkg);
+    const cargo_target = b.fmt("{s}/cargo-target/core-bridge-{s}", .{ cache_dir, core_version });
+    const core_lib = b.fmt("{s}/release/libtemporalio_sdk_core_c_bridge.a", .{cargo_target});
+    const core_include = b.fmt("{s}/sdk-core/crates/sdk-core-c-bridge/include", .{core_pkg});
+
+    // ---- the shared library
+    const lib_module = b.createModule(.{
+        .root_source_file = b.path("bridge/src/root.zig"),
+        .target = target,
+        .optimize = optimize,
+        .link_libc = true,
+    });
+    lib_module.addIncludePath(.{ .cwd_relative = core_include });
+    lib_module.addObjectFile(.{ .cwd_relative = core_lib });
+    // What the Rust static lib needs from the system (`--print native-static-libs`).
+    for ([_][]const u8{ "gcc_s", "util", "rt", "pthread", "m", "dl" }) |name| {
+        lib_module.linkSystemLibrary(name, .{});
+    }
+    const lib = b.addLibrary(.{ .linkage = .dynamic, .name = "temporal_bun_bridge", .root_module = lib_module });
+    if (!skip_cargo) {
+        const cargo = b.addSystemCommand(&.{ "bash", b.pathFromRoot("bridge/core/build-core.sh"), b.pathFromRoot("."), cargo_target });
+        cargo.has_side_effects = true; // cargo decides itself whether anything changed
+        lib.step.dependOn(&cargo.step);
+    }
+    b.installArtifact(lib);
+
+    // ---- unit tests: pure bridge modules, no core linked
+    const test_module = b.createModule(.{
+        .root_source_file = b.path("bridge/src/unit_tests.zig"),
+        .target = target,
+        .optimize = .Debug,
+        .link_libc = true,
+    });
+    const unit_tests = b.addTest(.{ .root_module = test_module });
+    const run_tests = b.addRunArtifact(unit_tests);
+    const test_step = b.step("test", "Run the bridge's unit tests");
+    test_step.dependOn(&run_tests.step);
+}
+
+fn defaultCacheDir(b: *std.Build) []const u8 {
+    if (b.graph.env_map.get("TEMPORAL_BUN_SDK_CACHE")) |dir| return dir;
+    const home = b.graph.env_map.get("HOME") orelse @panic("HOME is not set; pass -Dcache-dir=PATH");
+    return b.fmt("{s}/.cache/temporal-bun-sdk", .{home});
+}
+
+fn readPackageVersion(b: *std.Build, pkg_dir: []const u8) []const u8 {
+    const path = b.fmt("{s}/package.json", .{pkg_dir});
+    const text = std.fs.cwd().readFileAlloc(b.allocator, path, 1 << 20) catch |err| {
+        std.debug.panic("cannot read {s} ({s}): run `bun install` first (./dev setup does it)", .{ path, @errorName(err) });
+    };
+    const Pkg = struct { version: []const u8 };
+    const parsed = std.json.parseFromSlice(Pkg, b.allocator, text, .{ .ignore_unknown_fields = true }) catch |err| {
+        std.debug.panic("cannot parse {s}: {s}", .{ path, @errorName(err) });
+    };
+    return parsed.value.version;
+}

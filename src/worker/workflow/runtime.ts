@@ -1,0 +1,263 @@
+/**
+ * The workflow runtime: turns a WorkflowActivation into a WorkflowActivationCompletion.
+ *
+ * For each activation, synchronously and under the deadlock deadline:
+ *   1. apply every job to the run's state (the activator resolves promises, starts the
+ *      workflow function, calls signal and query handlers);
+ *   2. drain the microtask queue (bun:jsc drainMicrotasks), re-check blocked conditions,
+ *      repeat until nothing changes. Workflow code only ever waits on promises the runtime
+ *      resolves, so an empty microtask queue means no further progress is possible;
+ *   3. complete with the commands in the order they were produced (query answers included).
+ *
+ * Activations of all runs are processed one at a time (the sandbox's globals point at one
+ * run at a time); an activation is pure CPU work, so serialising them costs no throughput.
+ */
+import { create } from "@bufbuild/protobuf";
+import { drainMicrotasks } from "bun:jsc";
+import type { WorkflowActivation } from "../../proto/temporal/sdk/core/workflow_activation/workflow_activation_pb.js";
+import {
+  WorkflowActivationCompletionSchema,
+  type WorkflowActivationCompletion,
+} from "../../proto/temporal/sdk/core/workflow_completion/workflow_completion_pb.js";
+import { FailureSchema, type Failure } from "../../proto/temporal/api/failure/v1/message_pb.js";
+import * as common from "../../common/index.js";
+import type { FailureConverter, PayloadConverter } from "../../common/index.js";
+import type { Logger } from "../../workflow/interfaces.js";
+import type { Conclusion, RunGlobals, RunInstance } from "../../workflow/internals.js";
+import { seededRandom } from "../../workflow/activator.js";
+import type { WorkflowBundle } from "./bundler.js";
+import { Sandbox, WorkflowDeadlockError } from "./sandbox.js";
+
+export interface WorkflowRuntimeOptions {
+  /** From bundleWorkflowCode(). */
+  bundle: WorkflowBundle;
+  /** Reported by workflowInfo(); core's activation does not carry them. */
+  namespace: string;
+  taskQueue: string;
+  /** Defaults to src/common's defaultPayloadConverter. Payloads arrive codec-decoded. */
+  payloadConverter?: PayloadConverter;
+  /** Defaults to a src/common DefaultFailureConverter. */
+  failureConverter?: FailureConverter;
+  /** Receives workflow `log` lines (not during replay) and workflow-task failures. */
+  logger?: Logger;
+  /** An activation running longer fails the workflow task. Default 2000; 0 disables. */
+  deadlockTimeoutMs?: number;
+}
+
+export interface WorkflowRuntime {
+  /**
+   * Process one activation. The caller guarantees one activation at a time per run; calls
+   * for different runs may overlap (they are queued). Never rejects for workflow errors:
+   * those become a failed completion.
+   */
+  activate(activation: WorkflowActivation): Promise<WorkflowActivationCompletion>;
+  /** Drop a run from the cache without an activation (e.g. at worker shutdown). */
+  evict(runId: string): void;
+  /** Runs currently held in memory. */
+  readonly cachedRunCount: number;
+  /** Evict every run and release the sandbox. activate() rejects afterwards. */
+  dispose(): void;
+}
+
+interface Run {
+  runId: string;
+  instance: RunInstance;
+  workflowType: string;
+  /** Set after a deadlock: its state is half-updated and must not run again. */
+  broken?: Error;
+}
+
+const consoleLogger: Logger = {
+  debug: (m, meta) => console.debug(m, meta ?? ""),
+  info: (m, meta) => console.info(m, meta ?? ""),
+  warn: (m, meta) => console.warn(m, meta ?? ""),
+  error: (m, meta) => console.error(m, meta ?? ""),
+};
+
+export function createWorkflowRuntime(options: WorkflowRuntimeOptions): WorkflowRuntime {
+  return new Runtime(options);
+}
+
+class Runtime implements WorkflowRuntime {
+  private readonly sandbox: Sandbox;
+  private readonly runs = new Map<string, Run>();
+  private readonly payloadConverter: PayloadConverter;
+  private readonly failureConverter: FailureConverter;
+  private readonly logger: Logger;
+  private readonly deadlockTimeoutMs: number;
+  private readonly queue: { activation: WorkflowActivation; resolve: (c: WorkflowActivationCompletion) => void; reject: (e: unknown) => void }[] = [];
+  private running = false;
+  private disposed = false;
+
+  constructor(private readonly options: WorkflowRuntimeOptions) {
+    this.payloadConverter = options.payloadConverter ?? common.defaultPayloadConverter;
+    this.failureConverter = options.failureConverter ?? new common.DefaultFailureConverter();
+    this.logger = options.logger ?? consoleLogger;
+    this.deadlockTimeoutMs = options.deadlockTimeoutMs ?? 2000;
+    this.sandbox = new Sandbox(options.bundle.code, common, (reason) => {
+      // Which run made the promise is not known by the time Bun reports it; log, keep going.
+      const e = reason as { message?: string; stack?: string } | undefined;
+      this.logger.error(`Unhandled promise rejection in workflow code: ${e?.message ?? String(reason)}`, {
+        sdkComponent: "workflow",
+        namespace: options.namespace,
+        taskQueue: options.taskQueue,
+        error: reason,
+        stack: e?.stack,
+      });
+    });
+    this.sandbox.open();
+  }
+
+  get cachedRunCount(): number {
+    return this.runs.size;
+  }
+
+  activate(activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
+    if (this.disposed) return Promise.reject(new Error("Workflow runtime is disposed"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ activation, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /**
+   * Process queued activations one by one. Re-entrant calls (an activate() made by host code
+   * whose microtask ran inside our drain) only enqueue; the outer loop picks them up.
+   */
+  private pump(): void {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+        try {
+          next.resolve(this.activateNow(next.activation));
+        } catch (err) {
+          next.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  evict(runId: string): void {
+    this.runs.delete(runId);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.runs.clear();
+    this.sandbox.close();
+    for (const q of this.queue.splice(0)) q.reject(new Error("Workflow runtime is disposed"));
+  }
+
+  private activateNow(activation: WorkflowActivation): WorkflowActivationCompletion {
+    const runId = activation.runId;
+    const jobs = activation.jobs;
+    if (jobs.some((j) => j.variant.case === "removeFromCache")) {
+      // Eviction comes alone; the run's pending promises are simply dropped with it, so no
+      // workflow code (not even `finally` blocks) runs after this point.
+      this.runs.delete(runId);
+      return this.success(runId, []);
+    }
+
+    let run = this.runs.get(runId);
+    if (run?.broken) return this.failure(runId, run.broken, run.workflowType);
+    const init = jobs[0]?.variant.case === "initializeWorkflow" ? jobs[0].variant.value : undefined;
+    if (run === undefined && init === undefined) {
+      return this.failure(runId, new Error(`Run ${runId} is not in the workflow cache and the activation does not initialize it`), "?");
+    }
+
+    const workflowType = run?.workflowType ?? init!.workflowType;
+    let conclusion: Conclusion;
+    try {
+      conclusion = this.sandbox.runWithDeadline(() => {
+        if (run === undefined) {
+          run = this.createRun(runId, workflowType, activation, init!.randomnessSeed);
+          this.runs.set(runId, run);
+        }
+        const { activator, globals } = run.instance;
+        this.sandbox.current = globals;
+        try {
+          activator.activate(activation);
+          drainMicrotasks();
+          while (activator.unblockConditions()) drainMicrotasks();
+          return activator.conclude();
+        } finally {
+          this.sandbox.current = undefined;
+        }
+      }, this.deadlockTimeoutMs);
+    } catch (err) {
+      this.sandbox.current = undefined;
+      if (err instanceof WorkflowDeadlockError) {
+        this.sandbox.flushAfterDeadlock();
+        if (run) run.broken = err;
+      }
+      return this.failure(runId, err, workflowType);
+    }
+    if ("taskFailure" in conclusion) return this.failure(runId, conclusion.taskFailure, workflowType);
+    return this.success(runId, conclusion.commands);
+  }
+
+  /** Instantiate the bundle for a new run; module top-level code runs here. */
+  private createRun(runId: string, workflowType: string, activation: WorkflowActivation, seed: bigint): Run {
+    const timestampMs = activation.timestamp ? common.tsToMs(activation.timestamp) : 0;
+    // While modules load there is no activator yet; give top-level code time and randomness.
+    const notYet = (what: string) => () => {
+      throw new Error(`${what} cannot be used while workflow modules are loading`);
+    };
+    const bootstrap: RunGlobals = {
+      now: () => timestampMs,
+      random: seededRandom(seed ^ 0x5bd1e995n),
+      uuid4: notYet("crypto.randomUUID()"),
+      setTimeout: notYet("setTimeout()"),
+      clearTimeout: notYet("clearTimeout()"),
+      log: () => undefined,
+      determinismError: (m) => new Error(m),
+    };
+    this.sandbox.current = bootstrap;
+    try {
+      const exports = this.sandbox.instantiate();
+      const internals = exports.__internals as typeof import("../../workflow/internals.js");
+      const instance = internals.createRun({
+        runId,
+        namespace: this.options.namespace,
+        taskQueue: this.options.taskQueue,
+        workflows: exports.workflows as Record<string, unknown>,
+        payloadConverter: this.payloadConverter,
+        failureConverter: this.failureConverter,
+        logger: this.logger,
+        wallClock: () => Date.now(),
+      });
+      return { runId, instance, workflowType };
+    } finally {
+      this.sandbox.current = undefined;
+    }
+  }
+
+  private success(runId: string, commands: Conclusion["commands"]): WorkflowActivationCompletion {
+    return create(WorkflowActivationCompletionSchema, { runId, status: { case: "successful", value: { commands } } });
+  }
+
+  /** Fail the workflow task: core retries it later; the workflow stays open. */
+  private failure(runId: string, err: unknown, workflowType: string): WorkflowActivationCompletion {
+    const e = err as { name?: string; message?: string; stack?: string } | undefined;
+    this.logger.error(`Workflow task failed: ${e?.name ?? "Error"}: ${e?.message ?? String(err)}`, {
+      sdkComponent: "workflow",
+      runId,
+      workflowType,
+      namespace: this.options.namespace,
+      taskQueue: this.options.taskQueue,
+      error: err,
+      stack: e?.stack,
+    });
+    let failure: Failure;
+    try {
+      failure = this.failureConverter.errorToFailure(err, this.payloadConverter) as Failure;
+    } catch {
+      failure = create(FailureSchema, { message: String(e?.message ?? err), stackTrace: e?.stack ?? "" });
+    }
+    return create(WorkflowActivationCompletionSchema, { runId, status: { case: "failed", value: { failure } } });
+  }
+}

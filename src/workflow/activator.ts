@@ -1,0 +1,528 @@
+/**
+ * The state of one workflow run, and how an activation's jobs change it.
+ *
+ * This module is part of the workflow bundle: the bundle is instantiated once per run, so the
+ * module-level `activator` below is per run, like every module-level variable of user code.
+ * The host side (src/worker/workflow/runtime.ts) drives it in three steps per activation:
+ *
+ *   1. `activate(activation)`  apply every job to state (resolve/reject promises, start the
+ *                              workflow function, call signal and query handlers);
+ *   2. drain microtasks and `unblockConditions()` until nothing changes (host side);
+ *   3. `conclude()`            hand back the commands produced, in order.
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type {
+  InitializeWorkflow,
+  WorkflowActivation,
+  WorkflowActivationJob,
+} from "../proto/temporal/sdk/core/workflow_activation/workflow_activation_pb.js";
+import type { WorkflowCommandSchema } from "../proto/temporal/sdk/core/workflow_commands/workflow_commands_pb.js";
+import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
+import type { Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
+import { ApplicationFailure, TemporalFailure, tsToMs, type FailureConverter, type PayloadConverter } from "../common/index.js";
+import { RootCancellationScope, CancellationScope } from "./cancellation-scope.js";
+import { ContinueAsNew, DeterminismViolationError, IllegalStateError, LocalActivityDoBackoff, isCancellation } from "./errors.js";
+import type { DefaultQueryHandler, DefaultSignalHandler, Logger, WorkflowInfo } from "./interfaces.js";
+
+export type CommandInit = MessageInitShape<typeof WorkflowCommandSchema>;
+
+/** What the host gives a run when it creates it. */
+export interface ActivatorOptions {
+  runId: string;
+  namespace: string;
+  taskQueue: string;
+  /** The exports of the user's workflowsPath module, in this run's instance of the bundle. */
+  workflows: Record<string, unknown>;
+  payloadConverter: PayloadConverter;
+  failureConverter: FailureConverter;
+  logger: Logger;
+  /** Real time, only for `workflowInfo().unsafe.now()`. */
+  wallClock: () => number;
+}
+
+/** The result of one activation. `taskFailure` set means: fail the workflow task with it. */
+export interface Conclusion {
+  commands: CommandInit[];
+  taskFailure?: unknown;
+}
+
+interface Completion {
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+interface BlockedCondition {
+  fn: () => boolean;
+  resolve: () => void;
+}
+
+type AnyHandler = (...args: unknown[]) => unknown;
+
+let activator: Activator | undefined;
+
+/** The run this bundle instance belongs to; throws when called outside a workflow. */
+export function getActivator(): Activator {
+  if (activator === undefined) {
+    throw new IllegalStateError("Workflow APIs may only be used from workflow code run by a temporal-bun-sdk Worker");
+  }
+  return activator;
+}
+
+export function maybeGetActivator(): Activator | undefined {
+  return activator;
+}
+
+/** Called once by the host right after instantiating the bundle for a run. */
+export function createActivator(options: ActivatorOptions): Activator {
+  if (activator !== undefined) throw new IllegalStateError("This bundle instance already belongs to a run");
+  activator = new Activator(options);
+  return activator;
+}
+
+export class Activator {
+  readonly options: ActivatorOptions;
+  readonly payloadConverter: PayloadConverter;
+  readonly failureConverter: FailureConverter;
+  readonly rootScope: RootCancellationScope;
+
+  info: WorkflowInfo | undefined;
+  /** Workflow time, from the activation's timestamp. */
+  now = 0;
+  isReplaying = false;
+  historyLength = 0;
+  historySize = 0;
+  continueAsNewSuggested = false;
+  random: () => number = () => {
+    throw new IllegalStateError("Math.random() used before the workflow was initialized");
+  };
+
+  readonly nextSeq = { timer: 1, activity: 1, condition: 1, timeoutHandle: 1 };
+  readonly completions = { timer: new Map<number, Completion>(), activity: new Map<number, Completion>() };
+  readonly signalHandlers = new Map<string, AnyHandler>();
+  readonly queryHandlers = new Map<string, AnyHandler>();
+  defaultSignalHandler: DefaultSignalHandler | undefined;
+  defaultQueryHandler: DefaultQueryHandler | undefined;
+  /** Signals that arrived before a handler was set; delivered, in order, by setHandler. */
+  readonly bufferedSignals: { name: string; args: unknown[] }[] = [];
+  readonly blockedConditions = new Map<number, BlockedCondition>();
+  readonly knownPresentPatches = new Set<string>();
+  readonly sentPatches = new Set<string>();
+  readonly timeouts = new Map<number, CancellationScope>();
+
+  /** A cancel-workflow job was received. */
+  cancelled = false;
+  /** A terminal command (complete, fail, cancel, continue-as-new) was produced. */
+  completed = false;
+  private pendingStart: (() => void) | undefined;
+  private commands: CommandInit[] = [];
+  private taskFailure: unknown = undefined;
+  private hasTaskFailure = false;
+
+  constructor(options: ActivatorOptions) {
+    this.options = options;
+    this.payloadConverter = options.payloadConverter;
+    this.failureConverter = options.failureConverter;
+    this.rootScope = new RootCancellationScope();
+  }
+
+  // ---- step 1: apply jobs -------------------------------------------------------------
+
+  activate(activation: WorkflowActivation): void {
+    if (activation.timestamp) this.now = tsToMs(activation.timestamp);
+    this.isReplaying = activation.isReplaying;
+    this.historyLength = activation.historyLength;
+    this.historySize = Number(activation.historySizeBytes);
+    this.continueAsNewSuggested = activation.continueAsNewSuggested;
+    for (const job of activation.jobs) this.applyJob(job);
+    // The workflow function starts only after every job of its first activation is applied,
+    // so patches and seeds apply to all of its code; signals delivered with the init job
+    // were buffered and reach the handlers the function sets.
+    const start = this.pendingStart;
+    this.pendingStart = undefined;
+    start?.();
+  }
+
+  private applyJob(job: WorkflowActivationJob): void {
+    const v = job.variant;
+    switch (v.case) {
+      case "initializeWorkflow":
+        return this.initializeWorkflow(v.value);
+      case "fireTimer": {
+        this.takeCompletion("timer", v.value.seq).resolve(undefined);
+        return;
+      }
+      case "resolveActivity": {
+        const completion = this.takeCompletion("activity", v.value.seq);
+        const status = v.value.result?.status;
+        switch (status?.case) {
+          case "completed":
+            completion.resolve(this.fromPayload(status.value.result));
+            return;
+          case "failed":
+          case "cancelled":
+            completion.reject(this.failureToError(status.value.failure));
+            return;
+          case "backoff": {
+            const b = status.value;
+            completion.reject(
+              new LocalActivityDoBackoff(b.attempt, b.backoffDuration ? tsToMs(b.backoffDuration) : 1, b.originalScheduleTime),
+            );
+            return;
+          }
+          default:
+            throw new TypeError(`resolveActivity job for seq ${v.value.seq} has no result`);
+        }
+      }
+      case "signalWorkflow": {
+        const args = v.value.input.map((p) => this.fromPayload(p));
+        this.deliverSignal(v.value.signalName, args);
+        return;
+      }
+      case "queryWorkflow":
+        return this.answerQuery(v.value.queryId, v.value.queryType, v.value.arguments);
+      case "cancelWorkflow":
+        this.cancelled = true;
+        this.rootScope.cancel();
+        return;
+      case "updateRandomSeed":
+        this.random = seededRandom(v.value.randomnessSeed);
+        return;
+      case "notifyHasPatch":
+        this.knownPresentPatches.add(v.value.patchId);
+        return;
+      case "doUpdate":
+        // Updates are not supported yet: reject the update, the workflow carries on.
+        this.pushQueryOrUpdateAnswer({
+          variant: {
+            case: "updateResponse",
+            value: {
+              protocolInstanceId: v.value.protocolInstanceId,
+              response: {
+                case: "rejected",
+                value: this.errorToFailure(ApplicationFailure.nonRetryable("Workflow updates are not supported by temporal-bun-sdk yet", "UpdateNotSupported")),
+              },
+            },
+          },
+        });
+        return;
+      case "removeFromCache":
+        throw new IllegalStateError("removeFromCache is handled by the runtime, not by the run");
+      default:
+        throw new TypeError(`Unsupported activation job: ${String(v.case)}`);
+    }
+  }
+
+  private initializeWorkflow(init: InitializeWorkflow): void {
+    if (this.info !== undefined) throw new IllegalStateError("initializeWorkflow received twice");
+    this.random = seededRandom(init.randomnessSeed);
+    this.info = this.buildInfo(init);
+    const fn = this.options.workflows[init.workflowType];
+    if (typeof fn !== "function") {
+      const known = Object.keys(this.options.workflows).filter((k) => typeof this.options.workflows[k] === "function");
+      throw new ReferenceError(
+        `Workflow type '${init.workflowType}' is not exported by the workflow bundle (exported workflows: ${known.join(", ") || "none"})`,
+      );
+    }
+    const args = init.arguments.map((p) => this.fromPayload(p));
+    this.pendingStart = () => this.runAndHandle(() => (fn as AnyHandler)(...args), (result) => this.completeWorkflow(result));
+  }
+
+  private buildInfo(init: InitializeWorkflow): WorkflowInfo {
+    const self = this;
+    const ms = (d: { seconds: bigint; nanos: number } | undefined) => (d ? tsToMs(d) : undefined);
+    const memoFields = init.memo?.fields;
+    return {
+      workflowId: init.workflowId,
+      runId: this.options.runId,
+      workflowType: init.workflowType,
+      namespace: this.options.namespace,
+      taskQueue: this.options.taskQueue,
+      attempt: init.attempt,
+      firstExecutionRunId: init.firstExecutionRunId,
+      continuedFromExecutionRunId: init.continuedFromExecutionRunId || undefined,
+      originalRunId: init.originalExecutionRunId || undefined,
+      identity: init.identity || undefined,
+      cronSchedule: init.cronSchedule || undefined,
+      executionTimeoutMs: ms(init.workflowExecutionTimeout),
+      runTimeoutMs: ms(init.workflowRunTimeout),
+      taskTimeoutMs: ms(init.workflowTaskTimeout),
+      executionExpirationTime: init.workflowExecutionExpirationTime
+        ? new Date(tsToMs(init.workflowExecutionExpirationTime))
+        : undefined,
+      startTime: new Date(ms(init.startTime) ?? this.now),
+      runStartTime: new Date(this.now),
+      parent: init.parentWorkflowInfo
+        ? {
+            workflowId: init.parentWorkflowInfo.workflowId,
+            runId: init.parentWorkflowInfo.runId,
+            namespace: init.parentWorkflowInfo.namespace,
+          }
+        : undefined,
+      root: init.rootWorkflow ? { workflowId: init.rootWorkflow.workflowId, runId: init.rootWorkflow.runId } : undefined,
+      memo: memoFields
+        ? Object.fromEntries(Object.entries(memoFields).map(([k, p]) => [k, this.fromPayload(p)]))
+        : undefined,
+      lastResult: init.lastCompletionResult?.payloads[0]
+        ? this.fromPayload(init.lastCompletionResult.payloads[0])
+        : undefined,
+      lastFailure: init.continuedFailure ? this.failureToError(init.continuedFailure) : undefined,
+      historyLength: this.historyLength,
+      historySize: this.historySize,
+      continueAsNewSuggested: this.continueAsNewSuggested,
+      unsafe: {
+        get isReplaying() {
+          return self.isReplaying;
+        },
+        now: () => this.options.wallClock(),
+      },
+    };
+  }
+
+  // ---- signals and queries ------------------------------------------------------------
+
+  deliverSignal(name: string, args: unknown[]): void {
+    const handler = this.signalHandlers.get(name);
+    if (handler) {
+      this.runAndHandle(() => handler(...args));
+    } else if (this.defaultSignalHandler) {
+      const fallback = this.defaultSignalHandler;
+      this.runAndHandle(() => fallback(name, ...args));
+    } else {
+      this.bufferedSignals.push({ name, args });
+    }
+  }
+
+  /** Deliver buffered signals a newly set handler (or default handler) can take. */
+  flushBufferedSignals(): void {
+    for (let i = 0; i < this.bufferedSignals.length; ) {
+      const s = this.bufferedSignals[i]!;
+      if (this.signalHandlers.has(s.name) || this.defaultSignalHandler) {
+        this.bufferedSignals.splice(i, 1);
+        this.deliverSignal(s.name, s.args);
+      } else {
+        i++;
+      }
+    }
+  }
+
+  private answerQuery(queryId: string, queryType: string, argPayloads: Payload[]): void {
+    try {
+      const args = argPayloads.map((p) => this.fromPayload(p));
+      let result: unknown;
+      if (queryType === "__stack_trace" || queryType === "__enhanced_stack_trace") {
+        result = ""; // not supported: answer empty rather than fail the UI's query
+      } else {
+        const handler = this.queryHandlers.get(queryType);
+        if (handler) result = handler(...args);
+        else if (this.defaultQueryHandler) result = this.defaultQueryHandler(queryType, ...args);
+        else {
+          const known = [...this.queryHandlers.keys()].join(", ") || "none";
+          throw new ReferenceError(`Workflow did not register a handler for query '${queryType}'. Registered queries: [${known}]`);
+        }
+      }
+      if (isPromiseLike(result)) throw new DeterminismViolationError("Query handlers must be synchronous; got a Promise");
+      this.pushQueryOrUpdateAnswer({
+        variant: { case: "respondToQuery", value: { queryId, variant: { case: "succeeded", value: { response: this.toPayload(result) } } } },
+      });
+    } catch (err) {
+      this.pushQueryOrUpdateAnswer({
+        variant: { case: "respondToQuery", value: { queryId, variant: { case: "failed", value: this.errorToFailure(ensureFailure(err)) } } },
+      });
+    }
+  }
+
+  // ---- outcomes -----------------------------------------------------------------------
+
+  /** Run a piece of user code (main, a signal handler) and route what it throws or rejects. */
+  runAndHandle(fn: () => unknown, onResult?: (value: unknown) => void): void {
+    let promise: Promise<unknown>;
+    try {
+      promise = Promise.resolve(fn());
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+    promise.then(
+      (value) => onResult?.(value),
+      (err) => this.handleWorkflowFailure(err),
+    );
+  }
+
+  completeWorkflow(result: unknown): void {
+    if (this.completed) return;
+    this.pushCommand({ variant: { case: "completeWorkflowExecution", value: { result: this.toPayload(result) } } }, true);
+  }
+
+  /**
+   * Where every error that escapes workflow code ends up:
+   * cancellation after a cancel request → cancel the workflow; ContinueAsNew → continue as new;
+   * a TemporalFailure (ApplicationFailure, …) → fail the workflow; anything else is a bug in
+   * the workflow → fail the workflow *task* (core retries it; the workflow stays open).
+   */
+  handleWorkflowFailure(err: unknown): void {
+    if (this.completed) return;
+    if (this.cancelled && isCancellation(err)) {
+      this.pushCommand({ variant: { case: "cancelWorkflowExecution", value: {} } }, true);
+    } else if (err instanceof ContinueAsNew) {
+      this.pushCommand({ variant: { case: "continueAsNewWorkflowExecution", value: err.command } }, true);
+    } else if (err instanceof TemporalFailure) {
+      this.pushCommand({ variant: { case: "failWorkflowExecution", value: { failure: this.errorToFailure(err) } } }, true);
+    } else {
+      this.failTask(err);
+    }
+  }
+
+  failTask(err: unknown): void {
+    if (this.hasTaskFailure) return;
+    this.hasTaskFailure = true;
+    this.taskFailure = err;
+  }
+
+  pushCommand(command: CommandInit, terminal = false): void {
+    if (this.completed) return;
+    this.commands.push(command);
+    if (terminal) this.completed = true;
+  }
+
+  /** Query answers and update responses are allowed after the workflow completed. */
+  private pushQueryOrUpdateAnswer(command: CommandInit): void {
+    this.commands.push(command);
+  }
+
+  // ---- step 2 and 3 -------------------------------------------------------------------
+
+  /** Resolve every blocked condition whose predicate is now true; true if any was. */
+  unblockConditions(): boolean {
+    let progressed = false;
+    for (const [seq, cond] of this.blockedConditions) {
+      let ready: boolean;
+      try {
+        ready = cond.fn();
+      } catch (err) {
+        this.blockedConditions.delete(seq);
+        this.failTask(err);
+        continue;
+      }
+      if (ready) {
+        this.blockedConditions.delete(seq);
+        cond.resolve();
+        progressed = true;
+      }
+    }
+    return progressed;
+  }
+
+  conclude(): Conclusion {
+    const commands = this.commands;
+    this.commands = [];
+    if (this.hasTaskFailure) {
+      const taskFailure = this.taskFailure;
+      this.hasTaskFailure = false;
+      this.taskFailure = undefined;
+      return { commands: [], taskFailure };
+    }
+    return { commands };
+  }
+
+  // ---- helpers used by the API --------------------------------------------------------
+
+  takeCompletion(kind: "timer" | "activity", seq: number): Completion {
+    const completion = this.completions[kind].get(seq);
+    if (!completion) throw new IllegalStateError(`No pending ${kind} with seq ${seq}`);
+    this.completions[kind].delete(seq);
+    return completion;
+  }
+
+  patch(patchId: string, deprecated: boolean): boolean {
+    if (this.info === undefined) throw new IllegalStateError("Patches cannot be used before the workflow starts");
+    const usePatch = !this.isReplaying || this.knownPresentPatches.has(patchId);
+    if (usePatch && !this.sentPatches.has(patchId)) {
+      this.pushCommand({ variant: { case: "setPatchMarker", value: { patchId, deprecated } } });
+      this.sentPatches.add(patchId);
+    }
+    return usePatch;
+  }
+
+  uuid4(): string {
+    const hex: string[] = [];
+    for (let i = 0; i < 16; i++) {
+      let byte = Math.floor(this.random() * 256);
+      if (i === 6) byte = (byte & 0x0f) | 0x40;
+      if (i === 8) byte = (byte & 0x3f) | 0x80;
+      hex.push(byte.toString(16).padStart(2, "0"));
+    }
+    const h = hex.join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  log(level: "trace" | "debug" | "info" | "warn" | "error", message: string, meta?: Record<string, unknown>): void {
+    if (this.isReplaying) return;
+    const logger = this.options.logger;
+    const fn = level === "trace" ? (logger.trace ?? logger.debug) : logger[level];
+    const info = this.info;
+    fn.call(logger, message, {
+      sdkComponent: "workflow",
+      namespace: this.options.namespace,
+      taskQueue: this.options.taskQueue,
+      workflowId: info?.workflowId,
+      runId: this.options.runId,
+      workflowType: info?.workflowType,
+      ...meta,
+    });
+  }
+
+  toPayload(value: unknown): Payload {
+    return this.payloadConverter.toPayload(value) as Payload;
+  }
+
+  fromPayload(payload: Payload | undefined): unknown {
+    return payload === undefined ? undefined : this.payloadConverter.fromPayload(payload);
+  }
+
+  errorToFailure(err: unknown): Failure {
+    return this.failureConverter.errorToFailure(err, this.payloadConverter) as Failure;
+  }
+
+  failureToError(failure: Failure | undefined): Error {
+    if (!failure) return new IllegalStateError("Resolution carried no failure");
+    return this.failureConverter.failureToError(failure, this.payloadConverter) as Error;
+  }
+}
+
+/** Query failures must be Temporal failures so the converter keeps the message. */
+function ensureFailure(err: unknown): unknown {
+  if (err instanceof TemporalFailure) return err;
+  if (err !== null && typeof err === "object" && typeof (err as Error).message === "string") {
+    const e = err as Error;
+    const failure = ApplicationFailure.create({ message: e.message, type: e.name, nonRetryable: false });
+    failure.stack = e.stack;
+    return failure;
+  }
+  return ApplicationFailure.create({ message: String(err) });
+}
+
+export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as PromiseLike<unknown>).then === "function";
+}
+
+/**
+ * Small fast PRNG (sfc32) seeded from core's 64-bit randomness seed. What matters is only
+ * that the same seed gives the same sequence on every worker, forever: never change it.
+ */
+export function seededRandom(seed: bigint): () => number {
+  let a = Number(BigInt.asUintN(32, seed)) | 0;
+  let b = Number(BigInt.asUintN(32, seed >> 32n)) | 0;
+  let c = 0x9e3779b9 | 0;
+  let d = 0x243f6a88 | 0;
+  const next = (): number => {
+    const t0 = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    const t = (t0 + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 15; i++) next();
+  return next;
+}

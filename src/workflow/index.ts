@@ -1,0 +1,57 @@
+/**
+ * `temporal-bun-sdk/workflow`: the only module workflow code imports. Names and semantics
+ * follow @temporalio/workflow, so workflow code moves over with an import change.
+ */
+export {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  TemporalFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+} from "../common/index.js";
+export * from "../common/index.js";
+export { CancellationScope, type CancellationScopeOptions } from "./cancellation-scope.js";
+export { ContinueAsNew, DeterminismViolationError, IllegalStateError, WorkflowError, isCancellation } from "./errors.js";
+export {
+  ActivityCancellationType,
+  type ActivityFunction,
+  type ActivityInterfaceFor,
+  type ActivityOptions,
+  type ContinueAsNewOptions,
+  type DefaultQueryHandler,
+  type DefaultSignalHandler,
+  type Duration,
+  type Handler,
+  type LocalActivityOptions,
+  type Logger,
+  type ParentWorkflowInfo,
+  type QueryDefinition,
+  type RetryPolicy,
+  type SignalDefinition,
+  type UntypedActivities,
+  type Workflow,
+  type WorkflowInfo,
+} from "./interfaces.js";
+export { log } from "./logs.js";
+export {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  deprecatePatch,
+  inWorkflowContext,
+  makeContinueAsNewFunc,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  scheduleActivity,
+  scheduleLocalActivity,
+  setDefaultQueryHandler,
+  setDefaultSignalHandler,
+  setHandler,
+  sleep,
+  uuid4,
+  workflowInfo,
+} from "./workflow.js";

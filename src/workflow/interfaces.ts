@@ -1,0 +1,141 @@
+/**
+ * Types of the workflow API, named as in @temporalio/workflow so workflow code moves over
+ * with an import change.
+ */
+
+/** A number of milliseconds or an ms-style string such as "30s", "5 minutes". */
+export type Duration = number | string;
+
+/** Retry policy of an activity (or a workflow), in the official SDK's shape. */
+export interface RetryPolicy {
+  initialInterval?: Duration;
+  backoffCoefficient?: number;
+  maximumInterval?: Duration;
+  maximumAttempts?: number;
+  nonRetryableErrorTypes?: string[];
+}
+
+/**
+ * What happens to the workflow's `await` when the scope of an activity is cancelled
+ * (values match core's ActivityCancellationType).
+ */
+export const ActivityCancellationType = {
+  /** Ask the server to cancel and fail the `await` with a cancellation right away. */
+  TRY_CANCEL: 0,
+  /** Ask the server to cancel and wait until the activity reports it was cancelled. */
+  WAIT_CANCELLATION_COMPLETED: 1,
+  /** Do not ask the server; fail the `await` right away. */
+  ABANDON: 2,
+} as const;
+export type ActivityCancellationType = (typeof ActivityCancellationType)[keyof typeof ActivityCancellationType];
+
+export interface ActivityOptions {
+  /** Defaults to the workflow's task queue. */
+  taskQueue?: string;
+  /** Defaults to the activity's sequence number in this run. */
+  activityId?: string;
+  scheduleToCloseTimeout?: Duration;
+  startToCloseTimeout?: Duration;
+  scheduleToStartTimeout?: Duration;
+  heartbeatTimeout?: Duration;
+  retry?: RetryPolicy;
+  cancellationType?: ActivityCancellationType;
+  /** Let core run the activity on this worker right away when it can (default true). */
+  allowEagerDispatch?: boolean;
+}
+
+export interface LocalActivityOptions {
+  scheduleToCloseTimeout?: Duration;
+  startToCloseTimeout?: Duration;
+  scheduleToStartTimeout?: Duration;
+  /** Above this backoff, core asks the workflow to sleep on a timer between attempts. */
+  localRetryThreshold?: Duration;
+  retry?: RetryPolicy;
+  cancellationType?: ActivityCancellationType;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type ActivityFunction<P extends any[] = any[], R = any> = (...args: P) => Promise<R> | R;
+export type UntypedActivities = Record<string, ActivityFunction>;
+/** `proxyActivities<typeof activities>()`: every activity becomes an async function. */
+export type ActivityInterfaceFor<T> = {
+  [K in keyof T]: T[K] extends (...args: infer P) => infer R ? (...args: P) => Promise<Awaited<R>> : never;
+};
+
+export type Workflow = (...args: any[]) => Promise<any>;
+export type Handler<Args extends any[], R> = (...args: Args) => R;
+
+export interface SignalDefinition<Args extends any[] = [], Name extends string = string> {
+  type: "signal";
+  name: Name;
+  /** Phantom field so TypeScript keeps Args; never set. */
+  __argsBrand?: Args;
+}
+export interface QueryDefinition<Ret, Args extends any[] = [], Name extends string = string> {
+  type: "query";
+  name: Name;
+  __argsBrand?: Args;
+  __retBrand?: Ret;
+}
+export type DefaultSignalHandler = (signalName: string, ...args: unknown[]) => void | Promise<void>;
+export type DefaultQueryHandler = (queryName: string, ...args: unknown[]) => unknown;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export interface ParentWorkflowInfo {
+  workflowId: string;
+  runId: string;
+  namespace: string;
+}
+
+/** What a run knows about itself (`workflowInfo()`); the same on every replay. */
+export interface WorkflowInfo {
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  namespace: string;
+  taskQueue: string;
+  attempt: number;
+  firstExecutionRunId: string;
+  continuedFromExecutionRunId?: string;
+  originalRunId?: string;
+  identity?: string;
+  cronSchedule?: string;
+  executionTimeoutMs?: number;
+  runTimeoutMs?: number;
+  taskTimeoutMs?: number;
+  executionExpirationTime?: Date;
+  startTime: Date;
+  runStartTime: Date;
+  parent?: ParentWorkflowInfo;
+  root?: { workflowId: string; runId: string };
+  memo?: Record<string, unknown>;
+  lastResult?: unknown;
+  lastFailure?: Error;
+  historyLength: number;
+  historySize: number;
+  continueAsNewSuggested: boolean;
+  unsafe: {
+    /** True while the run replays history; side effects such as logs are suppressed. */
+    readonly isReplaying: boolean;
+    /** Real wall-clock time; never use it for workflow logic. */
+    now(): number;
+  };
+}
+
+export interface ContinueAsNewOptions {
+  workflowType?: string;
+  taskQueue?: string;
+  workflowRunTimeout?: Duration;
+  workflowTaskTimeout?: Duration;
+  memo?: Record<string, unknown>;
+  retry?: RetryPolicy;
+}
+
+/** The logger the worker hands to the runtime; `log` in workflow code forwards to it. */
+export interface Logger {
+  trace?(message: string, meta?: Record<string, unknown>): void;
+  debug(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}

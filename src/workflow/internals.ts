@@ -1,0 +1,59 @@
+/**
+ * The surface of a bundle instance that the runtime (src/worker/workflow) uses. Not part of
+ * the public API. The bundle's entry re-exports this as `__internals`.
+ */
+import { createActivator, type Activator, type ActivatorOptions } from "./activator.js";
+import { CancellationScope } from "./cancellation-scope.js";
+import { DeterminismViolationError } from "./errors.js";
+import { sleep } from "./workflow.js";
+
+export type { Activator, ActivatorOptions, Conclusion, CommandInit } from "./activator.js";
+
+/** What the sandbox's global functions (Date, Math.random, setTimeout, …) call for a run. */
+export interface RunGlobals {
+  now(): number;
+  random(): number;
+  uuid4(): string;
+  setTimeout(cb: (...args: unknown[]) => unknown, ms: number, args: unknown[]): number;
+  clearTimeout(handle: number): void;
+  log(level: "debug" | "info" | "warn" | "error", message: string): void;
+  determinismError(message: string): Error;
+}
+
+export interface RunInstance {
+  activator: Activator;
+  globals: RunGlobals;
+}
+
+export function createRun(options: ActivatorOptions): RunInstance {
+  const a = createActivator(options);
+  const globals: RunGlobals = {
+    now: () => a.now,
+    random: () => a.random(),
+    uuid4: () => a.uuid4(),
+    setTimeout(cb, ms, args) {
+      const handle = a.nextSeq.timeoutHandle++;
+      const scope = new CancellationScope({ cancellable: true });
+      a.timeouts.set(handle, scope);
+      scope
+        .run(() => sleep(ms))
+        .then(
+          () => {
+            a.timeouts.delete(handle);
+            a.runAndHandle(() => cb(...args));
+          },
+          () => {
+            a.timeouts.delete(handle);
+          },
+        );
+      return handle;
+    },
+    clearTimeout(handle) {
+      a.timeouts.get(handle)?.cancel();
+      a.timeouts.delete(handle);
+    },
+    log: (level, message) => a.log(level, message),
+    determinismError: (message) => new DeterminismViolationError(message),
+  };
+  return { activator: a, globals };
+}

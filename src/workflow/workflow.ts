@@ -1,0 +1,345 @@
+/**
+ * The workflow API: timers, activities, conditions, handlers, continue-as-new, patches.
+ * Every function pushes commands into, or registers completions with, the run's activator.
+ */
+import { msToNumber, msToTs } from "../common/index.js";
+import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
+import { getActivator, maybeGetActivator } from "./activator.js";
+import { CancellationScope, registerSleep } from "./cancellation-scope.js";
+import { ContinueAsNew, LocalActivityDoBackoff } from "./errors.js";
+import type {
+  ActivityInterfaceFor,
+  ActivityOptions,
+  ContinueAsNewOptions,
+  DefaultQueryHandler,
+  DefaultSignalHandler,
+  Duration,
+  LocalActivityOptions,
+  QueryDefinition,
+  RetryPolicy,
+  SignalDefinition,
+  UntypedActivities,
+  Workflow,
+  WorkflowInfo,
+} from "./interfaces.js";
+
+registerSleep(sleep);
+
+/** Whether the caller runs inside a workflow (as opposed to plain host code). */
+export function inWorkflowContext(): boolean {
+  return maybeGetActivator() !== undefined;
+}
+
+/** Information about the current run; the same on every replay. */
+export function workflowInfo(): WorkflowInfo {
+  const a = getActivator();
+  if (a.info === undefined) throw new ReferenceError("workflowInfo() used before the workflow was initialized");
+  return {
+    ...a.info,
+    historyLength: a.historyLength,
+    historySize: a.historySize,
+    continueAsNewSuggested: a.continueAsNewSuggested,
+  };
+}
+
+/** A durable timer. Resolves after `ms` of workflow time; rejects if its scope is cancelled. */
+export function sleep(ms: Duration): Promise<void> {
+  const a = getActivator();
+  const seq = a.nextSeq.timer++;
+  const durationMs = Math.max(1, msToNumber(ms));
+  return new Promise<void>((resolve, reject) => {
+    const scope = CancellationScope.current();
+    if (scope.consideredCancelled) {
+      scope.cancelRequested.catch(reject);
+      return;
+    }
+    if (scope.cancellable) {
+      scope.cancelRequested.catch((err) => {
+        if (!a.completions.timer.delete(seq)) return; // already fired
+        a.pushCommand({ variant: { case: "cancelTimer", value: { seq } } });
+        reject(err);
+      });
+    }
+    a.pushCommand({ variant: { case: "startTimer", value: { seq, startToFireTimeout: msToTs(durationMs) } } });
+    a.completions.timer.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+  });
+}
+
+function compileRetryPolicy(retry: RetryPolicy) {
+  return {
+    initialInterval: retry.initialInterval === undefined ? undefined : msToTs(retry.initialInterval),
+    backoffCoefficient: retry.backoffCoefficient ?? 0,
+    maximumInterval: retry.maximumInterval === undefined ? undefined : msToTs(retry.maximumInterval),
+    maximumAttempts: retry.maximumAttempts ?? 0,
+    nonRetryableErrorTypes: retry.nonRetryableErrorTypes ?? [],
+  };
+}
+
+const optionalTs = (d: Duration | undefined) => (d === undefined ? undefined : msToTs(d));
+
+function validateActivityOptions(options: ActivityOptions | LocalActivityOptions | undefined): void {
+  if (options === undefined) throw new TypeError("Got empty activity options");
+  if (options.scheduleToCloseTimeout === undefined && options.startToCloseTimeout === undefined) {
+    throw new TypeError("Required either scheduleToCloseTimeout or startToCloseTimeout");
+  }
+}
+
+/** Schedule an activity by name. Prefer `proxyActivities`, which is typed. */
+export function scheduleActivity<R>(activityType: string, args: unknown[], options: ActivityOptions): Promise<R> {
+  const a = getActivator();
+  validateActivityOptions(options);
+  const seq = a.nextSeq.activity++;
+  const activityId = options.activityId ?? `${seq}`;
+  return new Promise<R>((resolve, reject) => {
+    const scope = CancellationScope.current();
+    if (scope.consideredCancelled) {
+      scope.cancelRequested.catch(reject);
+      return;
+    }
+    if (scope.cancellable) {
+      scope.cancelRequested.catch(() => {
+        if (!a.completions.activity.has(seq)) return; // already resolved
+        // Core answers with a resolveActivity job (cancelled) when the cancellation type says so.
+        a.pushCommand({ variant: { case: "requestCancelActivity", value: { seq } } });
+      });
+    }
+    a.pushCommand({
+      variant: {
+        case: "scheduleActivity",
+        value: {
+          seq,
+          activityId,
+          activityType,
+          taskQueue: options.taskQueue || a.info!.taskQueue,
+          arguments: args.map((v) => a.toPayload(v)),
+          scheduleToCloseTimeout: optionalTs(options.scheduleToCloseTimeout),
+          scheduleToStartTimeout: optionalTs(options.scheduleToStartTimeout),
+          startToCloseTimeout: optionalTs(options.startToCloseTimeout),
+          heartbeatTimeout: optionalTs(options.heartbeatTimeout),
+          retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
+          cancellationType: options.cancellationType ?? 0,
+          doNotEagerlyExecute: !(options.allowEagerDispatch ?? true),
+        },
+      },
+    });
+    a.completions.activity.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+  });
+}
+
+function scheduleLocalActivityAttempt(
+  activityType: string,
+  args: unknown[],
+  options: LocalActivityOptions,
+  attempt: number,
+  originalScheduleTime: unknown,
+): Promise<unknown> {
+  const a = getActivator();
+  const seq = a.nextSeq.activity++;
+  return new Promise((resolve, reject) => {
+    const scope = CancellationScope.current();
+    if (scope.consideredCancelled) {
+      scope.cancelRequested.catch(reject);
+      return;
+    }
+    if (scope.cancellable) {
+      scope.cancelRequested.catch(() => {
+        if (!a.completions.activity.has(seq)) return;
+        a.pushCommand({ variant: { case: "requestCancelLocalActivity", value: { seq } } });
+      });
+    }
+    a.pushCommand({
+      variant: {
+        case: "scheduleLocalActivity",
+        value: {
+          seq,
+          activityId: `${seq}`,
+          activityType,
+          attempt,
+          originalScheduleTime: originalScheduleTime as undefined,
+          arguments: args.map((v) => a.toPayload(v)),
+          scheduleToCloseTimeout: optionalTs(options.scheduleToCloseTimeout),
+          scheduleToStartTimeout: optionalTs(options.scheduleToStartTimeout),
+          startToCloseTimeout: optionalTs(options.startToCloseTimeout),
+          localRetryThreshold: optionalTs(options.localRetryThreshold),
+          retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
+          cancellationType: options.cancellationType ?? 0,
+        },
+      },
+    });
+    a.completions.activity.set(seq, { resolve, reject });
+  });
+}
+
+/** Schedule a local activity by name; backs off on a durable timer when core asks for it. */
+export async function scheduleLocalActivity<R>(activityType: string, args: unknown[], options: LocalActivityOptions): Promise<R> {
+  validateActivityOptions(options);
+  let attempt = 1;
+  let originalScheduleTime: unknown = undefined;
+  for (;;) {
+    try {
+      return (await scheduleLocalActivityAttempt(activityType, args, options, attempt, originalScheduleTime)) as R;
+    } catch (err) {
+      if (!(err instanceof LocalActivityDoBackoff)) throw err;
+      await sleep(err.backoffMs);
+      attempt = err.attempt;
+      originalScheduleTime = err.originalScheduleTime;
+    }
+  }
+}
+
+/**
+ * Typed stubs for activities: `const { greet } = proxyActivities<typeof activities>({ startToCloseTimeout: "1m" })`.
+ * Import the activities module with `import type` so it is not bundled.
+ */
+export function proxyActivities<A = UntypedActivities>(options: ActivityOptions): ActivityInterfaceFor<A> {
+  validateActivityOptions(options);
+  return new Proxy({} as ActivityInterfaceFor<A>, {
+    get(_, activityType) {
+      if (typeof activityType !== "string") throw new TypeError(`Only strings are supported for activity types, got: ${String(activityType)}`);
+      return (...args: unknown[]) => scheduleActivity(activityType, args, options);
+    },
+  });
+}
+
+export function proxyLocalActivities<A = UntypedActivities>(options: LocalActivityOptions): ActivityInterfaceFor<A> {
+  validateActivityOptions(options);
+  return new Proxy({} as ActivityInterfaceFor<A>, {
+    get(_, activityType) {
+      if (typeof activityType !== "string") throw new TypeError(`Only strings are supported for activity types, got: ${String(activityType)}`);
+      return (...args: unknown[]) => scheduleLocalActivity(activityType, args, options);
+    },
+  });
+}
+
+function conditionInner(fn: () => boolean): Promise<void> {
+  const a = getActivator();
+  return new Promise<void>((resolve, reject) => {
+    const scope = CancellationScope.current();
+    if (scope.consideredCancelled) {
+      scope.cancelRequested.catch(reject);
+      return;
+    }
+    const seq = a.nextSeq.condition++;
+    if (scope.cancellable) {
+      scope.cancelRequested.catch((err) => {
+        a.blockedConditions.delete(seq);
+        reject(err);
+      });
+    }
+    if (fn()) {
+      resolve();
+      return;
+    }
+    a.blockedConditions.set(seq, { fn, resolve });
+  });
+}
+
+/**
+ * Wait until `fn()` is true (checked after every change of state in an activation).
+ * With a timeout: resolves true when `fn()` became true, false when the timeout passed.
+ */
+export function condition(fn: () => boolean, timeout: Duration): Promise<boolean>;
+export function condition(fn: () => boolean): Promise<void>;
+export async function condition(fn: () => boolean, timeout?: Duration): Promise<void | boolean> {
+  if (timeout === undefined) return conditionInner(fn);
+  return CancellationScope.cancellable(async () => {
+    try {
+      return await Promise.race([sleep(timeout).then(() => false), conditionInner(fn).then(() => true)]);
+    } finally {
+      CancellationScope.current().cancel();
+    }
+  });
+}
+
+export function defineSignal<Args extends unknown[] = [], Name extends string = string>(name: Name): SignalDefinition<Args, Name> {
+  return { type: "signal", name };
+}
+
+export function defineQuery<Ret, Args extends unknown[] = [], Name extends string = string>(name: Name): QueryDefinition<Ret, Args, Name> {
+  return { type: "query", name };
+}
+
+/** Set (or, with `undefined`, remove) the handler of a signal or query. */
+export function setHandler<Args extends unknown[], Name extends string>(
+  def: SignalDefinition<Args, Name>,
+  handler: ((...args: Args) => void | Promise<void>) | undefined,
+): void;
+export function setHandler<Ret, Args extends unknown[], Name extends string>(
+  def: QueryDefinition<Ret, Args, Name>,
+  handler: ((...args: Args) => Ret) | undefined,
+): void;
+export function setHandler(
+  def: SignalDefinition<unknown[]> | QueryDefinition<unknown, unknown[]>,
+  handler: ((...args: unknown[]) => unknown) | undefined,
+): void {
+  const a = getActivator();
+  if (def.type === "signal") {
+    if (handler === undefined) a.signalHandlers.delete(def.name);
+    else {
+      if (typeof handler !== "function") throw new TypeError(`Signal handler for '${def.name}' must be a function`);
+      a.signalHandlers.set(def.name, handler);
+      a.flushBufferedSignals();
+    }
+  } else if (def.type === "query") {
+    if (handler === undefined) a.queryHandlers.delete(def.name);
+    else {
+      if (typeof handler !== "function") throw new TypeError(`Query handler for '${def.name}' must be a function`);
+      a.queryHandlers.set(def.name, handler);
+    }
+  } else {
+    throw new TypeError(`Invalid definition type: ${(def as { type: string }).type}`);
+  }
+}
+
+/** Handler for signals that have no handler of their own (receives the name first). */
+export function setDefaultSignalHandler(handler: DefaultSignalHandler | undefined): void {
+  const a = getActivator();
+  a.defaultSignalHandler = handler;
+  if (handler) a.flushBufferedSignals();
+}
+
+/** Handler for queries that have no handler of their own (receives the name first). */
+export function setDefaultQueryHandler(handler: DefaultQueryHandler | undefined): void {
+  getActivator().defaultQueryHandler = handler;
+}
+
+/** A function that continues this workflow as new with the given options. */
+export function makeContinueAsNewFunc<F extends Workflow>(options?: ContinueAsNewOptions): (...args: Parameters<F>) => Promise<never> {
+  const a = getActivator();
+  const info = a.info!;
+  return (...args: Parameters<F>): Promise<never> => {
+    const memo = options?.memo;
+    throw new ContinueAsNew({
+      workflowType: options?.workflowType ?? info.workflowType,
+      taskQueue: options?.taskQueue ?? info.taskQueue,
+      arguments: args.map((v) => a.toPayload(v)),
+      workflowRunTimeout: optionalTs(options?.workflowRunTimeout),
+      workflowTaskTimeout: optionalTs(options?.workflowTaskTimeout),
+      memo: memo ? (Object.fromEntries(Object.entries(memo).map(([k, v]) => [k, a.toPayload(v)])) as Record<string, Payload>) : {},
+      retryPolicy: options?.retry ? compileRetryPolicy(options.retry) : undefined,
+    });
+  };
+}
+
+/** Continue this workflow as new (same type and task queue) with `args`; never returns. */
+export function continueAsNew<F extends Workflow>(...args: Parameters<F>): Promise<never> {
+  return makeContinueAsNewFunc<F>()(...args);
+}
+
+/**
+ * True when this run should take the new code path. A new run records a marker and takes it;
+ * a replay takes it only if the history has that marker.
+ */
+export function patched(patchId: string): boolean {
+  return getActivator().patch(patchId, false);
+}
+
+/** Once every run that could take the old path is closed, mark the patch deprecated. */
+export function deprecatePatch(patchId: string): void {
+  getActivator().patch(patchId, true);
+}
+
+/** A random v4 UUID, deterministic for this run (seeded like Math.random). */
+export function uuid4(): string {
+  return getActivator().uuid4();
+}

@@ -83,6 +83,6 @@ const args = [
   ...files,
 ];
 const res = Bun.spawnSync(args, { stdout: "inherit", stderr: "inherit", env: { ...process.env, PATH: `${process.env.PATH}` } });
-if (res.exitCode !== 0) fail(`protoc exited with ${res.exitCode}`, "see the protoc output above; `bun scripts/gen-protos.ts --force` retries");
+if (res.exitCode !== 0) fail(`protoc exited with ${res.exitCode}`, "see the protoc output above; `bun protos/generate.ts --force` retries");
 writeFileSync(stampFile, stamp);
 console.log(`[protos] generated ${files.length} files into src/proto in ${Math.round(performance.now() - started)} ms`);

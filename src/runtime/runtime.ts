@@ -1,0 +1,172 @@
+/**
+ * `Runtime`: the process's core runtime (tokio threads, telemetry) as in the official SDKs.
+ * One per process unless the user makes more: `Runtime.install(options)` once at startup,
+ * or `Runtime.default()` which installs one with default options on first use.
+ * Connections and workers created without an explicit runtime use the default one.
+ */
+import { NativeRuntime, type CoreLogRecord, type NativeRuntimeOptions } from "../bridge/index.js";
+
+export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+/** Same shape as @temporalio/worker's Logger. */
+export interface Logger {
+  log(level: LogLevel, message: string, meta?: Record<string, unknown>): void;
+  trace(message: string, meta?: Record<string, unknown>): void;
+  debug(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+const levelRank: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+
+/** Writes `<ISO time> [LEVEL] message {meta}` to stderr, at or above `minLevel`. */
+export class DefaultLogger implements Logger {
+  constructor(
+    readonly minLevel: LogLevel = "INFO",
+    private readonly sink: (line: string) => void = (line) => process.stderr.write(line + "\n"),
+  ) {}
+
+  log(level: LogLevel, message: string, meta?: Record<string, unknown>): void {
+    if (levelRank[level] < levelRank[this.minLevel]) return;
+    const time = typeof meta?.timestampMs === "number" ? new Date(meta.timestampMs) : new Date();
+    const rest = meta && Object.keys(meta).length > 0 ? " " + safeJson(meta) : "";
+    this.sink(`${time.toISOString()} [${level}] ${message}${rest}`);
+  }
+  trace(m: string, meta?: Record<string, unknown>) { this.log("TRACE", m, meta); }
+  debug(m: string, meta?: Record<string, unknown>) { this.log("DEBUG", m, meta); }
+  info(m: string, meta?: Record<string, unknown>) { this.log("INFO", m, meta); }
+  warn(m: string, meta?: Record<string, unknown>) { this.log("WARN", m, meta); }
+  error(m: string, meta?: Record<string, unknown>) { this.log("ERROR", m, meta); }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  } catch {
+    return String(value);
+  }
+}
+
+export interface TelemetryOptions {
+  logging?: {
+    /** An env-filter string (`"temporal_sdk_core=debug,warn"`) or a level for core's own crates. */
+    filter?: string | { core?: LogLevel; other?: LogLevel };
+    /** Forward core's logs to the Runtime's logger (default true). */
+    forward?: boolean;
+  };
+  metrics?:
+    | { prometheus: { bindAddress: string; countersTotalSuffix?: boolean; unitSuffix?: boolean; useSecondsForDurations?: boolean }; metricPrefix?: string; globalTags?: Record<string, string> }
+    | {
+        otel: { url: string; headers?: Record<string, string>; metricsExportIntervalMs?: number; temporality?: "cumulative" | "delta"; http?: boolean };
+        metricPrefix?: string;
+        globalTags?: Record<string, string>;
+      };
+}
+
+export interface RuntimeOptions {
+  /** Receives the SDK's logs and, unless disabled, core's forwarded logs. */
+  logger?: Logger;
+  telemetryOptions?: TelemetryOptions;
+}
+
+export class IllegalRuntimeStateError extends Error {
+  override name = "IllegalStateError";
+}
+
+function coreFilter(filter: TelemetryOptions["logging"] extends infer L ? (L extends { filter?: infer F } ? F : never) : never): string {
+  if (filter === undefined) return "temporal_sdk_core=warn,temporalio_sdk_core=warn,temporal_client=warn,temporalio_client=warn,warn";
+  if (typeof filter === "string") return filter;
+  const core = (filter.core ?? "WARN").toLowerCase();
+  const other = (filter.other ?? "ERROR").toLowerCase();
+  return `temporal_sdk_core=${core},temporalio_sdk_core=${core},temporal_client=${core},temporalio_client=${core},${other}`;
+}
+
+const coreLevel: Record<CoreLogRecord["level"], LogLevel> = { trace: "TRACE", debug: "DEBUG", info: "INFO", warn: "WARN", error: "ERROR" };
+
+let installed: Runtime | undefined;
+
+export class Runtime {
+  readonly logger: Logger;
+  /** The bridge object; internal to the SDK (connections and workers use it). */
+  readonly native: NativeRuntime;
+  private readonly forwardLogs: boolean;
+  private flushTimer: ReturnType<typeof setInterval> | undefined;
+  private shutDown = false;
+
+  private constructor(options: RuntimeOptions) {
+    this.logger = options.logger ?? new DefaultLogger("INFO");
+    const t = options.telemetryOptions ?? {};
+    this.forwardLogs = t.logging?.forward ?? true;
+    const nativeOptions: NativeRuntimeOptions = { logging: { filter: coreFilter(t.logging?.filter), forward: this.forwardLogs } };
+    if (t.metrics) {
+      if ("prometheus" in t.metrics) {
+        const p = t.metrics.prometheus;
+        nativeOptions.metrics = {
+          prometheus: { bindAddress: p.bindAddress, countersTotalSuffix: p.countersTotalSuffix, unitSuffix: p.unitSuffix, durationsAsSeconds: p.useSecondsForDurations },
+          metricPrefix: t.metrics.metricPrefix,
+          globalTags: t.metrics.globalTags,
+        };
+      } else {
+        const o = t.metrics.otel;
+        nativeOptions.metrics = {
+          otel: { url: o.url, headers: o.headers, metricPeriodicityMs: o.metricsExportIntervalMs, temporality: o.temporality, protocol: o.http ? "http" : "grpc" },
+          metricPrefix: t.metrics.metricPrefix,
+          globalTags: t.metrics.globalTags,
+        };
+      }
+    }
+    this.native = NativeRuntime.create(nativeOptions);
+    if (this.forwardLogs) {
+      this.native.onWake(() => this.flushLogs());
+      // Logs also arrive while nothing completes (e.g. a poller retrying); a slow unref'd
+      // timer bounds their delay without keeping the process alive.
+      this.flushTimer = setInterval(() => this.flushLogs(), 500);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Installs the process's runtime. Throws if one was already installed or used. */
+  static install(options: RuntimeOptions = {}): Runtime {
+    if (installed) {
+      throw new IllegalRuntimeStateError("Runtime.install() was called after a Runtime was already installed or used; call it once, before creating connections or workers");
+    }
+    installed = new Runtime(options);
+    return installed;
+  }
+
+  /** The installed runtime, installing one with default options on first use. */
+  static default(): Runtime {
+    installed ??= new Runtime({});
+    return installed;
+  }
+
+  /** Same as `default()` (the official SDK's name). */
+  static instance(): Runtime {
+    return Runtime.default();
+  }
+
+  /** Moves every forwarded core log record to the logger. */
+  flushLogs(): void {
+    if (!this.forwardLogs || this.shutDown) return;
+    const { dropped, logs } = this.native.takeLogs();
+    for (const r of logs) {
+      this.logger.log(coreLevel[r.level] ?? "INFO", r.message, { sdkComponent: "core", target: r.target, timestampMs: r.timestampMs, ...r.fields });
+    }
+    if (dropped > 0) this.logger.warn(`${dropped} core log records were dropped (the forwarding queue was full)`, { sdkComponent: "core" });
+  }
+
+  /**
+   * Flushes logs and releases the runtime. Connections and workers still using it keep the
+   * native runtime alive until they are closed.
+   */
+  async shutdown(): Promise<void> {
+    if (this.shutDown) return;
+    this.flushLogs();
+    this.shutDown = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.native.onWake(undefined);
+    this.native.free();
+    if (installed === this) installed = undefined;
+  }
+}

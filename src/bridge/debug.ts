@@ -1,6 +1,6 @@
 /** Bridge introspection for tests and benchmarks. */
 import { ptr } from "bun:ffi";
-import { check, native } from "./native.js";
+import { check, consumeAndFree, native } from "./native.js";
 
 export interface BridgeCounters {
   live: { runtime: number; client: number; worker: number; replayer: number; server: number; pending: number; buffer: number };
@@ -41,4 +41,33 @@ export function bridgeCounters(): BridgeCounters {
 /** Runs queued destructions and routes completions now (normally done on wake-up). */
 export function drainNow(): void {
   native().dispatcher.drain();
+}
+
+/**
+ * One no-op pending round trip, synchronously: a handle created already ready with `len`
+ * bytes → consume (copy out) → free. What every native completion costs at the boundary.
+ */
+export function debugRoundTrip(len = 8): Uint8Array {
+  const n = native();
+  const id = check(n.s, n.s.temporal_bun_debug_pending_ready(len), "debug pending");
+  const result = consumeAndFree(n.lib, id, "debug pending");
+  if (result.kind !== "bytes") throw new Error(`debug pending: unexpected result ${result.kind}`);
+  return result.bytes;
+}
+
+/**
+ * A pending handle completed by a native thread after `delayUs`, awaited through the
+ * dispatcher like any core call. Resolves with the monotonic instant (ns) at which the
+ * native side completed it, to compare with `debugNowNs()` when the Promise resolves.
+ */
+export async function debugCompleteFromThread(delayUs: number): Promise<bigint> {
+  const n = native();
+  const result = await n.awaitPending(n.s.temporal_bun_debug_pending_from_thread(delayUs), "debug pending from thread");
+  if (result.kind !== "bytes" || result.bytes.length !== 8) throw new Error("debug pending from thread: unexpected result");
+  return new DataView(result.bytes.buffer, result.bytes.byteOffset, 8).getBigUint64(0, true);
+}
+
+/** CLOCK_MONOTONIC in ns, the clock debugCompleteFromThread reports on. */
+export function debugNowNs(): bigint {
+  return BigInt(native().s.temporal_bun_debug_now_ns());
 }

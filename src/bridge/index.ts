@@ -27,4 +27,4 @@ export { NativeRuntime, type NativeRuntimeOptions, type CoreLogRecord, type Core
 export { NativeClient, RpcService, type NativeClientOptions, type RpcCallOptions, type RpcServiceName } from "./client.js";
 export { NativeWorker, NativeReplayer, type NativeWorkerOptions, type PollResult } from "./worker.js";
 export { NativeEphemeralServer, type NativeDevServerOptions } from "./ephemeral-server.js";
-export { bridgeCounters, drainNow, type BridgeCounters } from "./debug.js";
+export { bridgeCounters, debugCompleteFromThread, debugNowNs, debugRoundTrip, drainNow, type BridgeCounters } from "./debug.js";

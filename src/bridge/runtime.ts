@@ -67,6 +67,14 @@ export class NativeRuntime {
     return takeLogs(this.n);
   }
 
+  /**
+   * Calls `listener` after every wake-up of the native dispatcher (completions arrived),
+   * a cheap moment to drain forwarded logs. One listener per process; undefined removes it.
+   */
+  onWake(listener: (() => void) | undefined): void {
+    this.n.dispatcher.onWake(listener);
+  }
+
   free(): void {
     if (this.freed) return;
     this.freed = true;

@@ -12,6 +12,11 @@ const mem = @import("mem.zig");
 const Client = @import("client.zig").Client;
 const Runtime = @import("runtime.zig").Runtime;
 
+/// Where a worker is in core's two-phase shutdown. Core's worker becomes unusable the
+/// moment finalize_shutdown starts (it takes the worker out of its handle, and any later
+/// call on it panics), so every export checks this before touching core.
+pub const Lifecycle = enum(u8) { running, shutting_down, finalizing, finalized };
+
 pub const Worker = struct {
     header: handles.Header,
     core_worker: *c.TemporalCoreWorker,
@@ -19,6 +24,25 @@ pub const Worker = struct {
     /// a replay worker its runtime.
     client: ?*Client,
     runtime: ?*Runtime,
+    /// Written on the JS thread (initiate/finalize), except the finalizing → finalized step
+    /// in core's callback.
+    state: std.atomic.Value(Lifecycle) = .init(.running),
+    /// Core calls started on this worker whose callback has not run yet.
+    in_flight: std.atomic.Value(u32) = .init(0),
+    /// Pollers that must have returned "shutdown" before core can finalize (core's
+    /// finalize waits for them, forever if nobody polls).
+    needs_workflow_poll: bool,
+    needs_activity_poll: bool,
+    workflow_poll_done: std.atomic.Value(bool) = .init(false),
+    activity_poll_done: std.atomic.Value(bool) = .init(false),
+
+    /// Refuses calls once finalize started; core would panic on them.
+    fn usable(self: *Worker, what: []const u8) ?i64 {
+        return switch (self.state.load(.acquire)) {
+            .running, .shutting_down => null,
+            .finalizing, .finalized => errors.fail(.invalid_state, "{s}: the worker is {s}; only free is allowed now", .{ what, @tagName(self.state.load(.acquire)) }),
+        };
+    }
 
     fn destroy(header: *handles.Header) void {
         if (global.deferIfOnCoreThread(header)) return;
@@ -141,14 +165,21 @@ fn fillOptions(storage: *OptionsStorage, strings: *core.Strings, json: []const u
     };
 }
 
-fn register(core_worker: *c.TemporalCoreWorker, client: ?*Client, runtime: ?*Runtime) i64 {
+fn register(core_worker: *c.TemporalCoreWorker, client: ?*Client, runtime: ?*Runtime, task_types: c.TemporalCoreWorkerTaskTypes) i64 {
     const self = mem.allocator.create(Worker) catch {
         c.temporal_core_worker_free(core_worker);
         if (client) |cl| cl.header.release();
         if (runtime) |r| r.header.release();
         return errors.fail(.out_of_memory, "out of memory creating a worker", .{});
     };
-    self.* = .{ .header = .{ .kind = .worker, .destroy_fn = Worker.destroy }, .core_worker = core_worker, .client = client, .runtime = runtime };
+    self.* = .{
+        .header = .{ .kind = .worker, .destroy_fn = Worker.destroy },
+        .core_worker = core_worker,
+        .client = client,
+        .runtime = runtime,
+        .needs_workflow_poll = task_types.enable_workflows,
+        .needs_activity_poll = task_types.enable_remote_activities,
+    };
     const id = global.register(&self.header) catch |err| return ops.beginFailed(err, "worker");
     return @intCast(id);
 }
@@ -172,11 +203,12 @@ pub fn new(client_id: u64, options_json: []const u8) i64 {
         client.header.release();
         return errors.fail(.core, "core returned neither a worker nor an error", .{});
     };
-    return register(core_worker, client, null); // the worker keeps the client reference
+    return register(core_worker, client, null, storage.options.task_types); // the worker keeps the client reference
 }
 
 const CallContext = struct {
     worker: *Worker,
+    call: Call,
     /// Completion bytes borrowed by core until the callback.
     input: []const u8 = &.{},
 
@@ -188,10 +220,36 @@ const CallContext = struct {
     }
 };
 
+fn callContext(p: *pending.Pending) *CallContext {
+    return @ptrCast(@alignCast(p.context.?.ptr));
+}
+
+/// Bookkeeping when core calls back, before the pending handle completes (after that the
+/// JS thread may already observe the outcome and, e.g., finalize).
+fn callEnded(ctx: *CallContext, outcome_shutdown: bool) void {
+    const w = ctx.worker;
+    switch (ctx.call) {
+        .finalize_shutdown => {
+            const previous = w.state.swap(.finalized, .acq_rel);
+            std.debug.assert(previous == .finalizing);
+        },
+        else => {
+            const previous = w.in_flight.fetchSub(1, .acq_rel);
+            std.debug.assert(previous > 0);
+        },
+    }
+    if (outcome_shutdown) switch (ctx.call) {
+        .poll_workflow => w.workflow_poll_done.store(true, .release),
+        .poll_activity => w.activity_poll_done.store(true, .release),
+        else => unreachable, // only polls end with "shutdown"
+    };
+}
+
 fn pollCallback(user_data: ?*anyopaque, success: ?*const c.TemporalCoreByteArray, fail: ?*const c.TemporalCoreByteArray) callconv(.c) void {
     core.in_core_callback = true;
     defer core.in_core_callback = false;
     const p: *pending.Pending = @ptrCast(@alignCast(user_data.?));
+    callEnded(callContext(p), success == null and fail == null);
     if (success) |s| {
         core.release(fail);
         p.complete(.{ .bytes = core.adopt(s) });
@@ -206,18 +264,40 @@ fn doneCallback(user_data: ?*anyopaque, fail: ?*const c.TemporalCoreByteArray) c
     core.in_core_callback = true;
     defer core.in_core_callback = false;
     const p: *pending.Pending = @ptrCast(@alignCast(user_data.?));
+    callEnded(callContext(p), false);
     if (fail) |f| p.complete(.{ .failure = core.failure(.core, "", f) }) else p.complete(.none);
 }
 
 const Call = enum { validate, poll_workflow, poll_activity, complete_workflow, complete_activity, finalize_shutdown };
 
+/// Why finalize cannot start now, or null when it can. Checked on the JS thread.
+fn finalizeRefusal(w: *Worker) ?i64 {
+    switch (w.state.load(.acquire)) {
+        .running => return errors.fail(.invalid_state, "finalize shutdown: call initiate_shutdown first (phase 1), then poll until both pollers return 'shutdown'", .{}),
+        .shutting_down => {},
+        .finalizing, .finalized => return errors.fail(.invalid_state, "finalize shutdown: already {s}", .{@tagName(w.state.load(.acquire))}),
+    }
+    const n = w.in_flight.load(.acquire);
+    if (n > 0) return errors.fail(.invalid_state, "finalize shutdown: {d} call(s) on this worker are still in flight; wait until every poll has returned 'shutdown' and every completion has finished", .{n});
+    if (w.needs_workflow_poll and !w.workflow_poll_done.load(.acquire))
+        return errors.fail(.invalid_state, "finalize shutdown: poll workflow activations until the poll returns 'shutdown' first (core waits for it)", .{});
+    if (w.needs_activity_poll and !w.activity_poll_done.load(.acquire))
+        return errors.fail(.invalid_state, "finalize shutdown: poll activity tasks until the poll returns 'shutdown' first (core waits for it)", .{});
+    return null;
+}
+
 fn start(worker_id: u64, call: Call, input: []const u8) i64 {
     const worker = Worker.acquire(worker_id) catch |err| return handles.lookupFailed(err, worker_id, .worker);
+    const refusal = if (call == .finalize_shutdown) finalizeRefusal(worker) else worker.usable(@tagName(call));
+    if (refusal) |code| {
+        worker.header.release();
+        return code;
+    }
     const ctx = mem.allocator.create(CallContext) catch {
         worker.header.release();
         return errors.fail(.out_of_memory, "out of memory starting {s}", .{@tagName(call)});
     };
-    ctx.* = .{ .worker = worker };
+    ctx.* = .{ .worker = worker, .call = call };
     ctx.input = mem.dupe(input) catch {
         CallContext.deinit(ctx);
         return errors.fail(.out_of_memory, "out of memory copying the {s} payload", .{@tagName(call)});
@@ -229,6 +309,12 @@ fn start(worker_id: u64, call: Call, input: []const u8) i64 {
     p.context = .{ .ptr = ctx, .deinit_fn = CallContext.deinit };
     const id = p.queue_id;
     const w = worker.core_worker;
+    if (call == .finalize_shutdown) {
+        const previous = worker.state.swap(.finalizing, .acq_rel);
+        std.debug.assert(previous == .shutting_down);
+    } else {
+        _ = worker.in_flight.fetchAdd(1, .acq_rel);
+    }
     switch (call) {
         .validate => c.temporal_core_worker_validate(w, p, doneCallback),
         .poll_workflow => c.temporal_core_worker_poll_workflow_activation(w, p, pollCallback),
@@ -266,6 +352,7 @@ pub fn recordActivityHeartbeat(id: u64, heartbeat: []const u8) i64 {
     if (heartbeat.len == 0) return errors.fail(.invalid_argument, "record activity heartbeat: the heartbeat is empty", .{});
     const worker = Worker.acquire(id) catch |err| return handles.lookupFailed(err, id, .worker);
     defer worker.header.release();
+    if (worker.usable("record activity heartbeat")) |code| return code;
     if (c.temporal_core_worker_record_activity_heartbeat(worker.core_worker, core.ref(heartbeat))) |fail| {
         return core.failSync(.core, "", fail);
     }
@@ -276,6 +363,7 @@ pub fn requestWorkflowEviction(id: u64, run_id: []const u8) i64 {
     if (run_id.len == 0) return errors.fail(.invalid_argument, "request workflow eviction: the run id is empty", .{});
     const worker = Worker.acquire(id) catch |err| return handles.lookupFailed(err, id, .worker);
     defer worker.header.release();
+    if (worker.usable("request workflow eviction")) |code| return code;
     c.temporal_core_worker_request_workflow_eviction(worker.core_worker, core.ref(run_id));
     return 0;
 }
@@ -283,6 +371,9 @@ pub fn requestWorkflowEviction(id: u64, run_id: []const u8) i64 {
 pub fn initiateShutdown(id: u64) i64 {
     const worker = Worker.acquire(id) catch |err| return handles.lookupFailed(err, id, .worker);
     defer worker.header.release();
+    if (worker.usable("initiate shutdown")) |code| return code;
+    // Idempotent in core; running → shutting_down only (never back).
+    _ = worker.state.cmpxchgStrong(.running, .shutting_down, .acq_rel, .acquire);
     c.temporal_core_worker_initiate_shutdown(worker.core_worker);
     return 0;
 }
@@ -292,8 +383,10 @@ pub fn initiateShutdown(id: u64) i64 {
 /// forever; it is destroyed when the last of them completes.
 pub fn free(id: u64) i64 {
     const header = global.table.remove(id, .worker) catch |err| return handles.lookupFailed(err, id, .worker);
-    if (header.refs.load(.acquire) > 1) {
-        const self: *Worker = @fieldParentPtr("header", header);
+    const self: *Worker = @fieldParentPtr("header", header);
+    const st = self.state.load(.acquire);
+    if (header.refs.load(.acquire) > 1 and (st == .running or st == .shutting_down)) {
+        _ = self.state.cmpxchgStrong(.running, .shutting_down, .acq_rel, .acquire);
         c.temporal_core_worker_initiate_shutdown(self.core_worker);
     }
     header.release();
@@ -345,7 +438,7 @@ pub fn replayerNew(runtime_id: u64, options_json: []const u8) i64 {
         runtime.header.release();
         return errors.fail(.core, "core returned no replay pusher", .{});
     };
-    const worker_id_or_err = register(core_worker, null, runtime);
+    const worker_id_or_err = register(core_worker, null, runtime, storage.options.task_types);
     if (worker_id_or_err < 0) {
         c.temporal_core_worker_replay_pusher_free(pusher);
         return worker_id_or_err;
@@ -379,6 +472,7 @@ pub fn replayerPush(id: u64, workflow_id: []const u8, history: []const u8) i64 {
     const h = global.table.acquire(id, .replayer) catch |err| return handles.lookupFailed(err, id, .replayer);
     defer h.release();
     const self: *Replayer = @fieldParentPtr("header", h);
+    if (self.worker.usable("replay push")) |code| return code;
     const result = c.temporal_core_worker_replay_push(self.worker.core_worker, self.pusher, core.ref(workflow_id), core.ref(history));
     if (result.fail) |fail| return core.failSync(.core, "", fail);
     return 0;

@@ -136,7 +136,9 @@ export class NativeReplayer {
 
   static create(runtime: NativeRuntime, options: NativeWorkerOptions): NativeReplayer {
     const n = runtime.n;
-    const [p, l, k] = jsonArg({ ...options, identity: options.identity || defaultIdentity() });
+    // A replayer never runs activities: with them disabled, finalize waits only for the
+    // workflow poller.
+    const [p, l, k] = jsonArg({ ...options, enableActivities: false, identity: options.identity || defaultIdentity() });
     const id = check(n.s, n.s.temporal_bun_replayer_new(runtime.id, p, l), "create replayer");
     void k;
     const workerId = check(n.s, n.s.temporal_bun_replayer_worker(id), "replayer worker");

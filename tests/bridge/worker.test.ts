@@ -61,7 +61,7 @@ describe("worker through core", () => {
     }
   });
 
-  test("validate fails for a namespace that does not exist", async () => {
+  test("validate fails for a namespace that does not exist; the worker still shuts down cleanly", async () => {
     const client = await connect();
     const worker = NativeWorker.create(client, { namespace: "no-such-namespace", taskQueue: "q" });
     try {
@@ -69,8 +69,10 @@ describe("worker through core", () => {
       expect(err).toBeInstanceOf(NativeBridgeError);
       expect(err.message).toContain("no-such-namespace");
     } finally {
+      const polls = [worker.pollWorkflowActivation(), worker.pollActivityTask()];
       worker.initiateShutdown();
-      await worker.finalizeShutdown().catch(() => undefined);
+      expect(await Promise.all(polls)).toEqual([{ kind: "shutdown" }, { kind: "shutdown" }]);
+      await worker.finalizeShutdown();
       worker.free();
       client.free();
     }
@@ -113,17 +115,28 @@ describe("worker through core", () => {
     }
   });
 
-  test("finalize while a poll is outstanding is an error from core, not a hang", async () => {
+  test("finalize out of order is refused with a typed error (core would hang or panic), never a hang", async () => {
     const client = await connect();
     const worker = NativeWorker.create(client, { namespace: "default", taskQueue: `early-finalize-${crypto.randomUUID()}` });
-    const poll = worker.pollActivityTask();
-    const err = await worker.finalizeShutdown().catch((e) => e);
-    expect(err).toBeInstanceOf(NativeBridgeError);
+    const expectRefused = async (pattern: RegExp) => {
+      const err = await worker.finalizeShutdown().catch((e) => e);
+      expect(err).toBeInstanceOf(NativeBridgeError);
+      expect(err.code).toBe(NativeErrorCode.invalid_state);
+      expect(err.message).toMatch(pattern);
+    };
+    await expectRefused(/initiate_shutdown first/);
+    const actPoll = worker.pollActivityTask();
     worker.initiateShutdown();
-    await poll;
-    const wf = await worker.pollWorkflowActivation();
-    expect(wf.kind).toBe("shutdown");
-    await worker.finalizeShutdown().catch(() => undefined);
+    await expectRefused(/still in flight/);
+    expect(await actPoll).toEqual({ kind: "shutdown" });
+    await expectRefused(/poll workflow activations until/);
+    expect(await worker.pollWorkflowActivation()).toEqual({ kind: "shutdown" });
+    await worker.finalizeShutdown();
+    // Core's worker is gone now: every call but free is refused instead of reaching it.
+    expect(() => worker.initiateShutdown()).toThrow(/finalized; only free/);
+    expect(() => worker.requestWorkflowEviction("run")).toThrow(/finalized/);
+    expect(await worker.pollWorkflowActivation().catch((e) => e)).toBeInstanceOf(NativeBridgeError);
+    await expectRefused(/already finalized/);
     worker.free();
     client.free();
   });
@@ -171,7 +184,7 @@ describe("replayer through core", () => {
       );
     }
     worker.initiateShutdown();
-    await worker.finalizeShutdown().catch(() => undefined);
+    await worker.finalizeShutdown();
     worker.free();
   });
 

@@ -91,7 +91,6 @@ export class Runtime {
   /** The bridge object; internal to the SDK (connections and workers use it). */
   readonly native: NativeRuntime;
   private readonly forwardLogs: boolean;
-  private flushTimer: ReturnType<typeof setInterval> | undefined;
   private shutDown = false;
 
   private constructor(options: RuntimeOptions) {
@@ -117,13 +116,15 @@ export class Runtime {
       }
     }
     this.native = NativeRuntime.create(nativeOptions);
-    if (this.forwardLogs) {
-      this.native.onWake(() => this.flushLogs());
-      // Logs also arrive while nothing completes (e.g. a poller retrying); a slow unref'd
-      // timer bounds their delay without keeping the process alive.
-      this.flushTimer = setInterval(() => this.flushLogs(), 500);
-      this.flushTimer.unref();
-    }
+    if (this.forwardLogs) addForwarder(this);
+  }
+
+  /**
+   * A runtime that is not the process's installed one (e.g. a second Prometheus endpoint
+   * or a test's own logger). Connections use it when passed `{ runtime }`.
+   */
+  static create(options: RuntimeOptions = {}): Runtime {
+    return new Runtime(options);
   }
 
   /** Installs the process's runtime. Throws if one was already installed or used. */
@@ -146,10 +147,18 @@ export class Runtime {
     return Runtime.default();
   }
 
-  /** Moves every forwarded core log record to the logger. */
+  /**
+   * Moves every forwarded core log record to a logger now (normally done on every bridge
+   * wake-up and every 500 ms). The bridge has one process-wide log queue without the
+   * runtime of each record, so records go to the installed runtime's logger when it
+   * forwards, otherwise to the oldest live runtime that forwards.
+   */
   flushLogs(): void {
-    if (!this.forwardLogs || this.shutDown) return;
-    const { dropped, logs } = this.native.takeLogs();
+    flushForwardedLogs();
+  }
+
+  /** @internal */
+  deliverLogs(dropped: number, logs: CoreLogRecord[]): void {
     for (const r of logs) {
       this.logger.log(coreLevel[r.level] ?? "INFO", r.message, { sdkComponent: "core", target: r.target, timestampMs: r.timestampMs, ...r.fields });
     }
@@ -164,9 +173,42 @@ export class Runtime {
     if (this.shutDown) return;
     this.flushLogs();
     this.shutDown = true;
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    this.native.onWake(undefined);
+    removeForwarder(this);
     this.native.free();
     if (installed === this) installed = undefined;
   }
+}
+
+// ── log routing (process-wide, because the bridge's log queue is) ─────────────────────────
+
+const forwarders: Runtime[] = [];
+let flushTimer: ReturnType<typeof setInterval> | undefined;
+
+function addForwarder(runtime: Runtime): void {
+  forwarders.push(runtime);
+  if (forwarders.length > 1) return;
+  runtime.native.onWake(flushForwardedLogs);
+  // Logs also arrive while nothing completes (e.g. a poller retrying); a slow unref'd
+  // timer bounds their delay without keeping the process alive.
+  flushTimer = setInterval(flushForwardedLogs, 500);
+  flushTimer.unref();
+}
+
+function removeForwarder(runtime: Runtime): void {
+  const i = forwarders.indexOf(runtime);
+  if (i >= 0) forwarders.splice(i, 1);
+  if (forwarders.length > 0) {
+    forwarders[0]!.native.onWake(flushForwardedLogs);
+    return;
+  }
+  runtime.native.onWake(undefined);
+  if (flushTimer) clearInterval(flushTimer);
+  flushTimer = undefined;
+}
+
+function flushForwardedLogs(): void {
+  const target = installed !== undefined && forwarders.includes(installed) ? installed : forwarders[0];
+  if (target === undefined) return;
+  const { dropped, logs } = target.native.takeLogs();
+  if (logs.length > 0 || dropped > 0) target.deliverLogs(dropped, logs);
 }

@@ -1,0 +1,330 @@
+/**
+ * Activity execution: one `ActivityTask` from core in, one `ActivityTaskCompletion` out.
+ *
+ * A `start` task runs the registered function in the main realm, inside AsyncLocalStorage
+ * with its `Context`; a `cancel` task aborts the matching running activity with core's
+ * reason (server cancel, heartbeat timeout, worker shutdown, …). Results and errors go
+ * through the data converter; codecs run on the way in and out.
+ */
+import { create, toBinary } from "@bufbuild/protobuf";
+import {
+  ActivityCancelReason,
+  type ActivityCancellationDetails as CoreCancellationDetails,
+  type ActivityTask,
+  type Start,
+} from "../proto/temporal/sdk/core/activity_task/activity_task_pb.js";
+import type { ActivityExecutionResult } from "../proto/temporal/sdk/core/activity_result/activity_result_pb.js";
+import { ActivityHeartbeatSchema, ActivityTaskCompletionSchema } from "../proto/temporal/sdk/core/core_interface_pb.js";
+import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
+import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
+import { ApplicationFailure, CancelledFailure, type FailureConverter, type PayloadConverter } from "../common/index.js";
+import type { NativeWorker } from "../bridge/index.js";
+import { Context, CompleteAsyncError, asyncLocalStorage, type ActivityCancellationDetails, type CancelReason, type Info } from "../activity/context.js";
+import type { Logger } from "../runtime/index.js";
+import { decodeMessage, encodeMessage, type PayloadCodec } from "./payload-codecs.js";
+
+export interface ActivityExecuteInput {
+  readonly args: unknown[];
+  readonly headers: Record<string, Payload>;
+}
+
+/** As @temporalio/worker's ActivityInboundCallsInterceptor (execute only). */
+export interface ActivityInboundCallsInterceptor {
+  execute?(input: ActivityExecuteInput, next: (input: ActivityExecuteInput) => Promise<unknown>): Promise<unknown>;
+}
+
+export type ActivityInterceptorsFactory = (ctx: Context) => { inbound?: ActivityInboundCallsInterceptor };
+
+export interface Converters {
+  payloadConverter: PayloadConverter;
+  failureConverter: FailureConverter;
+  payloadCodecs: readonly PayloadCodec[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ActivityFunction = (...args: any[]) => unknown;
+
+interface Running {
+  context: Context;
+  cancel(reason: CancelReason, details: ActivityCancellationDetails): void;
+  cancelReason?: CancelReason;
+  done: boolean;
+}
+
+const reasonNames: Record<number, CancelReason> = {
+  [ActivityCancelReason.NOT_FOUND]: "NOT_FOUND",
+  [ActivityCancelReason.CANCELLED]: "CANCELLED",
+  [ActivityCancelReason.TIMED_OUT]: "TIMED_OUT",
+  [ActivityCancelReason.WORKER_SHUTDOWN]: "WORKER_SHUTDOWN",
+  [ActivityCancelReason.PAUSED]: "PAUSED",
+  [ActivityCancelReason.RESET]: "RESET",
+};
+
+function durationMs(d: { seconds: bigint; nanos: number } | undefined): number | undefined {
+  if (d === undefined) return undefined;
+  const ms = Number(d.seconds) * 1000 + Math.floor(d.nanos / 1e6);
+  return ms > 0 ? ms : undefined;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("base64");
+}
+
+function isAbortError(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { name?: unknown }).name === "AbortError";
+}
+
+export interface ActivityExecutorOptions {
+  worker: NativeWorker;
+  taskQueue: string;
+  activities: Record<string, ActivityFunction>;
+  converters: Converters;
+  logger: Logger;
+  interceptors: readonly ActivityInterceptorsFactory[];
+  /** A completion core refused: the worker cannot continue. */
+  onFatal(err: unknown): void;
+}
+
+export class ActivityExecutor {
+  private readonly running = new Map<string, Running>();
+  private readonly tasks = new Set<Promise<void>>();
+
+  constructor(private readonly o: ActivityExecutorOptions) {}
+
+  /** Activities started and not yet completed with core. */
+  get inFlight(): number {
+    return this.tasks.size;
+  }
+
+  /** Resolves when every started activity has been completed with core. */
+  async drained(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
+  /** Handles one task from the activity poll (does not wait for a started activity). */
+  handle(task: ActivityTask): void {
+    const key = toBase64(task.taskToken);
+    const v = task.variant;
+    if (v.case === "start") {
+      const p = this.execute(task.taskToken, key, v.value).finally(() => this.tasks.delete(p));
+      this.tasks.add(p);
+    } else if (v.case === "cancel") {
+      const running = this.running.get(key);
+      if (running === undefined) {
+        // Already completed: core sends cancels it had queued before our completion arrived.
+        this.o.logger.debug("Cancel for an activity that is not running", { sdkComponent: "worker", taskToken: key });
+        return;
+      }
+      const reason = reasonNames[v.value.reason] ?? "CANCELLED";
+      running.cancel(reason, cancellationDetails(reason, v.value.details));
+    }
+  }
+
+  private async execute(taskToken: Uint8Array, key: string, start: Start): Promise<void> {
+    const { payloadConverter, failureConverter, payloadCodecs } = this.o.converters;
+    let result: ActivityExecutionResult["status"];
+    let running: Running | undefined;
+    try {
+      await decodeMessage(start, payloadCodecs);
+      const info = activityInfo(taskToken, key, start, this.o.taskQueue, payloadConverter);
+      running = this.makeRunning(info, key, start.isLocal);
+      this.running.set(key, running);
+      result = await this.run(running, start);
+    } catch (err) {
+      // Decoding the input (or building the context) failed: report it like an activity error.
+      result = { case: "failed", value: { $typeName: "coresdk.activity_result.Failure", failure: this.toFailure(err), cause: 0 } };
+    } finally {
+      if (running) running.done = true;
+      this.running.delete(key);
+    }
+    const completion = create(ActivityTaskCompletionSchema, { taskToken, result: { status: result } });
+    try {
+      await encodeMessage(completion, payloadCodecs);
+    } catch (err) {
+      completion.result = { $typeName: "coresdk.activity_result.ActivityExecutionResult", status: { case: "failed", value: { $typeName: "coresdk.activity_result.Failure", failure: this.toFailure(err), cause: 0 } } };
+    }
+    try {
+      await this.o.worker.completeActivityTask(toBinary(ActivityTaskCompletionSchema, completion));
+    } catch (err) {
+      this.o.onFatal(err);
+    }
+    void failureConverter;
+  }
+
+  private makeRunning(info: Info, key: string, isLocal: boolean): Running {
+    const abort = new AbortController();
+    let reject!: (err: unknown) => void;
+    const cancelled = new Promise<never>((_, r) => (reject = r));
+    cancelled.catch(() => undefined); // the activity may never look at it
+    const attrs = activityLogAttributes(info);
+    const base = this.o.logger;
+    const log = {
+      trace: (m: string, meta?: Record<string, unknown>) => base.trace(m, { sdkComponent: "activity", ...attrs, ...meta }),
+      debug: (m: string, meta?: Record<string, unknown>) => base.debug(m, { sdkComponent: "activity", ...attrs, ...meta }),
+      info: (m: string, meta?: Record<string, unknown>) => base.info(m, { sdkComponent: "activity", ...attrs, ...meta }),
+      warn: (m: string, meta?: Record<string, unknown>) => base.warn(m, { sdkComponent: "activity", ...attrs, ...meta }),
+      error: (m: string, meta?: Record<string, unknown>) => base.error(m, { sdkComponent: "activity", ...attrs, ...meta }),
+    };
+    const running: Running = {
+      context: undefined as unknown as Context,
+      done: false,
+      cancel: (reason, details) => {
+        if (running.cancelReason !== undefined) return;
+        running.cancelReason = reason;
+        running.context.cancellationDetails = details;
+        const err = new CancelledFailure(reason);
+        abort.abort(err);
+        reject(err);
+      },
+    };
+    // Heartbeats keep their order even when a codec makes encoding asynchronous.
+    let chain: Promise<void> = Promise.resolve();
+    const heartbeat = (details?: unknown) => {
+      if (running.done || isLocal) return;
+      let payloads: Payload[];
+      try {
+        payloads = details === undefined ? [] : [this.o.converters.payloadConverter.toPayload(details) as Payload];
+      } catch (err) {
+        log.warn("Heartbeat details could not be converted; cancelling the activity", { error: String(err) });
+        running.cancel("HEARTBEAT_DETAILS_CONVERSION_FAILED", cancellationDetails("HEARTBEAT_DETAILS_CONVERSION_FAILED", undefined));
+        return;
+      }
+      const hb = create(ActivityHeartbeatSchema, { taskToken: info.taskToken, details: payloads });
+      const send = () => {
+        if (running.done) return;
+        try {
+          this.o.worker.recordActivityHeartbeat(toBinary(ActivityHeartbeatSchema, hb));
+        } catch (err) {
+          log.warn("Recording a heartbeat failed", { error: err instanceof Error ? err.message : String(err) });
+        }
+      };
+      if (this.o.converters.payloadCodecs.length === 0) send();
+      else chain = chain.then(() => encodeMessage(hb, this.o.converters.payloadCodecs)).then(send, (err) => log.warn("Heartbeat encoding failed", { error: String(err) }));
+    };
+    running.context = new Context(info, cancelled, abort.signal, heartbeat, log);
+    void key;
+    return running;
+  }
+
+  private async run(running: Running, start: Start): Promise<ActivityExecutionResult["status"]> {
+    const { payloadConverter } = this.o.converters;
+    const ctx = running.context;
+    const fn = this.o.activities[start.activityType];
+    const t0 = performance.now();
+    const workerLog = (level: "debug" | "warn", m: string, meta: Record<string, unknown>) =>
+      this.o.logger[level](m, { sdkComponent: "worker", ...activityLogAttributes(ctx.info), ...meta });
+    return asyncLocalStorage.run(ctx, async (): Promise<ActivityExecutionResult["status"]> => {
+      try {
+        if (fn === undefined) {
+          const names = Object.keys(this.o.activities).sort();
+          throw ApplicationFailure.nonRetryable(
+            `Activity function '${start.activityType}' is not registered on this worker; registered activities: [${names.join(", ")}]`,
+            "NotFoundError",
+          );
+        }
+        const args = start.input.map((p) => payloadConverter.fromPayload(p));
+        const inbound = this.o.interceptors.map((f) => f(ctx).inbound).filter((i): i is ActivityInboundCallsInterceptor => i?.execute !== undefined);
+        let next = async (input: ActivityExecuteInput) => fn(...input.args);
+        for (const interceptor of [...inbound].reverse()) {
+          const inner = next;
+          next = (input) => interceptor.execute!(input, inner);
+        }
+        workerLog("debug", "Activity started", {});
+        const value = await next({ args, headers: start.headerFields });
+        workerLog("debug", "Activity completed", { durationMs: Math.round(performance.now() - t0) });
+        return { case: "completed", value: { $typeName: "coresdk.activity_result.Success", result: payloadConverter.toPayload(value) as Payload } };
+      } catch (err) {
+        const durationMs = Math.round(performance.now() - t0);
+        if (err instanceof CompleteAsyncError) {
+          workerLog("debug", "Activity will complete asynchronously", { durationMs });
+          return { case: "willCompleteAsync", value: { $typeName: "coresdk.activity_result.WillCompleteAsync" } };
+        }
+        const reason = running.cancelReason;
+        if (reason === "HEARTBEAT_DETAILS_CONVERSION_FAILED") {
+          return this.failed(ApplicationFailure.retryable(reason, "CancelledFailure"));
+        }
+        if (reason !== undefined && (err instanceof CancelledFailure || isAbortError(err))) {
+          workerLog("debug", "Activity completed as cancelled", { durationMs, reason });
+          const failure = err instanceof CancelledFailure ? this.toFailure(err) : create(FailureSchema, { message: reason, failureInfo: { case: "canceledFailureInfo", value: {} } });
+          failure.stackTrace = "";
+          return { case: "cancelled", value: { $typeName: "coresdk.activity_result.Cancellation", failure } };
+        }
+        workerLog("warn", "Activity failed", { durationMs, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        return this.failed(err);
+      }
+    });
+  }
+
+  private failed(err: unknown): ActivityExecutionResult["status"] {
+    return { case: "failed", value: { $typeName: "coresdk.activity_result.Failure", failure: this.toFailure(err), cause: 0 } };
+  }
+
+  private toFailure(err: unknown): Failure {
+    const { failureConverter, payloadConverter } = this.o.converters;
+    try {
+      return failureConverter.errorToFailure(err, payloadConverter) as Failure;
+    } catch {
+      const e = err as { message?: string; stack?: string } | undefined;
+      return create(FailureSchema, { message: String(e?.message ?? err), stackTrace: e?.stack ?? "" });
+    }
+  }
+
+  /**
+   * Cancels every running activity with `reason` (used when the worker fails and cannot
+   * wait for core's own shutdown cancellation).
+   */
+  cancelAll(reason: CancelReason): void {
+    for (const r of this.running.values()) r.cancel(reason, cancellationDetails(reason, undefined));
+  }
+}
+
+function cancellationDetails(reason: CancelReason, d: CoreCancellationDetails | undefined): ActivityCancellationDetails {
+  return {
+    reason,
+    notFound: d?.isNotFound ?? reason === "NOT_FOUND",
+    cancelRequested: d?.isCancelled ?? reason === "CANCELLED",
+    paused: d?.isPaused ?? reason === "PAUSED",
+    timedOut: d?.isTimedOut ?? reason === "TIMED_OUT",
+    workerShutdown: d?.isWorkerShutdown ?? reason === "WORKER_SHUTDOWN",
+    reset: d?.isReset ?? reason === "RESET",
+  };
+}
+
+function activityInfo(taskToken: Uint8Array, base64TaskToken: string, s: Start, taskQueue: string, payloadConverter: PayloadConverter): Info {
+  const heartbeatPayload = s.heartbeatDetails[0];
+  return {
+    taskToken,
+    base64TaskToken,
+    activityId: s.activityId,
+    activityType: s.activityType,
+    taskQueue,
+    workflowNamespace: s.workflowNamespace,
+    namespace: s.workflowNamespace,
+    workflowType: s.workflowType,
+    workflowExecution: { workflowId: s.workflowExecution?.workflowId ?? "", runId: s.workflowExecution?.runId ?? "" },
+    isLocal: s.isLocal,
+    attempt: s.attempt,
+    heartbeatDetails: heartbeatPayload === undefined ? undefined : payloadConverter.fromPayload(heartbeatPayload),
+    heartbeatTimeoutMs: durationMs(s.heartbeatTimeout),
+    scheduleToCloseTimeoutMs: durationMs(s.scheduleToCloseTimeout),
+    startToCloseTimeoutMs: durationMs(s.startToCloseTimeout),
+    scheduledTimestampMs: durationMs(s.scheduledTime) ?? 0,
+    currentAttemptScheduledTimestampMs: durationMs(s.currentAttemptScheduledTime) ?? 0,
+    startedTimestampMs: durationMs(s.startedTime) ?? 0,
+  };
+}
+
+export function activityLogAttributes(info: Info): Record<string, unknown> {
+  return {
+    isLocal: info.isLocal,
+    attempt: info.attempt,
+    namespace: info.workflowNamespace,
+    taskToken: info.base64TaskToken,
+    workflowId: info.workflowExecution.workflowId,
+    workflowRunId: info.workflowExecution.runId,
+    workflowType: info.workflowType,
+    activityId: info.activityId,
+    activityType: info.activityType,
+    taskQueue: info.taskQueue,
+  };
+}

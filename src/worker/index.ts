@@ -1,0 +1,30 @@
+/**
+ * `temporal-bun-sdk/worker`: run workflows and activities (names follow @temporalio/worker).
+ *
+ *   const connection = await NativeConnection.connect({ address: "localhost:7233" });
+ *   const worker = await Worker.create({ connection, taskQueue: "hello",
+ *     workflowsPath: require.resolve("./workflows"), activities });
+ *   await worker.run();   // until SIGINT/SIGTERM or worker.shutdown()
+ */
+export { Worker, type State, type WorkerStatus } from "./worker.js";
+export { NativeConnection, type NativeConnectionOptions } from "./connection.js";
+export {
+  defaultCacheSize,
+  defaultPollers,
+  defaultWorkflowSlots,
+  type Duration,
+  type WorkerConnection,
+  type WorkerOptions,
+} from "./options.js";
+export {
+  GracefulShutdownPeriodExpiredError,
+  IllegalStateError,
+  NamespaceNotFoundError,
+  UnexpectedError,
+  WorkerOptionsError,
+  WorkerValidationError,
+} from "./errors.js";
+export type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from "./activity.js";
+export { bundleWorkflowCode, WorkflowBundleError, WorkflowDeadlockError, type BundleOptions, type WorkflowBundle } from "./workflow/index.js";
+export { DefaultLogger, Runtime, type LogLevel, type Logger, type RuntimeOptions, type TelemetryOptions } from "../runtime/index.js";
+export { CompleteAsyncError } from "../activity/index.js";

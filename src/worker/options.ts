@@ -1,0 +1,208 @@
+/**
+ * `Worker.create` options: the zod schema (errors name the option), the defaults, and the
+ * compiled form the worker and the native bridge use.
+ */
+import { availableParallelism, totalmem } from "node:os";
+import { z } from "zod";
+import { msToNumber } from "../common/index.js";
+import type { NativeWorkerOptions } from "../bridge/index.js";
+import type { WorkflowBundle } from "./workflow/index.js";
+import { WorkerOptionsError } from "./errors.js";
+import type { ActivityInterceptorsFactory } from "./activity.js";
+
+/** A number of milliseconds, or an ms-style string ("30s", "5 minutes"). */
+export type Duration = number | string;
+
+/** Anything with the bridge client and the Runtime: a client `Connection` / `NativeConnection`. */
+export interface WorkerConnection {
+  readonly nativeClient: import("../bridge/index.js").NativeClient;
+  readonly runtime: import("../runtime/index.js").Runtime;
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Default: a connection to TEMPORAL_ADDRESS or localhost:7233, owned (and closed) by the worker. */
+  connection?: WorkerConnection;
+  /** Default "default". */
+  namespace?: string;
+  taskQueue: string;
+  /** Module exporting the workflow functions; bundled with Bun.build at create time. */
+  workflowsPath?: string;
+  /** A prebuilt bundle from `bundleWorkflowCode` (instead of workflowsPath). */
+  workflowBundle?: WorkflowBundle;
+  /** Modules replaced by an empty module when bundling workflowsPath (type-only imports). */
+  bundlerIgnoreModules?: string[];
+  /** Activity functions by activity type name. */
+  activities?: Record<string, (...args: any[]) => unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  identity?: string;
+  buildId?: string;
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentLocalActivityExecutions?: number;
+  maxConcurrentWorkflowTaskPolls?: number;
+  maxConcurrentActivityTaskPolls?: number;
+  maxActivitiesPerSecond?: number;
+  maxTaskQueueActivitiesPerSecond?: number;
+  /** Time running activities get after shutdown begins before they are cancelled. Default 0. */
+  shutdownGraceTime?: Duration;
+  /** If set: run() fails with GracefulShutdownPeriodExpiredError when draining takes longer. */
+  shutdownForceTime?: Duration;
+  stickyQueueScheduleToStartTimeout?: Duration;
+  maxHeartbeatThrottleInterval?: Duration;
+  defaultHeartbeatThrottleInterval?: Duration;
+  /** An activation running longer fails the workflow task (deadlock detection). Default 2 s. */
+  isolateExecutionTimeout?: Duration;
+  /** Payload converter / failure converter / codecs (src/common DataConverter). */
+  dataConverter?: Record<string, unknown>;
+  interceptors?: { activity?: ActivityInterceptorsFactory[] };
+  /** Signals that start a graceful shutdown while run() is active (a second one exits). Default SIGINT, SIGTERM. */
+  shutdownSignals?: NodeJS.Signals[];
+  enableNonLocalActivities?: boolean;
+}
+
+/**
+ * Defaults, chosen from measurements (docs/worker-runtime.md, bench/worker.ts):
+ * - cache: a cached run costs ~24 KB of JS heap in the sandbox plus core's copy of its state
+ *   (bench/worker.ts measures ≈ 50–100 KB RSS per cached sample run end to end). We allow a
+ *   quarter of physical memory at a conservative 256 KB per run, clamped to [100, 10 000].
+ * - workflow slots: activations are CPU work serialized on the JS thread (≈ 10 µs each), so
+ *   slots only overlap network round trips; 10 per core (min 20, max 100) keeps the thread busy.
+ * - activity slots: activities are usually I/O-bound; 100 as in the official SDKs.
+ * - pollers: 2 per core, between 2 and 10 (a sticky and a normal poll need at least 2).
+ */
+export function defaultCacheSize(totalMemoryBytes = totalmem()): number {
+  const perRunBytes = 256 * 1024;
+  return Math.min(10_000, Math.max(100, Math.floor(totalMemoryBytes / 4 / perRunBytes)));
+}
+
+export function defaultWorkflowSlots(cores = availableParallelism()): number {
+  return Math.min(100, Math.max(20, 10 * cores));
+}
+
+export function defaultPollers(cores = availableParallelism()): number {
+  return Math.min(10, Math.max(2, 2 * cores));
+}
+
+const durationMs = (option: string) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    try {
+      const ms = msToNumber(value as never);
+      if (!Number.isFinite(ms) || ms < 0) throw new Error("negative");
+      return ms;
+    } catch {
+      ctx.addIssue({ code: "custom", message: `${option} must be a non-negative number of ms or a duration string like "10s", got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+  });
+
+const positiveInt = z.number().int().min(1);
+
+const schema = z.strictObject({
+  connection: z
+    .custom<WorkerConnection>((v) => typeof v === "object" && v !== null && "nativeClient" in v && "runtime" in v, {
+      message: "expected a Connection (from Connection.connect / NativeConnection.connect)",
+    })
+    .optional(),
+  namespace: z.string().min(1).default("default"),
+  taskQueue: z.string().min(1, "taskQueue is required and must not be empty"),
+  workflowsPath: z.string().min(1).optional(),
+  workflowBundle: z.object({ code: z.string(), workflowsPath: z.string(), bundleTimeMs: z.number() }).optional(),
+  bundlerIgnoreModules: z.array(z.string()).optional(),
+  // A module namespace is the usual value: non-function exports are ignored (as in @temporalio/worker).
+  activities: z
+    .custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null, { message: "expected an object (or module) of activity functions" })
+    .default({})
+    .transform((v) => Object.fromEntries(Object.entries(v).filter(([, f]) => typeof f === "function")) as Record<string, (...args: unknown[]) => unknown>),
+  identity: z.string().min(1).optional(),
+  buildId: z.string().min(1).optional(),
+  maxCachedWorkflows: z.number().int().min(0).optional(),
+  maxConcurrentWorkflowTaskExecutions: positiveInt.optional(),
+  maxConcurrentActivityTaskExecutions: positiveInt.optional(),
+  maxConcurrentLocalActivityExecutions: positiveInt.optional(),
+  maxConcurrentWorkflowTaskPolls: positiveInt.optional(),
+  maxConcurrentActivityTaskPolls: positiveInt.optional(),
+  maxActivitiesPerSecond: z.number().positive().optional(),
+  maxTaskQueueActivitiesPerSecond: z.number().positive().optional(),
+  shutdownGraceTime: durationMs("shutdownGraceTime").default(0),
+  shutdownForceTime: durationMs("shutdownForceTime").optional(),
+  stickyQueueScheduleToStartTimeout: durationMs("stickyQueueScheduleToStartTimeout").default(10_000),
+  maxHeartbeatThrottleInterval: durationMs("maxHeartbeatThrottleInterval").default(60_000),
+  defaultHeartbeatThrottleInterval: durationMs("defaultHeartbeatThrottleInterval").default(30_000),
+  isolateExecutionTimeout: durationMs("isolateExecutionTimeout").default(2_000),
+  dataConverter: z.record(z.string(), z.unknown()).optional(),
+  interceptors: z.strictObject({ activity: z.array(z.custom<ActivityInterceptorsFactory>((v) => typeof v === "function")).optional() }).optional(),
+  shutdownSignals: z.array(z.string()).default(["SIGINT", "SIGTERM"]),
+  enableNonLocalActivities: z.boolean().default(true),
+});
+
+export type ParsedWorkerOptions = z.output<typeof schema> & {
+  maxCachedWorkflows: number;
+  maxConcurrentWorkflowTaskExecutions: number;
+  maxConcurrentActivityTaskExecutions: number;
+  maxConcurrentLocalActivityExecutions: number;
+  maxConcurrentWorkflowTaskPolls: number;
+  maxConcurrentActivityTaskPolls: number;
+};
+
+/** Validates and fills defaults; throws WorkerOptionsError naming the first bad option. */
+export function parseWorkerOptions(options: WorkerOptions): ParsedWorkerOptions {
+  if (typeof options !== "object" || options === null) throw new WorkerOptionsError("options", "Worker.create needs an options object");
+  const result = schema.safeParse(options);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const option =
+      issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.length > 0 ? issue.path.map(String).join(".") : "options";
+    const message = issue.code === "unrecognized_keys" ? "unknown option (not supported by temporal-bun-sdk's Worker)" : issue.message;
+    throw new WorkerOptionsError(option, message);
+  }
+  const o = result.data;
+  if (o.workflowsPath !== undefined && o.workflowBundle !== undefined) {
+    throw new WorkerOptionsError("workflowsPath", "pass either workflowsPath or workflowBundle, not both");
+  }
+  const hasWorkflows = o.workflowsPath !== undefined || o.workflowBundle !== undefined;
+  const hasActivities = o.enableNonLocalActivities && Object.keys(o.activities).length > 0;
+  if (!hasWorkflows && !hasActivities) {
+    throw new WorkerOptionsError("workflowsPath", "the worker has nothing to do: pass workflowsPath (or workflowBundle) and/or activities");
+  }
+  const parsed: ParsedWorkerOptions = {
+    ...o,
+    maxCachedWorkflows: o.maxCachedWorkflows ?? defaultCacheSize(),
+    maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions ?? defaultWorkflowSlots(),
+    maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 100,
+    maxConcurrentLocalActivityExecutions: o.maxConcurrentLocalActivityExecutions ?? 100,
+    maxConcurrentWorkflowTaskPolls: o.maxConcurrentWorkflowTaskPolls ?? defaultPollers(),
+    maxConcurrentActivityTaskPolls: o.maxConcurrentActivityTaskPolls ?? defaultPollers(),
+  };
+  if (parsed.maxCachedWorkflows > 0 && parsed.maxConcurrentWorkflowTaskExecutions > parsed.maxCachedWorkflows) {
+    // Core needs a cache slot for every workflow task it hands out.
+    parsed.maxConcurrentWorkflowTaskExecutions = parsed.maxCachedWorkflows;
+  }
+  return parsed;
+}
+
+/** The options core gets through the bridge. */
+export function nativeWorkerOptions(o: ParsedWorkerOptions, hasWorkflows: boolean): NativeWorkerOptions {
+  const hasActivities = Object.keys(o.activities).length > 0;
+  return {
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    identity: o.identity,
+    buildId: o.buildId,
+    maxCachedWorkflows: o.maxCachedWorkflows,
+    workflowSlots: o.maxConcurrentWorkflowTaskExecutions,
+    activitySlots: o.maxConcurrentActivityTaskExecutions,
+    localActivitySlots: o.maxConcurrentLocalActivityExecutions,
+    enableWorkflows: hasWorkflows,
+    enableActivities: hasActivities && o.enableNonLocalActivities,
+    enableLocalActivities: hasWorkflows && hasActivities,
+    workflowPollers: { maximum: o.maxConcurrentWorkflowTaskPolls },
+    activityPollers: { maximum: o.maxConcurrentActivityTaskPolls },
+    stickyQueueScheduleToStartTimeoutMs: o.stickyQueueScheduleToStartTimeout,
+    maxHeartbeatThrottleIntervalMs: o.maxHeartbeatThrottleInterval,
+    defaultHeartbeatThrottleIntervalMs: o.defaultHeartbeatThrottleInterval,
+    maxActivitiesPerSecond: o.maxActivitiesPerSecond,
+    maxTaskQueueActivitiesPerSecond: o.maxTaskQueueActivitiesPerSecond,
+    gracefulShutdownPeriodMs: o.shutdownGraceTime,
+  };
+}

@@ -1,0 +1,436 @@
+/**
+ * The Worker: two poll loops over one core worker, and two-phase shutdown.
+ *
+ *   INITIALIZED ─run()→ RUNNING ─shutdown()/signal/fatal error→ STOPPING
+ *     ─workflow poll reports shutdown→ DRAINING ─both loops ended, in-flight work done,
+ *     cached runs evicted→ DRAINED ─finalize + free→ STOPPED   (or FAILED with the error)
+ *
+ * - Workflow loop: one outstanding poll (core forbids concurrent polls); each activation is
+ *   decoded, handed to the workflow runtime, encoded and completed without blocking the next
+ *   poll. Activations of one run are chained (strictly in order); different runs overlap up
+ *   to the workflow slots core hands out. A completion core refuses is fatal.
+ * - Activity loop: one outstanding poll; each task is started (or cancels a running one)
+ *   without blocking the next poll (ActivityExecutor).
+ * - Shutdown: core's initiate_shutdown ends the polls once in-flight work is done; core gives
+ *   running activities `shutdownGraceTime` and then cancels them with reason WORKER_SHUTDOWN
+ *   (reported as a retryable failure so another worker retries them). Then finalize, free the
+ *   core worker, and close the connection if the worker made it.
+ */
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { WorkflowActivationSchema, type WorkflowActivation } from "../proto/temporal/sdk/core/workflow_activation/workflow_activation_pb.js";
+import { WorkflowActivationCompletionSchema, type WorkflowActivationCompletion } from "../proto/temporal/sdk/core/workflow_completion/workflow_completion_pb.js";
+import { ActivityTaskSchema } from "../proto/temporal/sdk/core/activity_task/activity_task_pb.js";
+import { FailureSchema } from "../proto/temporal/api/failure/v1/message_pb.js";
+import { NativeBridgeError, NativeWorker, bridgeDisabledError, isZigBridgeEnabled, type PollResult } from "../bridge/index.js";
+import type { Logger } from "../runtime/index.js";
+import { bundleWorkflowCode, createWorkflowRuntime, type WorkflowBundle, type WorkflowRuntime } from "./workflow/index.js";
+import { ActivityExecutor, type Converters } from "./activity.js";
+import { loadConverters } from "./converters.js";
+import { NativeConnection } from "./connection.js";
+import { GracefulShutdownPeriodExpiredError, IllegalStateError, NamespaceNotFoundError, UnexpectedError, WorkerValidationError } from "./errors.js";
+import { nativeWorkerOptions, parseWorkerOptions, type ParsedWorkerOptions, type WorkerConnection, type WorkerOptions } from "./options.js";
+import { decodeMessage, encodeMessage } from "./payload-codecs.js";
+
+export type State = "INITIALIZED" | "RUNNING" | "STOPPING" | "DRAINING" | "DRAINED" | "STOPPED" | "FAILED";
+
+export interface WorkerStatus {
+  runState: State;
+  numInFlightActivations: number;
+  numInFlightActivities: number;
+  numCachedWorkflows: number;
+  /** Activations completed since run() began. */
+  workflowActivationsCompleted: number;
+  activityTasksStarted: number;
+}
+
+/** How long finalize_shutdown may take before the worker is freed anyway. */
+const FINALIZE_TIMEOUT_MS = 10_000;
+/** After a fatal error, how long draining may take (beyond shutdownGraceTime) before the worker gives up on it. */
+const FATAL_DRAIN_TIMEOUT_MS = 5_000;
+
+function sleepMs(ms: number): Promise<"timeout"> {
+  return new Promise((resolve) => setTimeout(() => resolve("timeout"), ms));
+}
+
+/** A worker created without `connection` makes (and later closes) its own. */
+function defaultConnection(): Promise<WorkerConnection> {
+  return NativeConnection.connect();
+}
+
+export class Worker {
+  /**
+   * Validates the options, connects if no connection is given, bundles the workflow code,
+   * creates the core worker and validates it against the server (a bad namespace fails
+   * here with NamespaceNotFoundError).
+   */
+  static async create(options: WorkerOptions): Promise<Worker> {
+    if (!isZigBridgeEnabled()) throw bridgeDisabledError("Worker.create");
+    const o = parseWorkerOptions(options);
+    const ownsConnection = o.connection === undefined;
+    const connection = o.connection ?? (await defaultConnection());
+    const logger = connection.runtime.logger;
+    let native: NativeWorker | undefined;
+    try {
+      const bundle: WorkflowBundle | undefined =
+        o.workflowBundle ?? (o.workflowsPath !== undefined ? await bundleWorkflowCode({ workflowsPath: o.workflowsPath, ignoreModules: o.bundlerIgnoreModules }) : undefined);
+      const converters = await loadConverters(o.dataConverter);
+      native = NativeWorker.create(connection.nativeClient, nativeWorkerOptions(o, bundle !== undefined));
+      try {
+        await native.validate();
+      } catch (err) {
+        throw validationError(err, o.namespace);
+      }
+      const workflowRuntime = bundle
+        ? createWorkflowRuntime({
+            bundle,
+            namespace: o.namespace,
+            taskQueue: o.taskQueue,
+            payloadConverter: converters.payloadConverter,
+            failureConverter: converters.failureConverter,
+            logger,
+            deadlockTimeoutMs: o.isolateExecutionTimeout,
+          })
+        : undefined;
+      return new Worker(o, connection, ownsConnection, native, converters, workflowRuntime, logger);
+    } catch (err) {
+      if (native) await shutdownIdleWorker(native, o.workflowsPath !== undefined || o.workflowBundle !== undefined, Object.keys(o.activities).length > 0);
+      if (ownsConnection) await connection.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private state: State = "INITIALIZED";
+  private fatalError: unknown;
+  private readonly activities: ActivityExecutor;
+  private readonly inFlightActivations = new Set<Promise<void>>();
+  private activationsCompleted = 0;
+  private activityTasksStarted = 0;
+  private shutdownStarted?: () => void;
+  private readonly shutdownStartedPromise = new Promise<void>((resolve) => (this.shutdownStarted = resolve));
+  private signalHandlers: [NodeJS.Signals, () => void][] = [];
+
+  private constructor(
+    readonly options: ParsedWorkerOptions,
+    readonly connection: WorkerConnection,
+    private readonly ownsConnection: boolean,
+    private readonly native: NativeWorker,
+    private readonly converters: Converters,
+    private readonly workflowRuntime: WorkflowRuntime | undefined,
+    readonly log: Logger,
+  ) {
+    this.activities = new ActivityExecutor({
+      worker: native,
+      taskQueue: options.taskQueue,
+      activities: options.activities,
+      converters,
+      logger: log,
+      interceptors: options.interceptors?.activity ?? [],
+      onFatal: (err) => this.fail(new UnexpectedError(`Core refused an activity task completion: ${errorText(err)}`, { cause: err })),
+    });
+  }
+
+  get taskQueue(): string {
+    return this.options.taskQueue;
+  }
+
+  get namespace(): string {
+    return this.options.namespace;
+  }
+
+  getState(): State {
+    return this.state;
+  }
+
+  getStatus(): WorkerStatus {
+    return {
+      runState: this.state,
+      numInFlightActivations: this.inFlightActivations.size,
+      numInFlightActivities: this.activities.inFlight,
+      numCachedWorkflows: this.workflowRuntime?.cachedRunCount ?? 0,
+      workflowActivationsCompleted: this.activationsCompleted,
+      activityTasksStarted: this.activityTasksStarted,
+    };
+  }
+
+  /**
+   * Polls and processes tasks until shutdown completes. Resolves after the core worker is
+   * freed (state STOPPED); rejects with the fatal error (state FAILED).
+   */
+  async run(): Promise<void> {
+    if (this.state !== "INITIALIZED") throw new IllegalStateError(`Worker.run() may be called once, on a new worker; this worker is ${this.state}`);
+    this.state = "RUNNING";
+    this.installSignalHandlers();
+    this.log.debug("Worker state changed", { sdkComponent: "worker", state: this.state, taskQueue: this.taskQueue, namespace: this.namespace });
+    let abandoned = false;
+    try {
+      const loops: Promise<void>[] = [];
+      if (this.workflowRuntime) loops.push(this.workflowLoop(this.workflowRuntime));
+      if (this.hasActivityLoop()) loops.push(this.activityLoop());
+      else if (this.workflowRuntime === undefined) throw new IllegalStateError("nothing to poll");
+      const drained = Promise.all(loops).then(() => "drained" as const);
+      const outcome = await Promise.race([drained, this.drainDeadline()]);
+      if (outcome !== "drained") {
+        abandoned = true;
+        this.fatalError ??= outcome;
+        this.activities.cancelAll("WORKER_SHUTDOWN");
+      }
+      this.workflowRuntime?.dispose(); // evicts every cached run
+      if (!abandoned) {
+        this.setState("DRAINED");
+        const finalized = await Promise.race([
+          this.native.finalizeShutdown().then(
+            () => "ok" as const,
+            (err: unknown) => err,
+          ),
+          sleepMs(FINALIZE_TIMEOUT_MS),
+        ]);
+        if (finalized !== "ok") this.log.warn("Core worker finalize_shutdown did not succeed; freeing the worker anyway", { sdkComponent: "worker", error: errorText(finalized) });
+      }
+    } finally {
+      this.removeSignalHandlers();
+      this.native.free();
+      if (this.ownsConnection) await this.connection.close().catch(() => undefined);
+      this.connection.runtime.flushLogs?.();
+    }
+    if (this.fatalError !== undefined) {
+      this.setState("FAILED");
+      throw this.fatalError;
+    }
+    this.setState("STOPPED");
+  }
+
+  /**
+   * Starts a graceful shutdown (phase 1): core stops polling for new work, running
+   * activities get `shutdownGraceTime`. Idempotent; `run()` resolves when shutdown completes.
+   */
+  shutdown(): void {
+    if (this.state === "INITIALIZED") {
+      // Never ran: nothing to drain. run() afterwards throws.
+      this.state = "STOPPED";
+      this.workflowRuntime?.dispose();
+      void shutdownIdleWorker(this.native, this.workflowRuntime !== undefined, this.hasActivityLoop()).finally(async () => {
+        if (this.ownsConnection) await this.connection.close().catch(() => undefined);
+      });
+      return;
+    }
+    if (this.state !== "RUNNING") return;
+    this.setState("STOPPING");
+    try {
+      this.native.initiateShutdown();
+    } catch (err) {
+      this.fatalError ??= err;
+    }
+    this.shutdownStarted?.();
+  }
+
+  /**
+   * Runs the worker until `fnOrPromise` settles, then shuts it down and waits for that.
+   * Returns the promise's value (or throws its error); throws the worker's error if the
+   * worker fails first.
+   */
+  async runUntil<R>(fnOrPromise: Promise<R> | (() => Promise<R>)): Promise<R> {
+    const running = this.run();
+    const runEnded = running.then(
+      () => ({ kind: "run-ended" as const }),
+      (error: unknown) => ({ kind: "run-failed" as const, error }),
+    );
+    let promise: Promise<R>;
+    try {
+      promise = typeof fnOrPromise === "function" ? fnOrPromise() : fnOrPromise;
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+    const settled = promise.then(
+      (value) => ({ kind: "value" as const, value }),
+      (error: unknown) => ({ kind: "error" as const, error }),
+    );
+    const first = await Promise.race([settled, runEnded]);
+    if (first.kind === "run-failed") throw first.error;
+    if (first.kind === "run-ended") throw new IllegalStateError("The worker stopped before runUntil's promise settled");
+    this.shutdown();
+    const end = await runEnded;
+    if (end.kind === "run-failed") throw end.error;
+    if (first.kind === "error") throw first.error;
+    return first.value;
+  }
+
+  // ── loops ──────────────────────────────────────────────────────────────────────────────
+
+  private hasActivityLoop(): boolean {
+    const hasActivities = Object.keys(this.options.activities).length > 0;
+    return hasActivities && (this.options.enableNonLocalActivities || this.workflowRuntime !== undefined);
+  }
+
+  private async workflowLoop(runtime: WorkflowRuntime): Promise<void> {
+    /** The last activation of each run still in progress: the next one waits for it. */
+    const lastOfRun = new Map<string, Promise<void>>();
+    for (;;) {
+      let result: PollResult;
+      try {
+        result = await this.native.pollWorkflowActivation();
+      } catch (err) {
+        this.fail(new UnexpectedError(`Workflow activation poll failed: ${errorText(err)}`, { cause: err }));
+        break;
+      }
+      if (result.kind === "shutdown") break;
+      let activation: WorkflowActivation;
+      try {
+        activation = fromBinary(WorkflowActivationSchema, result.bytes);
+      } catch (err) {
+        this.fail(new UnexpectedError(`Could not decode a workflow activation from core: ${errorText(err)}`, { cause: err }));
+        continue;
+      }
+      const runId = activation.runId;
+      const previous = lastOfRun.get(runId);
+      const p: Promise<void> = (previous ?? Promise.resolve()).then(() => this.processActivation(runtime, activation));
+      lastOfRun.set(runId, p);
+      this.inFlightActivations.add(p);
+      void p.finally(() => {
+        this.inFlightActivations.delete(p);
+        if (lastOfRun.get(runId) === p) lastOfRun.delete(runId);
+      });
+    }
+    // The first poller to report shutdown means core stopped handing out work.
+    if (this.state === "STOPPING") this.setState("DRAINING");
+    while (this.inFlightActivations.size > 0) await Promise.allSettled([...this.inFlightActivations]);
+  }
+
+  private async processActivation(runtime: WorkflowRuntime, activation: WorkflowActivation): Promise<void> {
+    let completion: WorkflowActivationCompletion;
+    try {
+      await decodeMessage(activation, this.converters.payloadCodecs);
+      completion = await runtime.activate(activation);
+      await encodeMessage(completion, this.converters.payloadCodecs);
+    } catch (err) {
+      // A codec failure (or the runtime disposed under us): fail this workflow task; core retries it.
+      this.log.error(`Workflow activation failed before reaching workflow code: ${errorText(err)}`, { sdkComponent: "worker", runId: activation.runId });
+      completion = create(WorkflowActivationCompletionSchema, {
+        runId: activation.runId,
+        status: { case: "failed", value: { failure: create(FailureSchema, { message: errorText(err), stackTrace: (err as Error)?.stack ?? "" }) } },
+      });
+    }
+    try {
+      await this.native.completeWorkflowActivation(toBinary(WorkflowActivationCompletionSchema, completion));
+      this.activationsCompleted++;
+    } catch (err) {
+      this.fail(new UnexpectedError(`Core refused the completion of a workflow activation for run ${activation.runId}: ${errorText(err)}`, { cause: err }));
+    }
+  }
+
+  private async activityLoop(): Promise<void> {
+    for (;;) {
+      let result: PollResult;
+      try {
+        result = await this.native.pollActivityTask();
+      } catch (err) {
+        this.fail(new UnexpectedError(`Activity task poll failed: ${errorText(err)}`, { cause: err }));
+        break;
+      }
+      if (result.kind === "shutdown") {
+        if (this.state === "STOPPING") this.setState("DRAINING");
+        break;
+      }
+      try {
+        const task = fromBinary(ActivityTaskSchema, result.bytes);
+        if (task.variant.case === "start") this.activityTasksStarted++;
+        this.activities.handle(task);
+      } catch (err) {
+        this.fail(new UnexpectedError(`Could not decode an activity task from core: ${errorText(err)}`, { cause: err }));
+      }
+    }
+    await this.activities.drained();
+  }
+
+  // ── shutdown helpers ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Resolves with an error when draining must be abandoned: `shutdownForceTime` after
+   * shutdown began, or — after a fatal error, whose unfinished work core may wait on
+   * forever — shutdownGraceTime + 5 s. Never resolves otherwise.
+   */
+  private async drainDeadline(): Promise<Error> {
+    await this.shutdownStartedPromise;
+    const force = this.options.shutdownForceTime;
+    const fatalBound = this.options.shutdownGraceTime + FATAL_DRAIN_TIMEOUT_MS;
+    const started = performance.now();
+    for (;;) {
+      const limit = Math.min(force ?? Infinity, this.fatalError !== undefined ? fatalBound : Infinity);
+      const elapsed = performance.now() - started;
+      if (elapsed >= limit) {
+        return this.fatalError !== undefined && (force === undefined || fatalBound <= force)
+          ? new UnexpectedError(`Worker could not drain within ${fatalBound} ms after a fatal error`, { cause: this.fatalError })
+          : new GracefulShutdownPeriodExpiredError(`Timed out while waiting for the worker to shut down (shutdownForceTime ${force} ms)`);
+      }
+      // Re-check at least every 250 ms: a fatal error may arrive after shutdown began.
+      await sleepMs(Math.min(250, Number.isFinite(limit) ? limit - elapsed : 250));
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.fatalError === undefined) {
+      this.fatalError = err;
+      this.log.error(`Worker failed: ${errorText(err)}`, { sdkComponent: "worker", taskQueue: this.taskQueue });
+    }
+    this.shutdown();
+    this.shutdownStarted?.();
+  }
+
+  private setState(state: State): void {
+    this.state = state;
+    this.log.debug("Worker state changed", { sdkComponent: "worker", state, taskQueue: this.taskQueue });
+  }
+
+  private installSignalHandlers(): void {
+    for (const signal of this.options.shutdownSignals as NodeJS.Signals[]) {
+      const handler = () => {
+        if (this.state === "RUNNING") {
+          this.log.info(`Received ${signal}, shutting down gracefully (send it again to exit immediately)`, { sdkComponent: "worker" });
+          this.shutdown();
+        } else {
+          this.log.warn(`Received ${signal} again during shutdown: exiting now`, { sdkComponent: "worker" });
+          process.exit(signal === "SIGINT" ? 130 : 143);
+        }
+      };
+      process.on(signal, handler);
+      this.signalHandlers.push([signal, handler]);
+    }
+  }
+
+  private removeSignalHandlers(): void {
+    for (const [signal, handler] of this.signalHandlers) process.off(signal, handler);
+    this.signalHandlers = [];
+  }
+}
+
+/**
+ * Two-phase shutdown of a core worker that never ran (failed validation, or shutdown()
+ * before run()): initiate, let each enabled poller see "shutdown", finalize, free. Bounded:
+ * the worker is freed even if core does not answer.
+ */
+async function shutdownIdleWorker(native: NativeWorker, workflows: boolean, activities: boolean): Promise<void> {
+  try {
+    native.initiateShutdown();
+    const polls: Promise<unknown>[] = [];
+    if (workflows) polls.push(native.pollWorkflowActivation().catch(() => undefined));
+    if (activities) polls.push(native.pollActivityTask().catch(() => undefined));
+    const done = await Promise.race([Promise.all(polls).then(() => "ok" as const), sleepMs(FINALIZE_TIMEOUT_MS)]);
+    if (done === "ok") await Promise.race([native.finalizeShutdown().catch(() => undefined), sleepMs(FINALIZE_TIMEOUT_MS)]);
+  } catch {
+    // freeing below is what matters
+  } finally {
+    native.free();
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function validationError(err: unknown, namespace: string): Error {
+  const message = errorText(err);
+  if (err instanceof NativeBridgeError && (err.details.grpcStatus === 5 || /namespace/i.test(message)) && /not found|does not exist|no such/i.test(message)) {
+    return new NamespaceNotFoundError(namespace, { cause: err });
+  }
+  if (/namespace .*not found/i.test(message)) return new NamespaceNotFoundError(namespace, { cause: err });
+  return new WorkerValidationError(`The server refused the worker: ${message}`, { cause: err });
+}

@@ -121,7 +121,7 @@ export class ActivityExecutor {
   }
 
   private async execute(taskToken: Uint8Array, key: string, start: Start): Promise<void> {
-    const { payloadConverter, failureConverter, payloadCodecs } = this.o.converters;
+    const { payloadConverter, payloadCodecs } = this.o.converters;
     let result: ActivityExecutionResult["status"];
     let running: Running | undefined;
     try {
@@ -143,12 +143,19 @@ export class ActivityExecutor {
     } catch (err) {
       completion.result = { $typeName: "coresdk.activity_result.ActivityExecutionResult", status: { case: "failed", value: { $typeName: "coresdk.activity_result.Failure", failure: this.toFailure(err), cause: 0 } } };
     }
+    let bytes: Uint8Array;
     try {
-      await this.o.worker.completeActivityTask(toBinary(ActivityTaskCompletionSchema, completion));
+      bytes = toBinary(ActivityTaskCompletionSchema, completion);
+    } catch (err) {
+      // A converter produced a message protobuf cannot encode: report that instead.
+      const failure = create(FailureSchema, { message: `Could not serialize the activity result: ${err instanceof Error ? err.message : String(err)}` });
+      bytes = toBinary(ActivityTaskCompletionSchema, create(ActivityTaskCompletionSchema, { taskToken, result: { status: { case: "failed", value: { failure } } } }));
+    }
+    try {
+      await this.o.worker.completeActivityTask(bytes);
     } catch (err) {
       this.o.onFatal(err);
     }
-    void failureConverter;
   }
 
   private makeRunning(info: Info, key: string, isLocal: boolean): Running {

@@ -1,0 +1,99 @@
+import { describe, expect, test } from "bun:test";
+import { NativeBridgeError } from "../../src/bridge/index.js";
+import { NativeConnection, Worker } from "../../src/worker/index.js";
+import * as activities from "./fixtures/activities.js";
+import { executeWorkflow, fixturesDir, taskQueue } from "./helpers.js";
+import { testServer } from "../helpers/dev-server.js";
+
+const bin = new URL("../../bin/temporal-bun-worker.ts", import.meta.url).pathname;
+
+function spawnCli(args: string[], env: Record<string, string | undefined>) {
+  return Bun.spawn(["bun", bin, ...args], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+}
+
+/** Reads stdout until a line matches; returns it. */
+async function readLine(stream: ReadableStream<Uint8Array>, match: RegExp, timeoutMs: number): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => undefined)]);
+      if (chunk === undefined || chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+      const line = text.split("\n").find((l) => match.test(l));
+      if (line) return line;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  throw new Error(`no line matching ${match} within ${timeoutMs} ms; got: ${text}`);
+}
+
+describe("temporal-bun-worker CLI", () => {
+  test("--help prints usage and exits 0", async () => {
+    const p = spawnCli(["--help"], {});
+    expect(await p.exited).toBe(0);
+    expect(await new Response(p.stdout).text()).toContain("Usage: temporal-bun-worker");
+  });
+
+  test("processes a workflow, then exits 0 within a few seconds of SIGTERM", async () => {
+    const { address } = await testServer();
+    const tq = taskQueue("cli");
+    const p = spawnCli(["--workflows", `${fixturesDir}workflows.ts`, "--activities", `${fixturesDir}activities.ts`], {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: tq,
+      TEMPORAL_BUN_SDK_USE_ZIG: "1",
+    });
+    try {
+      const ready = await readLine(p.stdout, /ready:/, 20_000);
+      expect(ready).toContain(`address=${address}`);
+      expect(ready).toContain("namespace=default");
+      expect(ready).toContain(`taskQueue=${tq}`);
+      expect(ready).toContain("bridge=zig");
+      expect(ready).toMatch(/library=\S+libtemporal_bun_bridge\.so/);
+      expect(await executeWorkflow("hello", { taskQueue: tq, args: ["CLI"] })).toBe("Hello, CLI!");
+      const t0 = performance.now();
+      p.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+    } finally {
+      p.kill("SIGKILL");
+    }
+  });
+
+  test("TEMPORAL_BUN_SDK_USE_ZIG=0 exits 1 with a reason naming the flag; an invalid value lists the accepted ones", async () => {
+    const off = spawnCli([], { TEMPORAL_BUN_SDK_USE_ZIG: "0" });
+    expect(await off.exited).toBe(1);
+    const offErr = await new Response(off.stderr).text();
+    expect(offErr).toContain("TEMPORAL_BUN_SDK_USE_ZIG=0");
+    expect(offErr.trim().split("\n")).toHaveLength(1);
+
+    const bad = spawnCli([], { TEMPORAL_BUN_SDK_USE_ZIG: "maybe" });
+    expect(await bad.exited).toBe(1);
+    const badErr = await new Response(bad.stderr).text();
+    expect(badErr).toContain("'maybe' is not valid");
+    expect(badErr).toContain("'1', 'true' or 'on'");
+  });
+});
+
+describe("TEMPORAL_BUN_SDK_USE_ZIG in process", () => {
+  test("off: Worker.create and NativeConnection.connect reject with a bridge_disabled error naming the flag", async () => {
+    const saved = process.env.TEMPORAL_BUN_SDK_USE_ZIG;
+    process.env.TEMPORAL_BUN_SDK_USE_ZIG = "off";
+    try {
+      const w = await Worker.create({ taskQueue: "q", activities }).catch((e: unknown) => e);
+      expect(w).toBeInstanceOf(NativeBridgeError);
+      expect((w as NativeBridgeError).codeName).toBe("bridge_disabled");
+      expect((w as Error).message).toContain("TEMPORAL_BUN_SDK_USE_ZIG");
+      const c = await NativeConnection.connect({ address: "127.0.0.1:1" }).catch((e: unknown) => e);
+      expect((c as NativeBridgeError).codeName).toBe("bridge_disabled");
+      process.env.TEMPORAL_BUN_SDK_USE_ZIG = "perhaps";
+      await expect(Worker.create({ taskQueue: "q", activities })).rejects.toThrow(/accepted values/);
+    } finally {
+      if (saved === undefined) delete process.env.TEMPORAL_BUN_SDK_USE_ZIG;
+      else process.env.TEMPORAL_BUN_SDK_USE_ZIG = saved;
+    }
+  });
+});

@@ -28,3 +28,22 @@ export function durationToMs(d: Duration, what = "duration"): number {
   if (ms < 0) throw new TypeError(`${what}: must not be negative, got '${d}'`);
   return ms;
 }
+
+/** google.protobuf.Duration of a Duration. */
+export function durationToProto(d: Duration, what = "duration"): { $typeName: "google.protobuf.Duration"; seconds: bigint; nanos: number } {
+  const ms = durationToMs(d, what);
+  const seconds = Math.floor(ms / 1000);
+  return { $typeName: "google.protobuf.Duration", seconds: BigInt(seconds), nanos: Math.round((ms - seconds * 1000) * 1e6) };
+}
+
+/** Milliseconds of a google.protobuf.Duration or Timestamp (undefined stays undefined). */
+export function protoToMs(t: { seconds: bigint; nanos: number } | undefined): number | undefined {
+  if (!t) return undefined;
+  return Number(t.seconds) * 1000 + Math.floor(t.nanos / 1e6);
+}
+
+/** Date of a google.protobuf.Timestamp. */
+export function protoToDate(t: { seconds: bigint; nanos: number } | undefined): Date | undefined {
+  const ms = protoToMs(t);
+  return ms === undefined ? undefined : new Date(ms);
+}

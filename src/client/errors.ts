@@ -115,3 +115,91 @@ export function toServiceError(err: unknown, method: string): unknown {
 export function isServiceError(err: unknown, code?: number): err is ServiceError {
   return err instanceof ServiceError && (code === undefined || err.code === code);
 }
+
+/** Names of temporal.api.enums.v1.RetryState, as the official SDK reports them. */
+export type RetryStateName =
+  | "UNSPECIFIED"
+  | "IN_PROGRESS"
+  | "NON_RETRYABLE_FAILURE"
+  | "TIMEOUT"
+  | "MAXIMUM_ATTEMPTS_REACHED"
+  | "RETRY_POLICY_NOT_SET"
+  | "INTERNAL_SERVER_ERROR"
+  | "CANCEL_REQUESTED";
+
+/** The workflow closed as failed, cancelled, terminated or timed out; `cause` says which. */
+export class WorkflowFailedError extends Error {
+  override readonly name: string = "WorkflowFailedError";
+  constructor(
+    message: string,
+    override readonly cause: Error | undefined,
+    readonly retryState: RetryStateName,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/** The run continued as new and `followRuns` was false. */
+export class WorkflowContinuedAsNewError extends Error {
+  override readonly name: string = "WorkflowContinuedAsNewError";
+  constructor(
+    message: string,
+    readonly newExecutionRunId: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A workflow with this id is already running (or the reuse policy forbids another run). */
+export class WorkflowExecutionAlreadyStartedError extends Error {
+  override readonly name: string = "WorkflowExecutionAlreadyStartedError";
+  constructor(
+    message: string,
+    readonly workflowId: string,
+    readonly workflowType: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** No such workflow execution (or run) in the namespace. */
+export class WorkflowNotFoundError extends Error {
+  override readonly name: string = "WorkflowNotFoundError";
+  constructor(
+    message: string,
+    readonly workflowId: string,
+    readonly runId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The query was rejected by `queryRejectCondition`; `status` is the workflow's status. */
+export class QueryRejectedError extends Error {
+  override readonly name: string = "QueryRejectedError";
+  constructor(
+    /** temporal.api.enums.v1.WorkflowExecutionStatus number. */
+    readonly status: number,
+    readonly statusName: string,
+  ) {
+    super(`Query rejected: workflow status is ${statusName}`);
+  }
+}
+
+/** The workflow has no handler for the query. */
+export class QueryNotRegisteredError extends Error {
+  override readonly name: string = "QueryNotRegisteredError";
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The workflow's query handler failed (or the worker answered with an error). */
+export class WorkflowQueryFailedError extends Error {
+  override readonly name: string = "WorkflowQueryFailedError";
+}

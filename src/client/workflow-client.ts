@@ -1,0 +1,707 @@
+/**
+ * `WorkflowClient` (`client.workflow`) and `WorkflowHandle`, shaped like @temporalio/client:
+ * start / execute / signalWithStart / getHandle / list / count, and on a handle result /
+ * describe / signal / query / cancel / terminate / fetchHistory. Everything is a raw RPC
+ * through `connection.workflowService`; every payload goes through the data converter.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
+import { PayloadsSchema } from "../proto/temporal/api/common/v1/message_pb.js";
+import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
+import type { History } from "../proto/temporal/api/history/v1/message_pb.js";
+import { EventType } from "../proto/temporal/api/enums/v1/event_type_pb.js";
+import {
+  HistoryEventFilterType,
+  RetryState,
+  TimeoutType,
+  WorkflowExecutionStatus,
+  WorkflowIdConflictPolicy as WorkflowIdConflictPolicyProto,
+  WorkflowIdReusePolicy as WorkflowIdReusePolicyProto,
+} from "../proto/temporal/api/enums/v1/workflow_pb.js";
+import { QueryRejectCondition } from "../proto/temporal/api/enums/v1/query_pb.js";
+import type { WorkflowExecutionInfo as WorkflowExecutionInfoProto } from "../proto/temporal/api/workflow/v1/message_pb.js";
+import type {
+  DescribeWorkflowExecutionResponse,
+  StartWorkflowExecutionRequest,
+} from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
+import {
+  SignalWithStartWorkflowExecutionRequestSchema,
+  StartWorkflowExecutionRequestSchema,
+} from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
+import type { Connection } from "./connection.js";
+import type { ClientConverter } from "./converter.js";
+import { durationToProto, protoToDate, protoToMs, type Duration } from "./duration.js";
+import {
+  GrpcStatus,
+  QueryNotRegisteredError,
+  QueryRejectedError,
+  ServiceError,
+  WorkflowContinuedAsNewError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowQueryFailedError,
+  type RetryStateName,
+} from "./errors.js";
+import {
+  TypedSearchAttributes,
+  decodeTypedSearchAttributes,
+  decodeUntypedSearchAttributes,
+  encodeSearchAttributes,
+  encodeUntypedSearchAttributes,
+  type SearchAttributePair,
+} from "./search-attributes.js";
+
+// ---------------------------------------------------------------------------- options
+
+export const WorkflowIdReusePolicy = {
+  ALLOW_DUPLICATE: "ALLOW_DUPLICATE",
+  ALLOW_DUPLICATE_FAILED_ONLY: "ALLOW_DUPLICATE_FAILED_ONLY",
+  REJECT_DUPLICATE: "REJECT_DUPLICATE",
+  /** @deprecated use workflowIdConflictPolicy: 'TERMINATE_EXISTING' */
+  TERMINATE_IF_RUNNING: "TERMINATE_IF_RUNNING",
+} as const;
+export type WorkflowIdReusePolicy = (typeof WorkflowIdReusePolicy)[keyof typeof WorkflowIdReusePolicy];
+
+export const WorkflowIdConflictPolicy = {
+  FAIL: "FAIL",
+  USE_EXISTING: "USE_EXISTING",
+  TERMINATE_EXISTING: "TERMINATE_EXISTING",
+} as const;
+export type WorkflowIdConflictPolicy = (typeof WorkflowIdConflictPolicy)[keyof typeof WorkflowIdConflictPolicy];
+
+export interface RetryPolicy {
+  initialInterval?: Duration;
+  backoffCoefficient?: number;
+  maximumInterval?: Duration;
+  /** 0 (default) = unlimited. */
+  maximumAttempts?: number;
+  nonRetryableErrorTypes?: string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Workflow = (...args: any[]) => any;
+type Args<W> = W extends (...args: infer A) => unknown ? A : unknown[];
+type Result<W> = W extends (...args: never[]) => infer R ? Awaited<R> : unknown;
+
+export interface WorkflowStartOptions<A extends unknown[] = unknown[]> {
+  workflowId: string;
+  taskQueue: string;
+  args?: A | Readonly<A>;
+  workflowIdReusePolicy?: WorkflowIdReusePolicy;
+  workflowIdConflictPolicy?: WorkflowIdConflictPolicy;
+  workflowExecutionTimeout?: Duration;
+  workflowRunTimeout?: Duration;
+  workflowTaskTimeout?: Duration;
+  retry?: RetryPolicy;
+  memo?: Record<string, unknown>;
+  /** Typed search attributes (`[{ key: defineSearchAttributeKey('Name', 'KEYWORD'), value }]`). */
+  typedSearchAttributes?: SearchAttributePair[] | TypedSearchAttributes;
+  /** Untyped form `{ Name: [value] }` (deprecated in the official SDK; types inferred from the values). */
+  searchAttributes?: Record<string, unknown[]>;
+  cronSchedule?: string;
+  startDelay?: Duration;
+  /** result() follows continue-as-new, retries and cron runs (default true). */
+  followRuns?: boolean;
+  /** A short summary shown in the UI (user metadata). */
+  staticSummary?: string;
+  staticDetails?: string;
+}
+
+export interface WorkflowSignalWithStartOptions<A extends unknown[] = unknown[], SA extends unknown[] = unknown[]> extends WorkflowStartOptions<A> {
+  signal: string | { name: string };
+  signalArgs?: SA | Readonly<SA>;
+}
+
+/** A signal or query definition (`defineSignal`/`defineQuery` results) or a plain name. */
+export type SignalOrQuery = string | { name: string };
+
+export interface GetWorkflowHandleOptions {
+  firstExecutionRunId?: string;
+  /** default true */
+  followRuns?: boolean;
+}
+
+export interface WorkflowResultOptions {
+  followRuns?: boolean;
+}
+
+// ------------------------------------------------------------------------ results
+
+export type WorkflowExecutionStatusName =
+  | "UNSPECIFIED"
+  | "RUNNING"
+  | "COMPLETED"
+  | "FAILED"
+  | "CANCELLED"
+  | "TERMINATED"
+  | "CONTINUED_AS_NEW"
+  | "TIMED_OUT"
+  | "PAUSED"
+  | "UNKNOWN";
+
+export function workflowStatusName(status: number): WorkflowExecutionStatusName {
+  if (status === WorkflowExecutionStatus.CANCELED) return "CANCELLED";
+  const name = WorkflowExecutionStatus[status];
+  return (name ?? "UNKNOWN") as WorkflowExecutionStatusName;
+}
+
+export interface WorkflowExecutionInfo {
+  type: string;
+  workflowId: string;
+  runId: string;
+  taskQueue: string;
+  status: { code: WorkflowExecutionStatus; name: WorkflowExecutionStatusName };
+  historyLength: number;
+  historySize: number;
+  startTime: Date;
+  executionTime?: Date;
+  closeTime?: Date;
+  memo?: Record<string, unknown>;
+  /** Untyped form `{ Name: [values] }`. */
+  searchAttributes: Record<string, unknown[]>;
+  typedSearchAttributes: TypedSearchAttributes;
+  parentExecution?: { workflowId: string; runId: string };
+  rootExecution?: { workflowId: string; runId: string };
+  firstRunId?: string;
+  raw: WorkflowExecutionInfoProto;
+}
+
+export interface WorkflowExecutionDescription extends WorkflowExecutionInfo {
+  /** Timeouts from the execution config, in ms. */
+  workflowExecutionTimeoutMs?: number;
+  workflowRunTimeoutMs?: number;
+  workflowTaskTimeoutMs?: number;
+  raw: WorkflowExecutionInfoProto;
+  rawDescription: DescribeWorkflowExecutionResponse;
+}
+
+export interface CountWorkflowExecution {
+  count: number;
+  groups: { count: number; groupValues: unknown[] }[];
+}
+
+export interface ListOptions {
+  /** A visibility query, e.g. `WorkflowType = 'orders' AND ExecutionStatus = 'Running'`. */
+  query?: string;
+  pageSize?: number;
+}
+
+// ------------------------------------------------------------------------ helpers
+
+const retryStateName = (s: RetryState): RetryStateName => (RetryState[s] ?? "UNSPECIFIED") as RetryStateName;
+
+function nameOf(defOrName: SignalOrQuery, what: string): string {
+  const name = typeof defOrName === "string" ? defOrName : defOrName?.name;
+  if (typeof name !== "string" || name === "") throw new TypeError(`${what}: expected a name or a definition with a name`);
+  return name;
+}
+
+function workflowTypeName(w: string | Workflow): string {
+  if (typeof w === "string" && w !== "") return w;
+  if (typeof w === "function" && w.name) return w.name;
+  throw new TypeError("workflowTypeOrFunc: expected a workflow type name or a named workflow function");
+}
+
+const reusePolicy: Record<WorkflowIdReusePolicy, WorkflowIdReusePolicyProto> = {
+  ALLOW_DUPLICATE: WorkflowIdReusePolicyProto.ALLOW_DUPLICATE,
+  ALLOW_DUPLICATE_FAILED_ONLY: WorkflowIdReusePolicyProto.ALLOW_DUPLICATE_FAILED_ONLY,
+  REJECT_DUPLICATE: WorkflowIdReusePolicyProto.REJECT_DUPLICATE,
+  TERMINATE_IF_RUNNING: WorkflowIdReusePolicyProto.TERMINATE_IF_RUNNING,
+};
+const conflictPolicy: Record<WorkflowIdConflictPolicy, WorkflowIdConflictPolicyProto> = {
+  FAIL: WorkflowIdConflictPolicyProto.FAIL,
+  USE_EXISTING: WorkflowIdConflictPolicyProto.USE_EXISTING,
+  TERMINATE_EXISTING: WorkflowIdConflictPolicyProto.TERMINATE_EXISTING,
+};
+
+function enumOption<T extends string, P>(table: Record<T, P>, value: unknown, option: string): P | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !(value in table)) {
+    throw new TypeError(`${option}: expected one of ${Object.keys(table).map((k) => `'${k}'`).join(", ")}, got ${JSON.stringify(value)}`);
+  }
+  return table[value as T];
+}
+
+function retryPolicyProto(r: RetryPolicy | undefined) {
+  if (r === undefined) return undefined;
+  if (r === null || typeof r !== "object") throw new TypeError("retry: expected a RetryPolicy object");
+  if (r.backoffCoefficient !== undefined && !(r.backoffCoefficient >= 1)) throw new TypeError("retry.backoffCoefficient: must be >= 1");
+  if (r.maximumAttempts !== undefined && !(Number.isInteger(r.maximumAttempts) && r.maximumAttempts >= 0)) {
+    throw new TypeError("retry.maximumAttempts: must be a non-negative integer");
+  }
+  return {
+    initialInterval: r.initialInterval === undefined ? undefined : durationToProto(r.initialInterval, "retry.initialInterval"),
+    backoffCoefficient: r.backoffCoefficient ?? 0,
+    maximumInterval: r.maximumInterval === undefined ? undefined : durationToProto(r.maximumInterval, "retry.maximumInterval"),
+    maximumAttempts: r.maximumAttempts ?? 0,
+    nonRetryableErrorTypes: r.nonRetryableErrorTypes ?? [],
+  };
+}
+
+const optDuration = (d: Duration | undefined, option: string) => (d === undefined ? undefined : durationToProto(d, option));
+
+// ------------------------------------------------------------------------ client
+
+export interface WorkflowClientContext {
+  connection: Connection;
+  namespace: string;
+  identity: string;
+  converter: ClientConverter;
+  /** Default for query(); the official SDK's `WorkflowClientOptions.queryRejectCondition`. */
+  queryRejectCondition?: "NONE" | "NOT_OPEN" | "NOT_COMPLETED_CLEANLY";
+}
+
+export class WorkflowClient {
+  constructor(private readonly ctx: WorkflowClientContext) {}
+
+  get connection(): Connection {
+    return this.ctx.connection;
+  }
+  get namespace(): string {
+    return this.ctx.namespace;
+  }
+
+  /** Starts a workflow; resolves to its handle once the server accepted it. */
+  async start<W extends Workflow>(workflowTypeOrFunc: string | W, options: WorkflowStartOptions<Args<W>>): Promise<WorkflowHandle<W>> {
+    const type = workflowTypeName(workflowTypeOrFunc);
+    const req = create(StartWorkflowExecutionRequestSchema, {
+      ...this.commonStartFields(type, options),
+      requestId: crypto.randomUUID(),
+    } as never);
+    await this.ctx.converter.encode(req);
+    let runId: string;
+    try {
+      const res = await this.ctx.connection.workflowService.startWorkflowExecution(req);
+      runId = res.runId;
+    } catch (err) {
+      throw this.startError(err, options.workflowId, type);
+    }
+    return this.handle<W>(options.workflowId, undefined, { firstExecutionRunId: runId, resultRunId: runId, followRuns: options.followRuns ?? true });
+  }
+
+  /** Starts a workflow and waits for its result. */
+  async execute<W extends Workflow>(workflowTypeOrFunc: string | W, options: WorkflowStartOptions<Args<W>>): Promise<Result<W>> {
+    const handle = await this.start(workflowTypeOrFunc, options);
+    return handle.result();
+  }
+
+  /** Signals a workflow, starting it first if it is not running. */
+  async signalWithStart<W extends Workflow, SA extends unknown[] = unknown[]>(
+    workflowTypeOrFunc: string | W,
+    options: WorkflowSignalWithStartOptions<Args<W>, SA>,
+  ): Promise<WorkflowHandle<W> & { signaledRunId: string }> {
+    const type = workflowTypeName(workflowTypeOrFunc);
+    const signalName = nameOf(options.signal, "signalWithStart options.signal");
+    const req = create(SignalWithStartWorkflowExecutionRequestSchema, {
+      ...this.commonStartFields(type, options),
+      requestId: crypto.randomUUID(),
+      signalName,
+      signalInput: { payloads: this.ctx.converter.toPayloads((options.signalArgs ?? []) as unknown[], "signal argument") },
+    } as never);
+    await this.ctx.converter.encode(req);
+    let runId: string;
+    try {
+      runId = (await this.ctx.connection.workflowService.signalWithStartWorkflowExecution(req)).runId;
+    } catch (err) {
+      throw this.startError(err, options.workflowId, type);
+    }
+    const h = this.handle<W>(options.workflowId, undefined, { resultRunId: runId, followRuns: options.followRuns ?? true }) as WorkflowHandle<W> & {
+      signaledRunId: string;
+    };
+    Object.defineProperty(h, "signaledRunId", { value: runId, enumerable: true });
+    return h;
+  }
+
+  /** A handle to an existing workflow (no RPC is made). Without runId: the latest run. */
+  getHandle<W extends Workflow = Workflow>(workflowId: string, runId?: string, options: GetWorkflowHandleOptions = {}): WorkflowHandle<W> {
+    if (typeof workflowId !== "string" || workflowId === "") throw new TypeError("getHandle: workflowId must be a non-empty string");
+    return this.handle<W>(workflowId, runId, {
+      firstExecutionRunId: options.firstExecutionRunId,
+      resultRunId: runId,
+      followRuns: options.followRuns ?? true,
+    });
+  }
+
+  /** Visibility: every execution matching `query`, page by page. */
+  list(options: ListOptions = {}): AsyncIterable<WorkflowExecutionInfo> {
+    const ctx = this.ctx;
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        let nextPageToken: Uint8Array = new Uint8Array();
+        do {
+          const res = await ctx.connection.workflowService.listWorkflowExecutions({
+            namespace: ctx.namespace,
+            query: options.query ?? "",
+            pageSize: options.pageSize ?? 0,
+            nextPageToken,
+          });
+          await ctx.converter.decode(res);
+          for (const info of res.executions) yield self.decodeInfo(info);
+          nextPageToken = res.nextPageToken;
+        } while (nextPageToken.length > 0);
+      },
+    };
+  }
+
+  /** Visibility: how many executions match `query` (with groups for `GROUP BY`). */
+  async count(options: { query?: string } = {}): Promise<CountWorkflowExecution> {
+    const res = await this.ctx.connection.workflowService.countWorkflowExecutions({ namespace: this.ctx.namespace, query: options.query ?? "" });
+    return {
+      count: Number(res.count),
+      groups: res.groups.map((g) => ({ count: Number(g.count), groupValues: g.groupValues.map((p) => decodeGroupValue(p)) })),
+    };
+  }
+
+  /** @internal */
+  decodeInfo(raw: WorkflowExecutionInfoProto): WorkflowExecutionInfo {
+    const exec = (e: { workflowId: string; runId: string } | undefined) => (e ? { workflowId: e.workflowId, runId: e.runId } : undefined);
+    return {
+      type: raw.type?.name ?? "",
+      workflowId: raw.execution?.workflowId ?? "",
+      runId: raw.execution?.runId ?? "",
+      taskQueue: raw.taskQueue,
+      status: { code: raw.status, name: workflowStatusName(raw.status) },
+      historyLength: Number(raw.historyLength),
+      historySize: Number(raw.historySizeBytes),
+      startTime: protoToDate(raw.startTime) ?? new Date(0),
+      executionTime: protoToDate(raw.executionTime),
+      closeTime: protoToDate(raw.closeTime),
+      memo: raw.memo ? this.ctx.converter.fromMap(raw.memo.fields) : undefined,
+      searchAttributes: decodeUntypedSearchAttributes(raw.searchAttributes),
+      typedSearchAttributes: decodeTypedSearchAttributes(raw.searchAttributes),
+      parentExecution: exec(raw.parentExecution),
+      rootExecution: exec(raw.rootExecution),
+      firstRunId: raw.firstRunId || undefined,
+      raw,
+    };
+  }
+
+  private commonStartFields(type: string, o: WorkflowStartOptions<unknown[]>): Partial<StartWorkflowExecutionRequest> {
+    if (o === null || typeof o !== "object") throw new TypeError("WorkflowStartOptions: expected an object");
+    if (typeof o.workflowId !== "string" || o.workflowId === "") throw new TypeError("WorkflowStartOptions.workflowId: required non-empty string");
+    if (typeof o.taskQueue !== "string" || o.taskQueue === "") throw new TypeError("WorkflowStartOptions.taskQueue: required non-empty string");
+    if (o.args !== undefined && !Array.isArray(o.args)) throw new TypeError("WorkflowStartOptions.args: expected an array");
+    if (o.cronSchedule !== undefined && typeof o.cronSchedule !== "string") throw new TypeError("WorkflowStartOptions.cronSchedule: expected a string");
+    if (o.memo !== undefined && (o.memo === null || typeof o.memo !== "object")) throw new TypeError("WorkflowStartOptions.memo: expected an object");
+    const conv = this.ctx.converter;
+    let searchAttributes: Record<string, Payload> | undefined;
+    if (o.searchAttributes !== undefined) searchAttributes = encodeUntypedSearchAttributes(o.searchAttributes);
+    if (o.typedSearchAttributes !== undefined) searchAttributes = { ...searchAttributes, ...encodeSearchAttributes(o.typedSearchAttributes) };
+    const fields = {
+      namespace: this.ctx.namespace,
+      identity: this.ctx.identity,
+      workflowId: o.workflowId,
+      workflowType: { name: type },
+      taskQueue: { name: o.taskQueue },
+      input: { payloads: conv.toPayloads((o.args ?? []) as unknown[], "workflow argument") },
+      workflowExecutionTimeout: optDuration(o.workflowExecutionTimeout, "WorkflowStartOptions.workflowExecutionTimeout"),
+      workflowRunTimeout: optDuration(o.workflowRunTimeout, "WorkflowStartOptions.workflowRunTimeout"),
+      workflowTaskTimeout: optDuration(o.workflowTaskTimeout, "WorkflowStartOptions.workflowTaskTimeout"),
+      workflowStartDelay: optDuration(o.startDelay, "WorkflowStartOptions.startDelay"),
+      workflowIdReusePolicy: enumOption(reusePolicy, o.workflowIdReusePolicy, "WorkflowStartOptions.workflowIdReusePolicy") ?? 0,
+      workflowIdConflictPolicy: enumOption(conflictPolicy, o.workflowIdConflictPolicy, "WorkflowStartOptions.workflowIdConflictPolicy") ?? 0,
+      retryPolicy: retryPolicyProto(o.retry),
+      cronSchedule: o.cronSchedule ?? "",
+      memo: o.memo ? { fields: conv.toMap(o.memo, "memo") } : undefined,
+      searchAttributes: searchAttributes ? { indexedFields: searchAttributes } : undefined,
+      userMetadata:
+        o.staticSummary !== undefined || o.staticDetails !== undefined
+          ? {
+              summary: o.staticSummary === undefined ? undefined : conv.toPayload(o.staticSummary, "staticSummary"),
+              details: o.staticDetails === undefined ? undefined : conv.toPayload(o.staticDetails, "staticDetails"),
+            }
+          : undefined,
+    };
+    return fields as unknown as Partial<StartWorkflowExecutionRequest>;
+  }
+
+  private startError(err: unknown, workflowId: string, type: string): unknown {
+    if (err instanceof ServiceError && err.code === GrpcStatus.ALREADY_EXISTS) {
+      return new WorkflowExecutionAlreadyStartedError(`Workflow execution already started: ${workflowId} (${type})`, workflowId, type, { cause: err });
+    }
+    return err;
+  }
+
+  private handle<W extends Workflow>(
+    workflowId: string,
+    runId: string | undefined,
+    o: { firstExecutionRunId?: string; resultRunId?: string; followRuns: boolean },
+  ): WorkflowHandle<W> {
+    return new WorkflowHandle<W>(this, this.ctx, workflowId, runId, o.firstExecutionRunId, o.resultRunId, o.followRuns);
+  }
+}
+
+function decodeGroupValue(p: Payload): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(p.data));
+  } catch {
+    return p.data;
+  }
+}
+
+// ------------------------------------------------------------------------ handle
+
+export class WorkflowHandle<W extends Workflow = Workflow> {
+  /** @internal */
+  constructor(
+    readonly client: WorkflowClient,
+    private readonly ctx: WorkflowClientContext,
+    readonly workflowId: string,
+    /** The run this handle targets; undefined = the latest run. */
+    readonly runId: string | undefined,
+    /** For handles from start(): the run that was started; cancel/terminate stay within its chain. */
+    readonly firstExecutionRunId: string | undefined,
+    private readonly resultRunId: string | undefined,
+    private readonly followRuns: boolean,
+  ) {}
+
+  private get execution() {
+    return { workflowId: this.workflowId, runId: this.runId ?? "" };
+  }
+
+  private notFound(err: unknown): unknown {
+    if (err instanceof ServiceError && err.code === GrpcStatus.NOT_FOUND) {
+      return new WorkflowNotFoundError(err.message.replace(/^[A-Za-z]+: NOT_FOUND: /, ""), this.workflowId, this.runId, { cause: err });
+    }
+    return err;
+  }
+
+  /**
+   * Waits for the workflow to close (long-polling its history for the close event) and
+   * returns its result, following continue-as-new/retries/cron runs unless `followRuns`
+   * is false. A failed, cancelled, terminated or timed-out run throws WorkflowFailedError.
+   */
+  async result(options: WorkflowResultOptions = {}): Promise<Result<W>> {
+    const followRuns = options.followRuns ?? this.followRuns;
+    let runId = this.resultRunId ?? this.runId ?? "";
+    const ws = this.ctx.connection.workflowService;
+    const conv = this.ctx.converter;
+    for (;;) {
+      let nextPageToken: Uint8Array = new Uint8Array();
+      let event;
+      for (;;) {
+        let res;
+        try {
+          res = await ws.getWorkflowExecutionHistory({
+            namespace: this.ctx.namespace,
+            execution: { workflowId: this.workflowId, runId },
+            historyEventFilterType: HistoryEventFilterType.CLOSE_EVENT,
+            waitNewEvent: true,
+            skipArchival: true,
+            nextPageToken,
+          });
+        } catch (err) {
+          throw this.notFound(err);
+        }
+        await conv.decode(res);
+        event = res.history?.events[0];
+        if (event) break;
+        nextPageToken = res.nextPageToken;
+      }
+      const a = event.attributes;
+      switch (a.case) {
+        case "workflowExecutionCompletedEventAttributes":
+          if (followRuns && a.value.newExecutionRunId) {
+            runId = a.value.newExecutionRunId;
+            continue;
+          }
+          return conv.fromPayload(a.value.result?.payloads[0]) as Result<W>;
+        case "workflowExecutionFailedEventAttributes":
+          if (followRuns && a.value.newExecutionRunId) {
+            runId = a.value.newExecutionRunId;
+            continue;
+          }
+          throw new WorkflowFailedError(
+            "Workflow execution failed",
+            a.value.failure ? conv.failureToError(a.value.failure) : undefined,
+            retryStateName(a.value.retryState),
+          );
+        case "workflowExecutionCanceledEventAttributes":
+          throw new WorkflowFailedError(
+            "Workflow execution cancelled",
+            conv.failureToError(failure({ message: "Workflow canceled", failureInfo: { case: "canceledFailureInfo", value: { details: a.value.details } } })),
+            "NON_RETRYABLE_FAILURE",
+          );
+        case "workflowExecutionTerminatedEventAttributes":
+          throw new WorkflowFailedError(
+            a.value.reason || "Workflow execution terminated",
+            conv.failureToError(failure({ message: a.value.reason || "Workflow execution terminated", failureInfo: { case: "terminatedFailureInfo", value: {} } })),
+            "NON_RETRYABLE_FAILURE",
+          );
+        case "workflowExecutionTimedOutEventAttributes":
+          if (followRuns && a.value.newExecutionRunId) {
+            runId = a.value.newExecutionRunId;
+            continue;
+          }
+          throw new WorkflowFailedError(
+            "Workflow execution timed out",
+            conv.failureToError(
+              failure({ message: "Workflow execution timed out", failureInfo: { case: "timeoutFailureInfo", value: { timeoutType: TimeoutType.START_TO_CLOSE } } }),
+            ),
+            retryStateName(a.value.retryState),
+          );
+        case "workflowExecutionContinuedAsNewEventAttributes":
+          if (followRuns) {
+            runId = a.value.newExecutionRunId;
+            continue;
+          }
+          throw new WorkflowContinuedAsNewError("Workflow execution continued as new", a.value.newExecutionRunId);
+        default:
+          throw new Error(`result(): unexpected close event ${EventType[event.eventType] ?? event.eventType} for ${this.workflowId}`);
+      }
+    }
+  }
+
+  /** The execution's info (status, times, memo, search attributes) and config. */
+  async describe(): Promise<WorkflowExecutionDescription> {
+    let res;
+    try {
+      res = await this.ctx.connection.workflowService.describeWorkflowExecution({ namespace: this.ctx.namespace, execution: this.execution });
+    } catch (err) {
+      throw this.notFound(err);
+    }
+    await this.ctx.converter.decode(res);
+    const raw = res.workflowExecutionInfo!;
+    return {
+      ...this.client.decodeInfo(raw),
+      workflowExecutionTimeoutMs: protoToMs(res.executionConfig?.workflowExecutionTimeout),
+      workflowRunTimeoutMs: protoToMs(res.executionConfig?.workflowRunTimeout),
+      workflowTaskTimeoutMs: protoToMs(res.executionConfig?.defaultWorkflowTaskTimeout),
+      raw,
+      rawDescription: res,
+    };
+  }
+
+  async signal(def: SignalOrQuery, ...args: unknown[]): Promise<void> {
+    const signalName = nameOf(def, "signal");
+    const req = {
+      namespace: this.ctx.namespace,
+      workflowExecution: this.execution,
+      signalName,
+      input: create(PayloadsSchema, { payloads: this.ctx.converter.toPayloads(args, "signal argument") }),
+      identity: this.ctx.identity,
+      requestId: crypto.randomUUID(),
+    };
+    await this.ctx.converter.encode(req);
+    try {
+      await this.ctx.connection.workflowService.signalWorkflowExecution(req);
+    } catch (err) {
+      throw this.notFound(err);
+    }
+  }
+
+  /**
+   * Queries the workflow. `queryRejectCondition` ('NOT_OPEN' / 'NOT_COMPLETED_CLEANLY')
+   * makes the server refuse queries of closed runs with QueryRejectedError.
+   */
+  async query<R = unknown>(def: SignalOrQuery, ...args: unknown[]): Promise<R> {
+    return this.queryWithOptions<R>(def, args);
+  }
+
+  /** query() with options (the official SDK takes them on the client; here per call). */
+  async queryWithOptions<R = unknown>(
+    def: SignalOrQuery,
+    args: unknown[],
+    options: { queryRejectCondition?: "NONE" | "NOT_OPEN" | "NOT_COMPLETED_CLEANLY" } = {},
+  ): Promise<R> {
+    const queryType = nameOf(def, "query");
+    const condition = enumOption(
+      { NONE: QueryRejectCondition.NONE, NOT_OPEN: QueryRejectCondition.NOT_OPEN, NOT_COMPLETED_CLEANLY: QueryRejectCondition.NOT_COMPLETED_CLEANLY },
+      options.queryRejectCondition ?? this.ctx.queryRejectCondition,
+      "queryRejectCondition",
+    );
+    const req = {
+      namespace: this.ctx.namespace,
+      execution: this.execution,
+      query: { queryType, queryArgs: create(PayloadsSchema, { payloads: this.ctx.converter.toPayloads(args, "query argument") }) },
+      queryRejectCondition: condition ?? QueryRejectCondition.UNSPECIFIED,
+    };
+    await this.ctx.converter.encode(req);
+    let res;
+    try {
+      res = await this.ctx.connection.workflowService.queryWorkflow(req);
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === GrpcStatus.INVALID_ARGUMENT) {
+        const cause = err.cause instanceof Error ? err.cause.message : err.message;
+        if (/unknown queryType|query .*not (?:registered|found)|no query handler/i.test(cause)) {
+          throw new QueryNotRegisteredError(cause, err.code);
+        }
+        const detail = err.detail("temporal.api.errordetails.v1.QueryFailedFailure") as { failure?: Failure } | undefined;
+        if (detail?.failure) {
+          await this.ctx.converter.decode(detail.failure);
+          throw this.ctx.converter.failureToError(detail.failure);
+        }
+        throw new WorkflowQueryFailedError(cause, { cause: err });
+      }
+      throw this.notFound(err);
+    }
+    if (res.queryRejected) {
+      throw new QueryRejectedError(res.queryRejected.status, workflowStatusName(res.queryRejected.status));
+    }
+    await this.ctx.converter.decode(res);
+    return this.ctx.converter.fromPayload(res.queryResult?.payloads[0]) as R;
+  }
+
+  /** Requests cancellation (the workflow decides what to do with it). */
+  async cancel(reason?: string): Promise<void> {
+    try {
+      await this.ctx.connection.workflowService.requestCancelWorkflowExecution({
+        namespace: this.ctx.namespace,
+        workflowExecution: this.execution,
+        identity: this.ctx.identity,
+        requestId: crypto.randomUUID(),
+        firstExecutionRunId: this.firstExecutionRunId ?? "",
+        reason: reason ?? "",
+      });
+    } catch (err) {
+      throw this.notFound(err);
+    }
+  }
+
+  /** Terminates the run at once (no workflow code runs). */
+  async terminate(reason?: string, ...details: unknown[]): Promise<void> {
+    const req = {
+      namespace: this.ctx.namespace,
+      workflowExecution: this.execution,
+      reason: reason ?? "",
+      details: details.length > 0 ? create(PayloadsSchema, { payloads: this.ctx.converter.toPayloads(details, "terminate detail") }) : undefined,
+      identity: this.ctx.identity,
+      firstExecutionRunId: this.firstExecutionRunId ?? "",
+    };
+    await this.ctx.converter.encode(req);
+    try {
+      await this.ctx.connection.workflowService.terminateWorkflowExecution(req);
+    } catch (err) {
+      throw this.notFound(err);
+    }
+  }
+
+  /** The run's full history (every page), payloads decoded by the codecs. */
+  async fetchHistory(): Promise<History> {
+    const events = [];
+    let nextPageToken: Uint8Array = new Uint8Array();
+    do {
+      let res;
+      try {
+        res = await this.ctx.connection.workflowService.getWorkflowExecutionHistory({
+          namespace: this.ctx.namespace,
+          execution: this.execution,
+          nextPageToken,
+          skipArchival: true,
+        });
+      } catch (err) {
+        throw this.notFound(err);
+      }
+      await this.ctx.converter.decode(res);
+      events.push(...(res.history?.events ?? []));
+      nextPageToken = res.nextPageToken;
+    } while (nextPageToken.length > 0);
+    return { $typeName: "temporal.api.history.v1.History", events } as History;
+  }
+}
+
+function failure(f: { message: string; failureInfo: unknown }): Failure {
+  return create(FailureSchema, f as never);
+}

@@ -52,9 +52,19 @@ function sleepMs(ms: number): Promise<"timeout"> {
   return new Promise((resolve) => setTimeout(() => resolve("timeout"), ms));
 }
 
+/** `promise`'s value, or "timeout" after `ms`; the timer never outlives the race. */
+async function orTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A worker created without `connection` makes (and later closes) its own. */
 function defaultConnection(): Promise<WorkerConnection> {
-  return NativeConnection.connect();
+  return NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
 }
 
 export class Worker {
@@ -108,6 +118,10 @@ export class Worker {
   private shutdownStarted?: () => void;
   private readonly shutdownStartedPromise = new Promise<void>((resolve) => (this.shutdownStarted = resolve));
   private signalHandlers: [NodeJS.Signals, () => void][] = [];
+  /** Set once draining ended (or was abandoned): the deadline watcher stops. */
+  private drainEnded = false;
+  private runEnded?: () => void;
+  private readonly runEndedPromise = new Promise<void>((resolve) => (this.runEnded = resolve));
 
   private constructor(
     readonly options: ParsedWorkerOptions,
@@ -169,7 +183,8 @@ export class Worker {
       else if (this.workflowRuntime === undefined) throw new IllegalStateError("nothing to poll");
       const drained = Promise.all(loops).then(() => "drained" as const);
       const outcome = await Promise.race([drained, this.drainDeadline()]);
-      if (outcome !== "drained") {
+      this.drainEnded = true; // stops drainDeadline's timer
+      if (outcome !== "drained" && outcome !== undefined) {
         abandoned = true;
         this.fatalError ??= outcome;
         this.activities.cancelAll("WORKER_SHUTDOWN");
@@ -177,16 +192,18 @@ export class Worker {
       this.workflowRuntime?.dispose(); // evicts every cached run
       if (!abandoned) {
         this.setState("DRAINED");
-        const finalized = await Promise.race([
+        const finalized = await orTimeout(
           this.native.finalizeShutdown().then(
             () => "ok" as const,
             (err: unknown) => err,
           ),
-          sleepMs(FINALIZE_TIMEOUT_MS),
-        ]);
+          FINALIZE_TIMEOUT_MS,
+        );
         if (finalized !== "ok") this.log.warn("Core worker finalize_shutdown did not succeed; freeing the worker anyway", { sdkComponent: "worker", error: errorText(finalized) });
       }
     } finally {
+      this.drainEnded = true;
+      this.runEnded?.();
       this.removeSignalHandlers();
       this.native.free();
       if (this.ownsConnection) await this.connection.close().catch(() => undefined);
@@ -348,12 +365,12 @@ export class Worker {
    * shutdown began, or — after a fatal error, whose unfinished work core may wait on
    * forever — shutdownGraceTime + 5 s. Never resolves otherwise.
    */
-  private async drainDeadline(): Promise<Error> {
-    await this.shutdownStartedPromise;
+  private async drainDeadline(): Promise<Error | undefined> {
+    await Promise.race([this.shutdownStartedPromise, this.runEndedPromise]);
     const force = this.options.shutdownForceTime;
     const fatalBound = this.options.shutdownGraceTime + FATAL_DRAIN_TIMEOUT_MS;
     const started = performance.now();
-    for (;;) {
+    while (!this.drainEnded) {
       const limit = Math.min(force ?? Infinity, this.fatalError !== undefined ? fatalBound : Infinity);
       const elapsed = performance.now() - started;
       if (elapsed >= limit) {
@@ -364,6 +381,7 @@ export class Worker {
       // Re-check at least every 250 ms: a fatal error may arrive after shutdown began.
       await sleepMs(Math.min(250, Number.isFinite(limit) ? limit - elapsed : 250));
     }
+    return undefined;
   }
 
   private fail(err: unknown): void {
@@ -413,8 +431,8 @@ async function shutdownIdleWorker(native: NativeWorker, workflows: boolean, acti
     const polls: Promise<unknown>[] = [];
     if (workflows) polls.push(native.pollWorkflowActivation().catch(() => undefined));
     if (activities) polls.push(native.pollActivityTask().catch(() => undefined));
-    const done = await Promise.race([Promise.all(polls).then(() => "ok" as const), sleepMs(FINALIZE_TIMEOUT_MS)]);
-    if (done === "ok") await Promise.race([native.finalizeShutdown().catch(() => undefined), sleepMs(FINALIZE_TIMEOUT_MS)]);
+    const done = await orTimeout(Promise.all(polls), FINALIZE_TIMEOUT_MS);
+    if (done !== "timeout") await orTimeout(native.finalizeShutdown().catch(() => undefined), FINALIZE_TIMEOUT_MS);
   } catch {
     // freeing below is what matters
   } finally {

@@ -46,7 +46,7 @@ describe("activities", () => {
     // 5 s later (core's local_timeout_buffer_for_activities, not exposed by the C bridge).
     for (let i = 0; i < 400 && observed.get(workflowId)?.reason === undefined; i++) await Bun.sleep(20);
     expect(observed.get(workflowId)?.reason).toBe("TIMED_OUT");
-  });
+  }, 15_000);
 
   test("an activity that fails twice succeeds on the third attempt (server retries)", async () => {
     const { workflowId } = await startWorkflow("flaky", { taskQueue: tq });

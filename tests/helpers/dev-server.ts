@@ -1,11 +1,13 @@
 /**
- * One Temporal dev server per test run: started on first use through core's
- * ephemeral-server API with the CLI binary `./dev setup` built (TEMPORAL_CLI_PATH), on a
- * free loopback port, with an in-memory database; stopped by tests/setup.ts after the
- * last test file. With TEMPORAL_ADDRESS set, that server is used instead.
+ * One Temporal dev server per test run, through the SDK's own TestWorkflowEnvironment
+ * (src/testing): started on first use with the CLI binary `./dev setup` built
+ * (TEMPORAL_CLI_PATH), on a free loopback port, with an in-memory database; stopped by
+ * tests/setup.ts after the last test file. With TEMPORAL_ADDRESS set, that server is used
+ * instead (createFromExistingServer).
  */
+import { NativeRuntime } from "../../src/bridge/index.js";
+import { TestWorkflowEnvironment, defaultCliPath, TemporalCliNotFoundError } from "../../src/testing/index.js";
 import { existsSync } from "node:fs";
-import { NativeEphemeralServer, NativeRuntime } from "../../src/bridge/index.js";
 
 export interface TestServer {
   address: string;
@@ -13,47 +15,57 @@ export interface TestServer {
   runtime: NativeRuntime;
 }
 
-let starting: Promise<TestServer> | undefined;
-let server: NativeEphemeralServer | undefined;
+/** Custom search attributes registered on the test server (name → server type). */
+export const TEST_SEARCH_ATTRIBUTES = {
+  TestKeyword: "Keyword",
+  TestText: "Text",
+  TestInt: "Int",
+  TestDouble: "Double",
+  TestBool: "Bool",
+  TestDatetime: "Datetime",
+  TestKeywordList: "KeywordList",
+} as const;
+
+let starting: Promise<TestWorkflowEnvironment> | undefined;
 let runtime: NativeRuntime | undefined;
 
 export function cliPath(): string {
-  const path = process.env.TEMPORAL_CLI_PATH ?? `${process.env.HOME}/.cache/temporal-bun-sdk/temporal-cli-v1.5.1/bin/temporal`;
-  if (!existsSync(path)) {
-    throw new Error(`Temporal CLI not found at ${path}: run ./dev setup (it builds the CLI), or set TEMPORAL_CLI_PATH`);
-  }
+  const path = defaultCliPath();
+  if (!existsSync(path)) throw new TemporalCliNotFoundError(path);
   return path;
 }
 
-/** The runtime shared by tests (created once). */
+/** A bridge-level runtime shared by the bridge tests (created once). */
 export function testRuntime(): NativeRuntime {
   runtime ??= NativeRuntime.create({ logging: { filter: "warn", forward: true } });
   return runtime;
 }
 
-export function testServer(): Promise<TestServer> {
+/** The shared environment: a connection and a client on the test server. */
+export function testEnv(): Promise<TestWorkflowEnvironment> {
   starting ??= (async () => {
-    const rt = testRuntime();
     const external = process.env.TEMPORAL_ADDRESS;
-    if (external) return { address: external, namespace: process.env.TEMPORAL_NAMESPACE ?? "default", runtime: rt };
-    server = await NativeEphemeralServer.startDev(rt, {
-      existingPath: cliPath(),
-      ip: "127.0.0.1",
-      namespace: "default",
-      logLevel: "error",
-      // Dynamic config the tests rely on; searchable attributes need the SQL visibility store.
-      extraArgs: ["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
+    if (external) return TestWorkflowEnvironment.createFromExistingServer({ address: external, namespace: process.env.TEMPORAL_NAMESPACE ?? "default" });
+    return TestWorkflowEnvironment.createLocal({
+      server: {
+        namespace: "default",
+        logLevel: "error",
+        searchAttributes: TEST_SEARCH_ATTRIBUTES,
+        extraArgs: ["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
+      },
     });
-    return { address: server.target, namespace: "default", runtime: rt };
   })();
   return starting;
 }
 
+export async function testServer(): Promise<TestServer> {
+  const env = await testEnv();
+  return { address: env.address, namespace: env.namespace, runtime: testRuntime() };
+}
+
 export async function stopTestServer(): Promise<void> {
   if (!starting) return;
-  await starting.catch(() => undefined);
-  const s = server;
-  server = undefined;
+  const env = await starting.catch(() => undefined);
   starting = undefined;
-  if (s) await s.shutdown();
+  await env?.teardown();
 }

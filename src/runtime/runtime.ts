@@ -74,7 +74,7 @@ export class IllegalRuntimeStateError extends Error {
   override name = "IllegalStateError";
 }
 
-function coreFilter(filter: TelemetryOptions["logging"] extends infer L ? (L extends { filter?: infer F } ? F : never) : never): string {
+function coreFilter(filter: NonNullable<TelemetryOptions["logging"]>["filter"]): string {
   if (filter === undefined) return "temporal_sdk_core=warn,temporalio_sdk_core=warn,temporal_client=warn,temporalio_client=warn,warn";
   if (typeof filter === "string") return filter;
   const core = (filter.core ?? "WARN").toLowerCase();

@@ -33,7 +33,8 @@ export interface WorkerOptions {
   /** Modules replaced by an empty module when bundling workflowsPath (type-only imports). */
   bundlerIgnoreModules?: string[];
   /** Activity functions by activity type name. */
-  activities?: Record<string, (...args: any[]) => unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Activity functions by type name; a module namespace works (non-functions are ignored). */
+  activities?: object;
   identity?: string;
   buildId?: string;
   maxCachedWorkflows?: number;

@@ -39,6 +39,9 @@ pub fn build(b: *std.Build) void {
         lib_module.linkSystemLibrary(name, .{});
     }
     const lib = b.addLibrary(.{ .linkage = .dynamic, .name = "temporal_bun_bridge", .root_module = lib_module });
+    lib.version_script = b.path("bridge/exports.map");
+    // Lets the linker drop the parts of the core nothing reachable from our exports uses.
+    lib.link_gc_sections = true;
     if (!skip_cargo) {
         const cargo = b.addSystemCommand(&.{ "bash", b.pathFromRoot("bridge/core/build-core.sh"), b.pathFromRoot("."), cargo_target });
         cargo.has_side_effects = true; // cargo decides itself whether anything changed

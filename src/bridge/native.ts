@@ -184,18 +184,19 @@ class Dispatcher {
 
   private async readLoop(): Promise<void> {
     this.reading = true;
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let reader: ReturnType<ReturnType<ReturnType<typeof Bun.file>["stream"]>["getReader"]> | undefined;
     try {
       // Never two readers on the pipe at once: a byte taken by a reader being cancelled
       // would be a lost wake-up.
       await this.cancelled;
       const fd = check(this.lib.symbols, this.lib.symbols.temporal_bun_wake_fd(), "wake pipe");
-      reader = Bun.file(fd).stream().getReader();
+      const r = Bun.file(fd).stream().getReader();
+      reader = r;
       // The queue, not the byte, is the source of truth: collect whatever completed while
       // no reader was active (its byte may have gone to the previous, cancelled reader).
       this.drain();
       while (this.waiters.size > 0) {
-        const { done } = await reader.read();
+        const { done } = await r.read();
         if (done) throw new NativeBridgeError(NativeErrorCode.system, "the native wake pipe was closed");
         this.drain();
       }

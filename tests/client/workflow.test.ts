@@ -14,6 +14,7 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   defineSearchAttributeKey,
+  type WorkflowHandle,
 } from "../../src/client/index.js";
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
 import { RetryState, TimeoutType } from "../../src/proto/temporal/api/enums/v1/workflow_pb.js";
@@ -271,7 +272,7 @@ describe("WorkflowClient against the dev server", () => {
     const c = await client();
     const h = await c.workflow.start("queryMe", { workflowId: uid("query"), taskQueue: "query-tq" });
     await h.terminate();
-    const err = await h.queryWithOptions("state", [], { queryRejectCondition: "NOT_OPEN" }).catch((e) => e);
+    const err = await h.queryWithOptions<never>("state", [], { queryRejectCondition: "NOT_OPEN" }).catch((e: unknown) => e as QueryRejectedError);
     expect(err).toBeInstanceOf(QueryRejectedError);
     expect(err.statusName).toBe("TERMINATED");
   });
@@ -314,7 +315,7 @@ describe("WorkflowClient against the dev server", () => {
   test("list and count see started workflows by visibility query (eventually consistent)", async () => {
     const c = await client();
     const type = uid("listType").replace(/-/g, "");
-    const handles = [];
+    const handles: WorkflowHandle[] = [];
     for (let i = 0; i < 3; i++) {
       handles.push(await c.workflow.start(type, { workflowId: uid("list"), taskQueue: "list-tq", memo: { i }, typedSearchAttributes: [{ key: defineSearchAttributeKey("TestInt", "INT"), value: i }] }));
     }

@@ -8,7 +8,14 @@ import type { WorkflowActivationCompletion } from "../../src/proto/temporal/sdk/
 import type { WorkflowCommand } from "../../src/proto/temporal/sdk/core/workflow_commands/workflow_commands_pb.js";
 import type { Payload } from "../../src/proto/temporal/api/common/v1/message_pb.js";
 import type { Failure } from "../../src/proto/temporal/api/failure/v1/message_pb.js";
-import { defaultPayloadConverter, DefaultFailureConverter, ApplicationFailure, CancelledFailure, ActivityFailure } from "../../src/common/index.js";
+import {
+  defaultPayloadConverter,
+  DefaultFailureConverter,
+  ApplicationFailure,
+  CancelledFailure,
+  ActivityFailure,
+  RetryState,
+} from "../../src/common/index.js";
 
 type JobInit = WorkflowActivationJob["variant"];
 export const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
@@ -53,7 +60,7 @@ export const jobs = {
       result: {
         status: {
           case: "failed",
-          value: { failure: toFailure(new ActivityFailure("Activity task failed", "greet", ApplicationFailure.create({ message }))) },
+          value: { failure: toFailure(new ActivityFailure("Activity task failed", "greet", String(seq), RetryState.NON_RETRYABLE_FAILURE, "test-worker", ApplicationFailure.create({ message }))) },
         },
       },
     } as never,
@@ -65,7 +72,7 @@ export const jobs = {
       result: {
         status: {
           case: "cancelled",
-          value: { failure: toFailure(new ActivityFailure("Activity cancelled", "slow", new CancelledFailure("cancelled"))) },
+          value: { failure: toFailure(new ActivityFailure("Activity cancelled", "slow", String(seq), RetryState.CANCEL_REQUESTED, "test-worker", new CancelledFailure("cancelled"))) },
         },
       },
     } as never,

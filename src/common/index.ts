@@ -1,0 +1,101 @@
+/**
+ * `temporal-bun-sdk/common`: data conversion (payload converters, codecs, the payload
+ * visitor), failures and the failure converter, durations. Names follow @temporalio/common.
+ *
+ * Everything reachable from this file is pure and deterministic (no node:* or Bun APIs, no
+ * timers, no I/O): workflow code sees it through `temporal-bun-sdk/workflow`. The gzip codec
+ * (./gzip-codec.ts) and environment config (./config.ts) are separate modules for that reason.
+ */
+export { ValueError, PayloadConverterError } from "./errors.js";
+export {
+  ActivityFailure,
+  ApplicationFailure,
+  ApplicationFailureCategory,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  decodeApplicationFailureCategory,
+  decodeRetryState,
+  decodeTimeoutType,
+  encodeApplicationFailureCategory,
+  encodeRetryState,
+  encodeTimeoutType,
+  ensureApplicationFailure,
+  ensureTemporalFailure,
+  FAILURE_SOURCE,
+  RetryState,
+  rootCause,
+  ServerFailure,
+  TemporalFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  TimeoutType,
+  type ApplicationFailureOptions,
+  type ProtoFailure,
+  type WorkflowExecution,
+} from "./failure.js";
+export {
+  DefaultFailureConverter,
+  type DefaultEncodedFailureAttributes,
+  type DefaultFailureConverterOptions,
+  type FailureConverter,
+} from "./failure-converter.js";
+export {
+  argumentsToPayloads,
+  arrayFromPayloads,
+  assertJsonFaithful,
+  BinaryPayloadConverter,
+  CompositePayloadConverter,
+  DefaultPayloadConverter,
+  defaultPayloadConverter,
+  encodingTypes,
+  fromPayloadsAtIndex,
+  JsonPayloadConverter,
+  makePayload,
+  mapFromPayloads,
+  mapToPayloads,
+  METADATA_ENCODING_KEY,
+  METADATA_MESSAGE_TYPE_KEY,
+  payloadEncoding,
+  toPayloads,
+  UndefinedPayloadConverter,
+  type EncodingType,
+  type Payload,
+  type PayloadConverter,
+  type PayloadConverterWithEncoding,
+} from "./payload-converter.js";
+export {
+  DefaultPayloadConverterWithProtobufs,
+  DefaultPayloadConverterWithProtobufsEs,
+  ProtobufBinaryPayloadConverter,
+  ProtobufEsBinaryPayloadConverter,
+  ProtobufEsJsonPayloadConverter,
+  ProtobufJsonPayloadConverter,
+  type DefaultPayloadConverterWithProtobufsOptions,
+  type ProtobufEsRegistryInput,
+} from "./protobuf-payload-converters.js";
+export { asPayload, decodePayloads, encodePayloads, type PayloadCodec } from "./payload-codec.js";
+export { defaultFailureConverter, loadDataConverter, type DataConverter, type LoadedDataConverter } from "./data-converter.js";
+export {
+  collectPayloads,
+  decodePayloadsInMessage,
+  encodePayloadsInMessage,
+  visitPayloads,
+  type VisitPayloadsOptions,
+} from "./payload-visitor.js";
+export {
+  dateToTs,
+  msNumberToTs,
+  msOptionalToNumber,
+  msOptionalToTs,
+  msToNumber,
+  msToTs,
+  optionalDateToTs,
+  optionalTsToDate,
+  optionalTsToMs,
+  requiredTsToDate,
+  requiredTsToMs,
+  tsToDate,
+  tsToMs,
+  type Duration,
+  type TimestampLike,
+} from "./time.js";

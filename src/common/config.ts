@@ -1,0 +1,161 @@
+/**
+ * Process configuration from environment variables, validated with zod. Not exported from
+ * index.ts: it reads `process.env` by default and reads TLS files, so it is not for workflow
+ * code. Import it from `temporal-bun-sdk/common/config` (src/common/config.ts).
+ *
+ * | variable                     | default          | accepted                                        |
+ * |------------------------------|------------------|-------------------------------------------------|
+ * | TEMPORAL_ADDRESS             | 127.0.0.1:7233   | host:port (hostname, IPv4 or [IPv6]; port 1-65535) |
+ * | TEMPORAL_NAMESPACE           | default          | non-empty string                                |
+ * | TEMPORAL_TASK_QUEUE          | (none)           | non-empty string                                |
+ * | TEMPORAL_API_KEY             | (none)           | non-empty string; turns TLS on in Connection    |
+ * | TEMPORAL_TLS_CERT_PATH       | (none)           | readable PEM file; needs TEMPORAL_TLS_KEY_PATH  |
+ * | TEMPORAL_TLS_KEY_PATH        | (none)           | readable PEM file; needs TEMPORAL_TLS_CERT_PATH |
+ * | TEMPORAL_TLS_CA_PATH         | (none)           | readable PEM file                               |
+ * | TEMPORAL_TLS_SERVER_NAME     | (none)           | hostname                                        |
+ * | TEMPORAL_IDENTITY            | (none)           | non-empty string                                |
+ * | TEMPORAL_BUN_SDK_USE_ZIG     | auto             | unset/''/auto; 1/true/on; 0/false/off (any case) |
+ *
+ * An empty value counts as unset. Every bad variable is reported at once, in one
+ * TemporalConfigError.
+ *
+ * TEMPORAL_BUN_SDK_USE_ZIG: the accepted values repeat src/bridge/variant.ts `parseUseZig`
+ * (src/common must not import the bridge); keep the two lists in step.
+ */
+import { readFile as fsReadFile } from "node:fs/promises";
+import { z } from "zod";
+
+export type UseZigMode = "auto" | "on" | "off";
+
+export interface TemporalTlsConfig {
+  serverNameOverride?: string;
+  serverRootCACertificate?: Uint8Array;
+  clientCertPair?: { crt: Uint8Array; key: Uint8Array };
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue?: string;
+  apiKey?: string;
+  identity?: string;
+  /** Set when any TEMPORAL_TLS_* variable is; file contents already read. */
+  tls?: TemporalTlsConfig;
+  useZig: UseZigMode;
+}
+
+export interface TemporalConfigIssue {
+  variable: string;
+  value: string | undefined;
+  /** What was expected (or what went wrong reading a file). */
+  message: string;
+}
+
+/** One error for every bad variable; `issues` lists them. */
+export class TemporalConfigError extends Error {
+  override readonly name = "TemporalConfigError";
+  constructor(readonly issues: TemporalConfigIssue[]) {
+    super(
+      `Invalid Temporal configuration (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+        issues.map((i) => `  - ${i.variable}${i.value === undefined ? "" : `='${i.value}'`}: ${i.message}`).join("\n"),
+    );
+  }
+}
+
+export interface LoadTemporalConfigOptions {
+  /** Reads a TLS file; default node:fs/promises readFile. */
+  readFile?: (path: string) => Promise<Uint8Array>;
+}
+
+export const DEFAULT_TEMPORAL_ADDRESS = "127.0.0.1:7233";
+export const DEFAULT_TEMPORAL_NAMESPACE = "default";
+
+const USE_ZIG_VALUES: Record<string, UseZigMode> = { "": "auto", auto: "auto", "1": "on", true: "on", on: "on", "0": "off", false: "off", off: "off" };
+const USE_ZIG_EXPECTED = "unset, '' or 'auto' (auto); '1', 'true' or 'on' (require the native bridge); '0', 'false' or 'off' (disable it) — any case";
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const IPV6 = /^[0-9A-Fa-f:.]+(?:%[\w.-]+)?$/;
+
+function validHostPort(value: string): boolean {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  if (!m) return false;
+  const port = Number(m[3]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return false;
+  if (m[1] !== undefined) return IPV6.test(m[1]) && m[1].includes(":");
+  return HOSTNAME.test(m[2]!);
+}
+
+const nonEmpty = z.string().trim().min(1, "expected a non-empty string");
+const address = z.string().trim().refine(validHostPort, "expected host:port, e.g. 127.0.0.1:7233, temporal.example.com:7233 or [::1]:7233 (port 1-65535)");
+const hostname = z.string().trim().refine((v) => HOSTNAME.test(v), "expected a hostname, e.g. temporal.example.com");
+const useZig = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .refine((v) => v in USE_ZIG_VALUES, `expected ${USE_ZIG_EXPECTED}`)
+  .transform((v) => USE_ZIG_VALUES[v]!);
+
+/** Reads and validates the Temporal environment variables (and the TLS files they name). */
+export async function loadTemporalConfig(env: Record<string, string | undefined> = process.env, options: LoadTemporalConfigOptions = {}): Promise<TemporalConfig> {
+  const issues: TemporalConfigIssue[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === "" ? undefined : v;
+  };
+  const check = <T>(name: string, schema: z.ZodType<T, string>, fallback?: T): T | undefined => {
+    const raw = name === "TEMPORAL_BUN_SDK_USE_ZIG" ? env[name] : get(name);
+    if (raw === undefined) return fallback;
+    const result = schema.safeParse(raw);
+    if (result.success) return result.data;
+    issues.push({ variable: name, value: raw, message: result.error.issues.map((i) => i.message).join("; ") });
+    return undefined;
+  };
+
+  const config: TemporalConfig = {
+    address: check("TEMPORAL_ADDRESS", address, DEFAULT_TEMPORAL_ADDRESS) ?? DEFAULT_TEMPORAL_ADDRESS,
+    namespace: check("TEMPORAL_NAMESPACE", nonEmpty, DEFAULT_TEMPORAL_NAMESPACE) ?? DEFAULT_TEMPORAL_NAMESPACE,
+    useZig: check("TEMPORAL_BUN_SDK_USE_ZIG", useZig as z.ZodType<UseZigMode, string>, "auto") ?? "auto",
+  };
+  const taskQueue = check("TEMPORAL_TASK_QUEUE", nonEmpty);
+  if (taskQueue !== undefined) config.taskQueue = taskQueue;
+  const apiKey = check("TEMPORAL_API_KEY", nonEmpty);
+  if (apiKey !== undefined) config.apiKey = apiKey;
+  const identity = check("TEMPORAL_IDENTITY", nonEmpty);
+  if (identity !== undefined) config.identity = identity;
+
+  const certPath = get("TEMPORAL_TLS_CERT_PATH");
+  const keyPath = get("TEMPORAL_TLS_KEY_PATH");
+  const caPath = get("TEMPORAL_TLS_CA_PATH");
+  const serverName = check("TEMPORAL_TLS_SERVER_NAME", hostname);
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    const [missing, present] = certPath === undefined ? ["TEMPORAL_TLS_CERT_PATH", "TEMPORAL_TLS_KEY_PATH"] : ["TEMPORAL_TLS_KEY_PATH", "TEMPORAL_TLS_CERT_PATH"];
+    issues.push({ variable: missing, value: undefined, message: `must be set together with ${present} (mTLS needs both the client certificate and its key)` });
+  }
+  const readFile = options.readFile ?? ((path: string) => fsReadFile(path));
+  const read = async (name: string, path: string | undefined): Promise<Uint8Array | undefined> => {
+    if (path === undefined) return undefined;
+    try {
+      const bytes = await readFile(path);
+      if (bytes.byteLength === 0) throw new Error("the file is empty");
+      return bytes;
+    } catch (err) {
+      issues.push({ variable: name, value: path, message: `expected a readable PEM file: ${err instanceof Error ? err.message : String(err)}` });
+      return undefined;
+    }
+  };
+  const [crt, key, ca] = await Promise.all([
+    read("TEMPORAL_TLS_CERT_PATH", certPath),
+    read("TEMPORAL_TLS_KEY_PATH", keyPath),
+    read("TEMPORAL_TLS_CA_PATH", caPath),
+  ]);
+
+  if (issues.length > 0) throw new TemporalConfigError(issues);
+
+  if (crt !== undefined || ca !== undefined || serverName !== undefined) {
+    const tls: TemporalTlsConfig = {};
+    if (serverName !== undefined) tls.serverNameOverride = serverName;
+    if (ca !== undefined) tls.serverRootCACertificate = ca;
+    if (crt !== undefined && key !== undefined) tls.clientCertPair = { crt, key };
+    config.tls = tls;
+  }
+  return config;
+}

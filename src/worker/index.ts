@@ -7,6 +7,15 @@
  *   await worker.run();   // until SIGINT/SIGTERM or worker.shutdown()
  */
 export { Worker, type State, type WorkerStatus } from "./worker.js";
+export {
+  ReplayError,
+  historyFromJSON,
+  type HistoryAndWorkflowId,
+  type ReplayHistoriesIterable,
+  type ReplayResult,
+  type ReplayWorkerOptions,
+} from "./replay.js";
+export { DeterminismViolationError } from "../workflow/errors.js";
 export { NativeConnection, type NativeConnectionOptions } from "./connection.js";
 export {
   defaultCacheSize,

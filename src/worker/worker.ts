@@ -30,6 +30,7 @@ import { NativeConnection } from "./connection.js";
 import { GracefulShutdownPeriodExpiredError, IllegalStateError, NamespaceNotFoundError, UnexpectedError, WorkerValidationError } from "./errors.js";
 import { nativeWorkerOptions, parseWorkerOptions, type ParsedWorkerOptions, type WorkerConnection, type WorkerOptions } from "./options.js";
 import { decodeMessage, encodeMessage } from "./payload-codecs.js";
+import { runReplayHistories, runReplayHistory, type ReplayHistoriesIterable, type ReplayResult, type ReplayWorkerOptions } from "./replay.js";
 
 export type State = "INITIALIZED" | "RUNNING" | "STOPPING" | "DRAINING" | "DRAINED" | "STOPPED" | "FAILED";
 
@@ -68,6 +69,19 @@ function defaultConnection(): Promise<WorkerConnection> {
 }
 
 export class Worker {
+  /**
+   * Replays one history with the given workflow code (src/worker/replay.ts).
+   * @throws DeterminismViolationError if the code is not compatible with the history; ReplayError otherwise.
+   */
+  static runReplayHistory(options: ReplayWorkerOptions, history: unknown, workflowId?: string): Promise<void> {
+    return runReplayHistory(options, history, workflowId);
+  }
+
+  /** Replays each history in turn and yields a ReplayResult per history. */
+  static runReplayHistories(options: ReplayWorkerOptions, histories: ReplayHistoriesIterable): AsyncGenerator<ReplayResult, void, undefined> {
+    return runReplayHistories(options, histories);
+  }
+
   /**
    * Validates the options, connects if no connection is given, bundles the workflow code,
    * creates the core worker and validates it against the server (a bad namespace fails

@@ -49,6 +49,7 @@ export {
   defaultPayloadConverter,
   encodingTypes,
   fromPayloadsAtIndex,
+  isUint8Array,
   JsonPayloadConverter,
   makePayload,
   mapFromPayloads,

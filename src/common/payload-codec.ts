@@ -6,6 +6,7 @@
 import { create } from "@bufbuild/protobuf";
 import { PayloadSchema, type Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import { ValueError } from "./errors.js";
+import { isUint8Array } from "./payload-converter.js";
 
 export interface PayloadCodec {
   /** Encode an array of payloads (e.g. compress or encrypt); must return as many payloads as it was given. */
@@ -47,6 +48,6 @@ export function asPayload(value: unknown, what = "payload"): Payload {
   if (typeof value !== "object" || value === null) throw new ValueError(`${what}: expected a Payload, got ${value === null ? "null" : typeof value}`);
   const p = value as Partial<Payload>;
   if (p.$typeName === PayloadSchema.typeName) return p as Payload;
-  if (p.data !== undefined && !(p.data instanceof Uint8Array)) throw new ValueError(`${what}: data must be a Uint8Array`);
+  if (p.data !== undefined && !isUint8Array(p.data)) throw new ValueError(`${what}: data must be a Uint8Array`);
   return create(PayloadSchema, { metadata: p.metadata ?? {}, data: p.data ?? new Uint8Array(0), externalPayloads: p.externalPayloads ?? [] });
 }

@@ -108,7 +108,9 @@ export class BinaryPayloadConverter implements PayloadConverterWithEncoding {
   readonly encodingType = encodingTypes.METADATA_ENCODING_RAW;
 
   toPayload(value: unknown): Payload | undefined {
-    return value instanceof Uint8Array ? makePayload(this.encodingType, value) : undefined;
+    if (!isUint8Array(value)) return undefined;
+    // A view of this realm over the same bytes: protobuf-es code checks `instanceof Uint8Array`.
+    return makePayload(this.encodingType, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
   }
 
   fromPayload<T>(payload: Payload): T {
@@ -138,7 +140,7 @@ export class JsonPayloadConverter implements PayloadConverterWithEncoding {
   }
 
   fromPayload<T>(payload: Payload): T {
-    if (!(payload.data instanceof Uint8Array)) throw new ValueError("json/plain payload has no data");
+    if (!isUint8Array(payload.data)) throw new ValueError("json/plain payload has no data");
     const text = decode(payload.data);
     try {
       return JSON.parse(text) as T;
@@ -151,21 +153,27 @@ export class JsonPayloadConverter implements PayloadConverterWithEncoding {
 /**
  * Throws PayloadConverterError when JSON.stringify would lose data in `value`, naming the
  * path (`$.a.b[2]`). Mirrors JSON.stringify's traversal: toJSON first, then own enumerable
- * string keys.
+ * string keys. Type checks use internal tags, not `instanceof`, because values made inside
+ * the workflow sandbox come from another realm.
  */
 export function assertJsonFaithful(value: unknown): void {
   const ancestors: object[] = [];
-  const visit = (v: unknown, path: string, key: string): void => {
+  // The path is kept as segments and only turned into text for an error.
+  const segments: (string | number)[] = [];
+  const refuse = (what: string, hint = ""): never => {
+    throw new PayloadConverterError(`cannot convert to JSON: ${what} at ${pathText(segments)}${hint}`);
+  };
+  const visit = (v: unknown, key: string): void => {
     if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") {
       v = (v as { toJSON: (key: string) => unknown }).toJSON.call(v, key);
     }
     switch (typeof v) {
       case "bigint":
-        throw new PayloadConverterError(`cannot convert to JSON: BigInt at ${path} (JSON has no BigInt; convert it to a string or number)`);
+        return refuse("BigInt", " (JSON has no BigInt; convert it to a string or number)");
       case "function":
-        throw new PayloadConverterError(`cannot convert to JSON: function at ${path}`);
+        return refuse("function");
       case "symbol":
-        throw new PayloadConverterError(`cannot convert to JSON: symbol at ${path}`);
+        return refuse("symbol");
       case "object":
         break;
       default:
@@ -173,35 +181,50 @@ export function assertJsonFaithful(value: unknown): void {
     }
     if (v === null) return;
     const obj = v as object;
-    if (ancestors.includes(obj)) throw new PayloadConverterError(`cannot convert to JSON: cyclic reference at ${path}`);
-    if (obj instanceof Map || obj instanceof Set) {
-      throw new PayloadConverterError(`cannot convert to JSON: ${obj instanceof Map ? "Map" : "Set"} at ${path} (JSON would write {}; convert it to an object or array)`);
-    }
-    if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) {
-      throw new PayloadConverterError(
-        `cannot convert to JSON: ${obj.constructor?.name ?? "binary data"} at ${path} (JSON would write an object of indices; pass a Uint8Array as a whole value for binary/plain, or encode it as base64)`,
-      );
-    }
-    if (isMessage(obj)) {
-      throw new PayloadConverterError(
-        `cannot convert to JSON: protobuf message '${(obj as { $typeName: string }).$typeName}' at ${path} (use DefaultPayloadConverterWithProtobufs with its schema)`,
-      );
+    if (ancestors.includes(obj)) refuse("cyclic reference");
+    if (!Array.isArray(obj)) {
+      const tag = Object.prototype.toString.call(obj);
+      if (tag === "[object Map]" || tag === "[object Set]") refuse(tag.slice(8, -1), " (JSON would write {}; convert it to an object or array)");
+      if (ArrayBuffer.isView(obj) || tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") {
+        refuse(tag.slice(8, -1), " (JSON would write an object of indices; pass a Uint8Array as a whole value for binary/plain, or encode it as base64)");
+      }
+      if (isMessage(obj)) refuse(`protobuf message '${(obj as { $typeName: string }).$typeName}'`, " (use DefaultPayloadConverterWithProtobufs with its schema)");
     }
     ancestors.push(obj);
     if (Array.isArray(obj)) {
-      for (let i = 0; i < obj.length; i++) visit(obj[i], `${path}[${i}]`, String(i));
+      for (let i = 0; i < obj.length; i++) {
+        segments.push(i);
+        visit(obj[i], String(i));
+        segments.pop();
+      }
     } else {
       for (const k of Object.keys(obj)) {
         const child = (obj as Record<string, unknown>)[k];
-        // JSON.stringify omits these object properties silently; that is its documented
-        // behaviour for undefined, but for functions and symbols it would drop data.
+        // JSON.stringify omits undefined properties (its documented behaviour, kept); it
+        // would also omit functions and symbols, which visit() refuses.
         if (child === undefined) continue;
-        visit(child, `${path}${/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`}`, k);
+        segments.push(k);
+        visit(child, k);
+        segments.pop();
       }
     }
     ancestors.pop();
   };
-  visit(value, "$", "");
+  visit(value, "");
+}
+
+function pathText(segments: readonly (string | number)[]): string {
+  let out = "$";
+  for (const s of segments) {
+    if (typeof s === "number") out += `[${s}]`;
+    else out += /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+/** A Uint8Array (Buffer included) from any realm. */
+export function isUint8Array(value: unknown): value is Uint8Array {
+  return ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === "[object Uint8Array]";
 }
 
 /** Undefined → Binary → JSON, as in @temporalio/common. */

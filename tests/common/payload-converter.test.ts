@@ -155,3 +155,20 @@ describe("argument helpers", () => {
     expect(() => mapToPayloads(defaultPayloadConverter, { good: 1, bad: 2n }, "memo field")).toThrow(/^memo field 'bad'/);
   });
 });
+
+describe("values from another realm (the workflow sandbox)", () => {
+  const { runInNewContext } = require("node:vm") as typeof import("node:vm");
+
+  test("a Uint8Array made in a vm context is binary/plain", () => {
+    const foreign = runInNewContext("new Uint8Array([7, 8, 9])") as Uint8Array;
+    expect(foreign instanceof Uint8Array).toBe(false);
+    const p = defaultPayloadConverter.toPayload(foreign);
+    expect(payloadEncoding(p)).toBe("binary/plain");
+    expect([...p.data]).toEqual([7, 8, 9]);
+  });
+
+  test("a Map made in a vm context is still refused", () => {
+    const foreign = runInNewContext("({ m: new Map([[1, 2]]) })");
+    expect(() => defaultPayloadConverter.toPayload(foreign)).toThrow(/Map at \$\.m/);
+  });
+});

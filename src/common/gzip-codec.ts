@@ -5,9 +5,10 @@
  *
  * Format: an encoded payload has metadata `encoding: binary/gzip` and, as data, the gzip of
  * the ORIGINAL payload serialized as a `temporal.api.common.v1.Payload` protobuf (so its
- * metadata — encoding, messageType, … — is compressed and restored with it). A payload is
- * only replaced when the gzip is smaller than that serialization; otherwise it passes
- * through unchanged. Decoding touches only `binary/gzip` payloads and leaves all others
+ * metadata — encoding, messageType, … — is compressed and restored with it). By default a
+ * payload is only replaced when the gzip is smaller than that serialization (and the
+ * serialization is at least `minBytes`); otherwise it passes through unchanged.
+ * `alwaysCompress: true` compresses every payload (useful to prove a codec ran everywhere). Decoding touches only `binary/gzip` payloads and leaves all others
  * untouched, so it is safe to add this codec to a namespace that already holds plain payloads.
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -29,6 +30,8 @@ export interface GzipPayloadCodecOptions {
   level?: number;
   /** Payloads whose serialization is smaller than this many bytes are not compressed; default 64. */
   minBytes?: number;
+  /** Compress every payload, even when that makes it larger; default false. */
+  alwaysCompress?: boolean;
   /** Refuse to inflate a payload beyond this many bytes (guards against gzip bombs); default 128 MiB. */
   maxDecodedBytes?: number;
 }
@@ -37,15 +40,17 @@ export class GzipPayloadCodec implements PayloadCodec {
   readonly level: number;
   readonly minBytes: number;
   readonly maxDecodedBytes: number;
+  readonly alwaysCompress: boolean;
 
   constructor(options: GzipPayloadCodecOptions = {}) {
-    const { level = 6, minBytes = 64, maxDecodedBytes = 128 * 1024 * 1024 } = options;
+    const { level = 6, minBytes = 64, maxDecodedBytes = 128 * 1024 * 1024, alwaysCompress = false } = options;
     if (!Number.isInteger(level) || level < 1 || level > 9) throw new ValueError(`GzipPayloadCodec: level must be an integer 1-9, got ${level}`);
     if (!Number.isFinite(minBytes) || minBytes < 0) throw new ValueError(`GzipPayloadCodec: minBytes must be >= 0, got ${minBytes}`);
     if (!Number.isFinite(maxDecodedBytes) || maxDecodedBytes < 1) throw new ValueError(`GzipPayloadCodec: maxDecodedBytes must be >= 1, got ${maxDecodedBytes}`);
     this.level = level;
     this.minBytes = minBytes;
     this.maxDecodedBytes = maxDecodedBytes;
+    this.alwaysCompress = alwaysCompress;
   }
 
   encode(payloads: Payload[]): Promise<Payload[]> {
@@ -58,9 +63,9 @@ export class GzipPayloadCodec implements PayloadCodec {
 
   private async encodeOne(payload: Payload): Promise<Payload> {
     const raw = toBinary(PayloadSchema, payload);
-    if (raw.byteLength < this.minBytes) return payload;
+    if (!this.alwaysCompress && raw.byteLength < this.minBytes) return payload;
     const compressed = new Uint8Array(await gzipAsync(raw, { level: this.level }));
-    return compressed.byteLength < raw.byteLength ? makePayload(GZIP_ENCODING, compressed) : payload;
+    return this.alwaysCompress || compressed.byteLength < raw.byteLength ? makePayload(GZIP_ENCODING, compressed) : payload;
   }
 
   private async decodeOne(payload: Payload): Promise<Payload> {

@@ -32,6 +32,14 @@ describe("GzipPayloadCodec", () => {
     expect(b).toBe(random);
   });
 
+  test("alwaysCompress compresses even tiny payloads, and they still round trip", async () => {
+    const always = new GzipPayloadCodec({ alwaysCompress: true });
+    const small = defaultPayloadConverter.toPayload("hi");
+    const [enc] = await always.encode([small]);
+    expect(payloadEncoding(enc!)).toBe("binary/gzip");
+    expect(defaultPayloadConverter.fromPayload((await always.decode([enc!]))[0]!)).toBe("hi");
+  });
+
   test("decode leaves payloads it did not write untouched", async () => {
     const plain = defaultPayloadConverter.toPayload({ a: 1 });
     const [out] = await codec.decode([plain]);

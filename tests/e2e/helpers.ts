@@ -4,8 +4,7 @@
  */
 import { expect } from "bun:test";
 import { Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from "../../src/worker/index.js";
-import { Client, Connection, type WorkflowHandle } from "../../src/client/index.js";
-import { Runtime, type Logger, type LogLevel } from "../../src/runtime/index.js";
+import type { Client, WorkflowHandle } from "../../src/client/index.js";
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
 import type { History, HistoryEvent } from "../../src/proto/temporal/api/history/v1/message_pb.js";
 import { testEnv } from "../helpers/dev-server.js";
@@ -90,22 +89,37 @@ export async function waitForEvent(handle: WorkflowHandle, predicate: (e: Histor
 
 export const isType = (type: EventType) => (e: HistoryEvent) => e.eventType === type;
 
-/** A runtime whose logger keeps every line, and a connection on it (for tests that read the worker's log). */
-export async function capturingConnection(): Promise<{ connection: Connection; lines: { level: LogLevel; message: string; meta?: Record<string, unknown> }[] }> {
-  const lines: { level: LogLevel; message: string; meta?: Record<string, unknown> }[] = [];
-  const at = (level: LogLevel) => (message: string, meta?: Record<string, unknown>) => void lines.push({ level, message, meta });
-  const logger: Logger = {
-    log: (level, message, meta) => at(level)(message, meta),
-    trace: at("TRACE"),
-    debug: at("DEBUG"),
-    info: at("INFO"),
-    warn: at("WARN"),
-    error: at("ERROR"),
+export interface LogLine {
+  level: string;
+  message: string;
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Records what the shared connection's runtime logger receives (the logger workers on it
+ * use), still passing lines on. Returns the lines and a function that stops recording.
+ */
+export async function captureWorkerLog(): Promise<{ lines: LogLine[]; restore: () => void }> {
+  const logger = (await testEnv()).connection.runtime.logger as unknown as Record<string, (m: string, meta?: Record<string, unknown>) => void>;
+  const lines: LogLine[] = [];
+  const levels = ["trace", "debug", "info", "warn", "error"] as const;
+  const originals = levels.map((l) => [l, Object.prototype.hasOwnProperty.call(logger, l) ? logger[l] : undefined] as const);
+  for (const level of levels) {
+    const original = logger[level]!.bind(logger);
+    logger[level] = (message, meta) => {
+      lines.push({ level, message, meta });
+      original(message, meta);
+    };
+  }
+  return {
+    lines,
+    restore() {
+      for (const [l, f] of originals) {
+        if (f === undefined) delete logger[l];
+        else logger[l] = f;
+      }
+    },
   };
-  const e = await testEnv();
-  const runtime = Runtime.create({ logger, telemetryOptions: { logging: { forward: false } } });
-  const connection = await Connection.connect({ address: e.address, runtime });
-  return { connection, lines };
 }
 
 export { activities };

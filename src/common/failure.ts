@@ -85,7 +85,7 @@ export interface WorkflowExecution {
  */
 export class TemporalFailure extends Error {
   /** The protobuf Failure this error was made from, when it came from the other side. */
-  public failure?: Failure;
+  declare failure?: Failure;
 
   constructor(
     message?: string | undefined | null,

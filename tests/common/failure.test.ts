@@ -175,6 +175,12 @@ describe("DefaultFailureConverter round trips", () => {
     expect(again).not.toBe(original);
   });
 
+  test("details that cannot be converted fail naming the detail", () => {
+    expect(() => fc.errorToFailure(ApplicationFailure.create({ message: "m", details: ["ok", 5n] }), pc)).toThrow(
+      /^argument 1 of application failure details: cannot convert to a payload: cannot convert to JSON: BigInt at \$/,
+    );
+  });
+
   test("unknown failure info decodes to a TemporalFailure", () => {
     const f = fc.errorToFailure(new TemporalFailure("base"), pc);
     expect(f.failureInfo.case).toBeUndefined();

@@ -175,9 +175,12 @@ export function parseWorkerOptions(options: WorkerOptions): ParsedWorkerOptions 
     maxConcurrentWorkflowTaskPolls: o.maxConcurrentWorkflowTaskPolls ?? defaultPollers(),
     maxConcurrentActivityTaskPolls: o.maxConcurrentActivityTaskPolls ?? defaultPollers(),
   };
-  if (parsed.maxCachedWorkflows > 0 && parsed.maxConcurrentWorkflowTaskExecutions > parsed.maxCachedWorkflows) {
-    // Core needs a cache slot for every workflow task it hands out.
-    parsed.maxConcurrentWorkflowTaskExecutions = parsed.maxCachedWorkflows;
+  if (parsed.maxCachedWorkflows > 0 && parsed.maxConcurrentWorkflowTaskExecutions > Math.max(2, parsed.maxCachedWorkflows)) {
+    // Core needs a cache slot for every workflow task it hands out, but never fewer than 2
+    // task slots: with a cache it polls the sticky and the normal queue, each poll holding a
+    // slot (core caps its slots at max(2, cache size)). With 1 slot the sticky poll holds it
+    // and work on the normal queue is never picked up (seen with maxCachedWorkflows: 1).
+    parsed.maxConcurrentWorkflowTaskExecutions = Math.max(2, parsed.maxCachedWorkflows);
   }
   return parsed;
 }

@@ -3,8 +3,17 @@
  * cancellation of an activity from outside the worker, by task token or by
  * `{ workflowId, runId?, activityId }`, as in @temporalio/client.
  */
-import { create } from "@bufbuild/protobuf";
-import { PayloadsSchema } from "../proto/temporal/api/common/v1/message_pb.js";
+import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import {
+  RecordActivityTaskHeartbeatByIdRequestSchema,
+  RecordActivityTaskHeartbeatRequestSchema,
+  RespondActivityTaskCanceledByIdRequestSchema,
+  RespondActivityTaskCanceledRequestSchema,
+  RespondActivityTaskCompletedByIdRequestSchema,
+  RespondActivityTaskCompletedRequestSchema,
+  RespondActivityTaskFailedByIdRequestSchema,
+  RespondActivityTaskFailedRequestSchema,
+} from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
 import { GrpcStatus, ServiceError } from "./errors.js";
 import type { WorkflowClientContext } from "./workflow-client.js";
 
@@ -45,11 +54,19 @@ function checkTarget(t: Target, what: string): void {
   }
 }
 
+const byId = (t: FullActivityId) => ({ workflowId: t.workflowId, runId: t.runId ?? "", activityId: t.activityId });
+
 export class AsyncCompletionClient {
   constructor(private readonly ctx: WorkflowClientContext) {}
 
   private payloads(values: unknown[], what: string) {
-    return create(PayloadsSchema, { payloads: this.ctx.converter.toPayloads(values, what) });
+    return { payloads: this.ctx.converter.toPayloads(values, what) };
+  }
+
+  /** The request message, its payloads run through the codecs. */
+  private async request<D extends DescMessage>(schema: D, init: object): Promise<MessageShape<D>> {
+    const req = create(schema, init as never);
+    return this.ctx.converter.encode(schema, req as MessageShape<D> & object);
   }
 
   private async call(what: string, fn: () => Promise<unknown>): Promise<unknown> {
@@ -66,11 +83,10 @@ export class AsyncCompletionClient {
     checkTarget(target, "complete");
     const ws = this.ctx.connection.workflowService;
     const base = { namespace: this.ctx.namespace, identity: this.ctx.identity, result: this.payloads([result], "activity result") };
-    await this.ctx.converter.encode(base);
-    await this.call("complete", () =>
+    await this.call("complete", async () =>
       isToken(target)
-        ? ws.respondActivityTaskCompleted({ ...base, taskToken: target })
-        : ws.respondActivityTaskCompletedById({ ...base, workflowId: target.workflowId, runId: target.runId ?? "", activityId: target.activityId }),
+        ? ws.respondActivityTaskCompleted(await this.request(RespondActivityTaskCompletedRequestSchema, { ...base, taskToken: target }))
+        : ws.respondActivityTaskCompletedById(await this.request(RespondActivityTaskCompletedByIdRequestSchema, { ...base, ...byId(target) })),
     );
   }
 
@@ -79,11 +95,10 @@ export class AsyncCompletionClient {
     checkTarget(target, "fail");
     const ws = this.ctx.connection.workflowService;
     const base = { namespace: this.ctx.namespace, identity: this.ctx.identity, failure: this.ctx.converter.errorToFailure(err) };
-    await this.ctx.converter.encode(base);
-    await this.call("fail", () =>
+    await this.call("fail", async () =>
       isToken(target)
-        ? ws.respondActivityTaskFailed({ ...base, taskToken: target })
-        : ws.respondActivityTaskFailedById({ ...base, workflowId: target.workflowId, runId: target.runId ?? "", activityId: target.activityId }),
+        ? ws.respondActivityTaskFailed(await this.request(RespondActivityTaskFailedRequestSchema, { ...base, taskToken: target }))
+        : ws.respondActivityTaskFailedById(await this.request(RespondActivityTaskFailedByIdRequestSchema, { ...base, ...byId(target) })),
     );
   }
 
@@ -96,11 +111,10 @@ export class AsyncCompletionClient {
       identity: this.ctx.identity,
       details: details === undefined ? undefined : this.payloads([details], "cancellation details"),
     };
-    await this.ctx.converter.encode(base);
-    await this.call("reportCancellation", () =>
+    await this.call("reportCancellation", async () =>
       isToken(target)
-        ? ws.respondActivityTaskCanceled({ ...base, taskToken: target })
-        : ws.respondActivityTaskCanceledById({ ...base, workflowId: target.workflowId, runId: target.runId ?? "", activityId: target.activityId }),
+        ? ws.respondActivityTaskCanceled(await this.request(RespondActivityTaskCanceledRequestSchema, { ...base, taskToken: target }))
+        : ws.respondActivityTaskCanceledById(await this.request(RespondActivityTaskCanceledByIdRequestSchema, { ...base, ...byId(target) })),
     );
   }
 
@@ -116,11 +130,10 @@ export class AsyncCompletionClient {
       identity: this.ctx.identity,
       details: details === undefined ? undefined : this.payloads([details], "heartbeat details"),
     };
-    await this.ctx.converter.encode(base);
-    const res = (await this.call("heartbeat", () =>
+    const res = (await this.call("heartbeat", async () =>
       isToken(target)
-        ? ws.recordActivityTaskHeartbeat({ ...base, taskToken: target })
-        : ws.recordActivityTaskHeartbeatById({ ...base, workflowId: target.workflowId, runId: target.runId ?? "", activityId: target.activityId }),
+        ? ws.recordActivityTaskHeartbeat(await this.request(RecordActivityTaskHeartbeatRequestSchema, { ...base, taskToken: target }))
+        : ws.recordActivityTaskHeartbeatById(await this.request(RecordActivityTaskHeartbeatByIdRequestSchema, { ...base, ...byId(target) })),
     )) as { cancelRequested: boolean; activityPaused?: boolean };
     if (res.cancelRequested) throw new ActivityCancelledError("cancellation requested");
     if (res.activityPaused) throw new ActivityPausedError("activity paused");

@@ -15,7 +15,8 @@ import { WorkflowService as WorkflowServiceDesc } from "../proto/temporal/api/wo
 import { OperatorService as OperatorServiceDesc } from "../proto/temporal/api/operatorservice/v1/service_pb.js";
 import { Health as HealthServiceDesc } from "../proto/grpc/health/v1/health_pb.js";
 import { ConnectionError, IllegalStateError, toServiceError } from "./errors.js";
-import { durationToMs, type Duration } from "./duration.js";
+import type { Duration } from "../common/index.js";
+import { durationOptionMs } from "./converter.js";
 
 export const DEFAULT_ADDRESS = "127.0.0.1:7233";
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -117,7 +118,7 @@ export function normalizeConnectionOptions(options: ConnectionOptions = {}): Con
   for (const [k, v] of Object.entries(metadata)) {
     if (typeof v !== "string") throw new TypeError(`ConnectionOptions.metadata['${k}']: expected a string value`);
   }
-  const connectTimeoutMs = durationToMs(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS, "ConnectionOptions.connectTimeout");
+  const connectTimeoutMs = durationOptionMs(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS, "ConnectionOptions.connectTimeout");
   return { address, tls, apiKey: options.apiKey, metadata, connectTimeoutMs, identity: options.identity };
 }
 
@@ -250,7 +251,7 @@ export class Connection {
   async rawRpc(service: RpcServiceName, method: string, request: Uint8Array, options: RpcOptions = {}): Promise<Uint8Array> {
     await this.ensureConnected();
     const ctx = this.callContext.getStore();
-    let timeoutMs = options.timeout !== undefined ? durationToMs(options.timeout, `${method} timeout`) : undefined;
+    let timeoutMs = options.timeout !== undefined ? durationOptionMs(options.timeout, `${method} timeout`) : undefined;
     const deadlines = [ctx?.deadline, options.deadline instanceof Date ? options.deadline.getTime() : options.deadline].filter(
       (d): d is number => d !== undefined,
     );

@@ -1,48 +1,55 @@
 /**
- * The client's data converter: payload converter, failure converter and payload codecs.
- * Requests are built with converted (not yet encoded) payloads; then one pass of the
- * payload visitor runs the codecs over every payload in the message (search attributes
- * excepted: the server must read them). Responses are decoded the same way before the
- * payload converter reads them.
+ * The client's data converter: src/common's payload converter, failure converter and codecs.
+ * Requests are built with converted (not yet encoded) payloads; then one pass of the shared
+ * payload visitor (src/common/payload-visitor.ts) runs the codecs over every payload in the
+ * message, found by the message's schema (search attributes excepted: the server must read
+ * them). Responses are decoded the same way before the payload converter reads them.
  */
+import type { DescMessage } from "@bufbuild/protobuf";
+import type { Duration as ProtoDuration } from "@bufbuild/protobuf/wkt";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import type { Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import {
-  DefaultFailureConverter,
-  defaultPayloadConverter,
-  type FailureConverter,
-  type PayloadCodec,
-  type PayloadConverter,
-} from "./common.js";
-import { decodePayloadsInMessage, encodePayloadsInMessage } from "./payload-visitor.js";
+  decodePayloadsInMessage,
+  encodePayloadsInMessage,
+  loadDataConverter as loadCommonDataConverter,
+  msNumberToTs,
+  msToNumber,
+  type DataConverter,
+  type Duration,
+  type LoadedDataConverter,
+} from "../common/index.js";
 
-export interface DataConverter {
-  payloadConverter?: PayloadConverter;
-  failureConverter?: FailureConverter;
-  payloadCodecs?: PayloadCodec[];
+export type { DataConverter, LoadedDataConverter } from "../common/index.js";
+
+/** src/common's loadDataConverter; errors name `ClientOptions.dataConverter`. */
+export function loadDataConverter(dc?: DataConverter): LoadedDataConverter {
+  try {
+    return loadCommonDataConverter(dc);
+  } catch (err) {
+    if (err instanceof TypeError) throw new TypeError(`ClientOptions.${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
-export interface LoadedDataConverter {
-  payloadConverter: PayloadConverter;
-  failureConverter: FailureConverter;
-  payloadCodecs: PayloadCodec[];
+/**
+ * Milliseconds of a `Duration` option (ms or a string like '30s'); errors are TypeErrors that
+ * name the option. Negative durations are refused (Temporal has none).
+ */
+export function durationOptionMs(value: Duration, option: string): number {
+  let ms: number;
+  try {
+    ms = msToNumber(value);
+  } catch (err) {
+    throw new TypeError(`${option}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  if (ms < 0) throw new TypeError(`${option}: must not be negative, got ${JSON.stringify(value)}`);
+  return ms;
 }
 
-export function loadDataConverter(dc: DataConverter = {}): LoadedDataConverter {
-  if (dc === null || typeof dc !== "object") throw new TypeError("ClientOptions.dataConverter: expected an object");
-  if (dc.payloadCodecs !== undefined && !Array.isArray(dc.payloadCodecs)) {
-    throw new TypeError("ClientOptions.dataConverter.payloadCodecs: expected an array of PayloadCodec");
-  }
-  for (const [i, c] of (dc.payloadCodecs ?? []).entries()) {
-    if (typeof c?.encode !== "function" || typeof c?.decode !== "function") {
-      throw new TypeError(`ClientOptions.dataConverter.payloadCodecs[${i}]: expected { encode, decode }`);
-    }
-  }
-  return {
-    payloadConverter: dc.payloadConverter ?? defaultPayloadConverter,
-    failureConverter: dc.failureConverter ?? new DefaultFailureConverter(),
-    payloadCodecs: dc.payloadCodecs ?? [],
-  };
+/** `google.protobuf.Duration` of a `Duration` option (undefined stays undefined). */
+export function durationOptionTs(value: Duration | undefined, option: string): ProtoDuration | undefined {
+  return value === undefined ? undefined : msNumberToTs(durationOptionMs(value, option));
 }
 
 export class ClientConverter {
@@ -52,7 +59,7 @@ export class ClientConverter {
   toPayloads(values: readonly unknown[], what = "argument"): Payload[] {
     return values.map((v, i) => {
       try {
-        return this.dc.payloadConverter.toPayload(v) as Payload;
+        return this.dc.payloadConverter.toPayload(v);
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         throw new TypeError(`${what} ${i}: cannot convert to a payload: ${why}`, { cause: err });
@@ -66,7 +73,7 @@ export class ClientConverter {
 
   fromPayload<T = unknown>(payload: Payload | undefined): T {
     if (payload === undefined) return undefined as T;
-    return this.dc.payloadConverter.fromPayload(payload as never) as T;
+    return this.dc.payloadConverter.fromPayload<T>(payload);
   }
 
   fromPayloads(payloads: readonly Payload[] | undefined): unknown[] {
@@ -82,20 +89,20 @@ export class ClientConverter {
   }
 
   failureToError(failure: Failure): Error {
-    return this.dc.failureConverter.failureToError(failure as never, this.dc.payloadConverter) as Error;
+    return this.dc.failureConverter.failureToError(failure, this.dc.payloadConverter);
   }
 
   errorToFailure(err: unknown): Failure {
-    return this.dc.failureConverter.errorToFailure(err, this.dc.payloadConverter) as Failure;
+    return this.dc.failureConverter.errorToFailure(err, this.dc.payloadConverter);
   }
 
-  /** Runs the codecs' encode over every payload in `message`, in place. */
-  encode<M>(message: M): Promise<M> {
-    return encodePayloadsInMessage(message, this.dc.payloadCodecs);
+  /** Runs the codecs' encode over every payload in `message` (of type `schema`), in place. */
+  encode<M extends object>(schema: DescMessage, message: M): Promise<M> {
+    return encodePayloadsInMessage(this.dc.payloadCodecs, schema, message);
   }
 
-  /** Runs the codecs' decode over every payload in `message`, in place. */
-  decode<M>(message: M): Promise<M> {
-    return decodePayloadsInMessage(message, this.dc.payloadCodecs);
+  /** Runs the codecs' decode over every payload in `message` (of type `schema`), in place. */
+  decode<M extends object>(schema: DescMessage, message: M): Promise<M> {
+    return decodePayloadsInMessage(this.dc.payloadCodecs, schema, message);
   }
 }

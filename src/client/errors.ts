@@ -9,6 +9,7 @@ import { createRegistry } from "@bufbuild/protobuf";
 import { StatusSchema } from "../proto/google/rpc/status_pb.js";
 import { file_temporal_api_errordetails_v1_message } from "../proto/temporal/api/errordetails/v1/message_pb.js";
 import { NativeBridgeError, NativeErrorCode } from "../bridge/index.js";
+import type { RetryState } from "../common/index.js";
 
 /** gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
 export const GrpcStatus = {
@@ -116,16 +117,8 @@ export function isServiceError(err: unknown, code?: number): err is ServiceError
   return err instanceof ServiceError && (code === undefined || err.code === code);
 }
 
-/** Names of temporal.api.enums.v1.RetryState, as the official SDK reports them. */
-export type RetryStateName =
-  | "UNSPECIFIED"
-  | "IN_PROGRESS"
-  | "NON_RETRYABLE_FAILURE"
-  | "TIMEOUT"
-  | "MAXIMUM_ATTEMPTS_REACHED"
-  | "RETRY_POLICY_NOT_SET"
-  | "INTERNAL_SERVER_ERROR"
-  | "CANCEL_REQUESTED";
+/** src/common's `RetryState` (the official SDK's string union), or "UNSPECIFIED" when the server sent none. */
+export type RetryStateName = RetryState | "UNSPECIFIED";
 
 /** The workflow closed as failed, cancelled, terminated or timed out; `cause` says which. */
 export class WorkflowFailedError extends Error {

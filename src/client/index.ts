@@ -1,26 +1,38 @@
 /** temporal-bun-sdk/client: the Temporal client, shaped like @temporalio/client. */
 export * from "./errors.js";
-export * from "./duration.js";
 export * from "./connection.js";
 export * from "./client.js";
 export * from "./converter.js";
 export * from "./workflow-client.js";
 export * from "./async-completion-client.js";
 export * from "./search-attributes.js";
-export { encodePayloadsInMessage, decodePayloadsInMessage } from "./payload-visitor.js";
-// Failure classes and converter interfaces users meet through the client (as @temporalio/client re-exports them).
+// What users meet through the client, from src/common (as @temporalio/client re-exports
+// @temporalio/common): the same classes, so `err.cause instanceof ApplicationFailure` holds
+// whichever of `temporal-bun-sdk/client` or `/common` the class was imported from.
 export {
-  ApplicationFailure,
   ActivityFailure,
+  ApplicationFailure,
+  ApplicationFailureCategory,
   CancelledFailure,
   ChildWorkflowFailure,
   DefaultFailureConverter,
+  DefaultPayloadConverterWithProtobufs,
+  PayloadConverterError,
+  RetryState,
   ServerFailure,
   TemporalFailure,
   TerminatedFailure,
   TimeoutFailure,
+  TimeoutType,
+  ValueError,
+  decodePayloadsInMessage,
   defaultPayloadConverter,
+  encodePayloadsInMessage,
+  visitPayloads,
+  type Duration,
   type FailureConverter,
+  type Payload,
   type PayloadCodec,
   type PayloadConverter,
-} from "./common.js";
+  type ProtoFailure,
+} from "../common/index.js";

@@ -6,14 +6,11 @@
  */
 import { create } from "@bufbuild/protobuf";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
-import { PayloadsSchema } from "../proto/temporal/api/common/v1/message_pb.js";
 import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
-import type { History } from "../proto/temporal/api/history/v1/message_pb.js";
+import { HistorySchema, type History } from "../proto/temporal/api/history/v1/message_pb.js";
 import { EventType } from "../proto/temporal/api/enums/v1/event_type_pb.js";
 import {
   HistoryEventFilterType,
-  RetryState,
-  TimeoutType,
   WorkflowExecutionStatus,
   WorkflowIdConflictPolicy as WorkflowIdConflictPolicyProto,
   WorkflowIdReusePolicy as WorkflowIdReusePolicyProto,
@@ -25,12 +22,19 @@ import type {
   StartWorkflowExecutionRequest,
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
 import {
+  DescribeWorkflowExecutionResponseSchema,
+  GetWorkflowExecutionHistoryResponseSchema,
+  ListWorkflowExecutionsResponseSchema,
+  QueryWorkflowRequestSchema,
+  QueryWorkflowResponseSchema,
   SignalWithStartWorkflowExecutionRequestSchema,
+  SignalWorkflowExecutionRequestSchema,
   StartWorkflowExecutionRequestSchema,
+  TerminateWorkflowExecutionRequestSchema,
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
+import { decodeRetryState, encodeTimeoutType, optionalTsToDate, optionalTsToMs, type Duration } from "../common/index.js";
 import type { Connection } from "./connection.js";
-import type { ClientConverter } from "./converter.js";
-import { durationToProto, protoToDate, protoToMs, type Duration } from "./duration.js";
+import { durationOptionTs, type ClientConverter } from "./converter.js";
 import {
   GrpcStatus,
   QueryNotRegisteredError,
@@ -189,7 +193,8 @@ export interface ListOptions {
 
 // ------------------------------------------------------------------------ helpers
 
-const retryStateName = (s: RetryState): RetryStateName => (RetryState[s] ?? "UNSPECIFIED") as RetryStateName;
+/** The retry state of a close event, by name (src/common's RetryState; 0 is "UNSPECIFIED"). */
+const retryStateName = (n: number): RetryStateName => decodeRetryState(n) ?? "UNSPECIFIED";
 
 function nameOf(defOrName: SignalOrQuery, what: string): string {
   const name = typeof defOrName === "string" ? defOrName : defOrName?.name;
@@ -231,15 +236,13 @@ function retryPolicyProto(r: RetryPolicy | undefined) {
     throw new TypeError("retry.maximumAttempts: must be a non-negative integer");
   }
   return {
-    initialInterval: r.initialInterval === undefined ? undefined : durationToProto(r.initialInterval, "retry.initialInterval"),
+    initialInterval: durationOptionTs(r.initialInterval, "retry.initialInterval"),
     backoffCoefficient: r.backoffCoefficient ?? 0,
-    maximumInterval: r.maximumInterval === undefined ? undefined : durationToProto(r.maximumInterval, "retry.maximumInterval"),
+    maximumInterval: durationOptionTs(r.maximumInterval, "retry.maximumInterval"),
     maximumAttempts: r.maximumAttempts ?? 0,
     nonRetryableErrorTypes: r.nonRetryableErrorTypes ?? [],
   };
 }
-
-const optDuration = (d: Duration | undefined, option: string) => (d === undefined ? undefined : durationToProto(d, option));
 
 // ------------------------------------------------------------------------ client
 
@@ -269,7 +272,7 @@ export class WorkflowClient {
       ...this.commonStartFields(type, options),
       requestId: crypto.randomUUID(),
     } as never);
-    await this.ctx.converter.encode(req);
+    await this.ctx.converter.encode(StartWorkflowExecutionRequestSchema, req);
     let runId: string;
     try {
       const res = await this.ctx.connection.workflowService.startWorkflowExecution(req);
@@ -299,7 +302,7 @@ export class WorkflowClient {
       signalName,
       signalInput: { payloads: this.ctx.converter.toPayloads((options.signalArgs ?? []) as unknown[], "signal argument") },
     } as never);
-    await this.ctx.converter.encode(req);
+    await this.ctx.converter.encode(SignalWithStartWorkflowExecutionRequestSchema, req);
     let runId: string;
     try {
       runId = (await this.ctx.connection.workflowService.signalWithStartWorkflowExecution(req)).runId;
@@ -337,7 +340,7 @@ export class WorkflowClient {
             pageSize: options.pageSize ?? 0,
             nextPageToken,
           });
-          await ctx.converter.decode(res);
+          await ctx.converter.decode(ListWorkflowExecutionsResponseSchema, res);
           for (const info of res.executions) yield self.decodeInfo(info);
           nextPageToken = res.nextPageToken;
         } while (nextPageToken.length > 0);
@@ -365,9 +368,9 @@ export class WorkflowClient {
       status: { code: raw.status, name: workflowStatusName(raw.status) },
       historyLength: Number(raw.historyLength),
       historySize: Number(raw.historySizeBytes),
-      startTime: protoToDate(raw.startTime) ?? new Date(0),
-      executionTime: protoToDate(raw.executionTime),
-      closeTime: protoToDate(raw.closeTime),
+      startTime: optionalTsToDate(raw.startTime) ?? new Date(0),
+      executionTime: optionalTsToDate(raw.executionTime),
+      closeTime: optionalTsToDate(raw.closeTime),
       memo: raw.memo ? this.ctx.converter.fromMap(raw.memo.fields) : undefined,
       searchAttributes: decodeUntypedSearchAttributes(raw.searchAttributes),
       typedSearchAttributes: decodeTypedSearchAttributes(raw.searchAttributes),
@@ -396,10 +399,10 @@ export class WorkflowClient {
       workflowType: { name: type },
       taskQueue: { name: o.taskQueue },
       input: { payloads: conv.toPayloads((o.args ?? []) as unknown[], "workflow argument") },
-      workflowExecutionTimeout: optDuration(o.workflowExecutionTimeout, "WorkflowStartOptions.workflowExecutionTimeout"),
-      workflowRunTimeout: optDuration(o.workflowRunTimeout, "WorkflowStartOptions.workflowRunTimeout"),
-      workflowTaskTimeout: optDuration(o.workflowTaskTimeout, "WorkflowStartOptions.workflowTaskTimeout"),
-      workflowStartDelay: optDuration(o.startDelay, "WorkflowStartOptions.startDelay"),
+      workflowExecutionTimeout: durationOptionTs(o.workflowExecutionTimeout, "WorkflowStartOptions.workflowExecutionTimeout"),
+      workflowRunTimeout: durationOptionTs(o.workflowRunTimeout, "WorkflowStartOptions.workflowRunTimeout"),
+      workflowTaskTimeout: durationOptionTs(o.workflowTaskTimeout, "WorkflowStartOptions.workflowTaskTimeout"),
+      workflowStartDelay: durationOptionTs(o.startDelay, "WorkflowStartOptions.startDelay"),
       workflowIdReusePolicy: enumOption(reusePolicy, o.workflowIdReusePolicy, "WorkflowStartOptions.workflowIdReusePolicy") ?? 0,
       workflowIdConflictPolicy: enumOption(conflictPolicy, o.workflowIdConflictPolicy, "WorkflowStartOptions.workflowIdConflictPolicy") ?? 0,
       retryPolicy: retryPolicyProto(o.retry),
@@ -495,7 +498,7 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
         } catch (err) {
           throw this.notFound(err);
         }
-        await conv.decode(res);
+        await conv.decode(GetWorkflowExecutionHistoryResponseSchema, res);
         event = res.history?.events[0];
         if (event) break;
         nextPageToken = res.nextPageToken;
@@ -538,7 +541,7 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
           throw new WorkflowFailedError(
             "Workflow execution timed out",
             conv.failureToError(
-              failure({ message: "Workflow execution timed out", failureInfo: { case: "timeoutFailureInfo", value: { timeoutType: TimeoutType.START_TO_CLOSE } } }),
+              failure({ message: "Workflow execution timed out", failureInfo: { case: "timeoutFailureInfo", value: { timeoutType: encodeTimeoutType("START_TO_CLOSE") } } }),
             ),
             retryStateName(a.value.retryState),
           );
@@ -562,13 +565,13 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     } catch (err) {
       throw this.notFound(err);
     }
-    await this.ctx.converter.decode(res);
+    await this.ctx.converter.decode(DescribeWorkflowExecutionResponseSchema, res);
     const raw = res.workflowExecutionInfo!;
     return {
       ...this.client.decodeInfo(raw),
-      workflowExecutionTimeoutMs: protoToMs(res.executionConfig?.workflowExecutionTimeout),
-      workflowRunTimeoutMs: protoToMs(res.executionConfig?.workflowRunTimeout),
-      workflowTaskTimeoutMs: protoToMs(res.executionConfig?.defaultWorkflowTaskTimeout),
+      workflowExecutionTimeoutMs: optionalTsToMs(res.executionConfig?.workflowExecutionTimeout),
+      workflowRunTimeoutMs: optionalTsToMs(res.executionConfig?.workflowRunTimeout),
+      workflowTaskTimeoutMs: optionalTsToMs(res.executionConfig?.defaultWorkflowTaskTimeout),
       raw,
       rawDescription: res,
     };
@@ -576,15 +579,15 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
 
   async signal(def: SignalOrQuery, ...args: unknown[]): Promise<void> {
     const signalName = nameOf(def, "signal");
-    const req = {
+    const req = create(SignalWorkflowExecutionRequestSchema, {
       namespace: this.ctx.namespace,
       workflowExecution: this.execution,
       signalName,
-      input: create(PayloadsSchema, { payloads: this.ctx.converter.toPayloads(args, "signal argument") }),
+      input: { payloads: this.ctx.converter.toPayloads(args, "signal argument") },
       identity: this.ctx.identity,
       requestId: crypto.randomUUID(),
-    };
-    await this.ctx.converter.encode(req);
+    });
+    await this.ctx.converter.encode(SignalWorkflowExecutionRequestSchema, req);
     try {
       await this.ctx.connection.workflowService.signalWorkflowExecution(req);
     } catch (err) {
@@ -612,13 +615,13 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
       options.queryRejectCondition ?? this.ctx.queryRejectCondition,
       "queryRejectCondition",
     );
-    const req = {
+    const req = create(QueryWorkflowRequestSchema, {
       namespace: this.ctx.namespace,
       execution: this.execution,
-      query: { queryType, queryArgs: create(PayloadsSchema, { payloads: this.ctx.converter.toPayloads(args, "query argument") }) },
+      query: { queryType, queryArgs: { payloads: this.ctx.converter.toPayloads(args, "query argument") } },
       queryRejectCondition: condition ?? QueryRejectCondition.UNSPECIFIED,
-    };
-    await this.ctx.converter.encode(req);
+    });
+    await this.ctx.converter.encode(QueryWorkflowRequestSchema, req);
     let res;
     try {
       res = await this.ctx.connection.workflowService.queryWorkflow(req);
@@ -630,7 +633,7 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
         }
         const detail = err.detail("temporal.api.errordetails.v1.QueryFailedFailure") as { failure?: Failure } | undefined;
         if (detail?.failure) {
-          await this.ctx.converter.decode(detail.failure);
+          await this.ctx.converter.decode(FailureSchema, detail.failure);
           throw this.ctx.converter.failureToError(detail.failure);
         }
         throw new WorkflowQueryFailedError(cause, { cause: err });
@@ -640,7 +643,7 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     if (res.queryRejected) {
       throw new QueryRejectedError(res.queryRejected.status, workflowStatusName(res.queryRejected.status));
     }
-    await this.ctx.converter.decode(res);
+    await this.ctx.converter.decode(QueryWorkflowResponseSchema, res);
     return this.ctx.converter.fromPayload(res.queryResult?.payloads[0]) as R;
   }
 
@@ -662,15 +665,15 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
 
   /** Terminates the run at once (no workflow code runs). */
   async terminate(reason?: string, ...details: unknown[]): Promise<void> {
-    const req = {
+    const req = create(TerminateWorkflowExecutionRequestSchema, {
       namespace: this.ctx.namespace,
       workflowExecution: this.execution,
       reason: reason ?? "",
-      details: details.length > 0 ? create(PayloadsSchema, { payloads: this.ctx.converter.toPayloads(details, "terminate detail") }) : undefined,
+      details: details.length > 0 ? { payloads: this.ctx.converter.toPayloads(details, "terminate detail") } : undefined,
       identity: this.ctx.identity,
       firstExecutionRunId: this.firstExecutionRunId ?? "",
-    };
-    await this.ctx.converter.encode(req);
+    });
+    await this.ctx.converter.encode(TerminateWorkflowExecutionRequestSchema, req);
     try {
       await this.ctx.connection.workflowService.terminateWorkflowExecution(req);
     } catch (err) {
@@ -678,7 +681,12 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     }
   }
 
-  /** The run's full history (every page), payloads decoded by the codecs. */
+  /**
+   * The run's full history (every page), RAW: payloads exactly as the server stores them,
+   * still encoded by the codecs (as @temporalio/client's fetchHistory). This is what replay
+   * (`Worker.runReplayHistory`) expects: it decodes with its own `dataConverter`. To read a
+   * payload here, run `decodePayloadsInMessage(codecs, HistorySchema, history)` first.
+   */
   async fetchHistory(): Promise<History> {
     const events = [];
     let nextPageToken: Uint8Array = new Uint8Array();
@@ -694,11 +702,10 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
       } catch (err) {
         throw this.notFound(err);
       }
-      await this.ctx.converter.decode(res);
       events.push(...(res.history?.events ?? []));
       nextPageToken = res.nextPageToken;
     } while (nextPageToken.length > 0);
-    return { $typeName: "temporal.api.history.v1.History", events } as History;
+    return create(HistorySchema, { events });
   }
 }
 

@@ -28,7 +28,7 @@ export async function pollWorkflowTask(client: Client, taskQueue: string): Promi
 export async function respondWithCommand(client: Client, taskQueue: string, command: Command): Promise<PollWorkflowTaskQueueResponse> {
   const task = await pollWorkflowTask(client, taskQueue);
   const converter = new ClientConverter(client.dataConverter);
-  await converter.encode(command);
+  await converter.encode(CommandSchema, command);
   await client.workflowService.respondWorkflowTaskCompleted({ namespace: client.namespace, taskToken: task.taskToken, commands: [command], identity: "test-poller" });
   return task;
 }

@@ -1,34 +1,19 @@
 import { describe, expect, test } from "bun:test";
-import { Client, type PayloadCodec } from "../../src/client/index.js";
-import { PayloadSchema, type Payload } from "../../src/proto/temporal/api/common/v1/message_pb.js";
-import { create } from "@bufbuild/protobuf";
+import { create, equals, isMessage } from "@bufbuild/protobuf";
+import { Client, DefaultPayloadConverterWithProtobufs, decodePayloadsInMessage } from "../../src/client/index.js";
+import { ProtobufBinaryPayloadConverter } from "../../src/common/index.js";
+import { GzipPayloadCodec } from "../../src/common/gzip-codec.js";
+import { CommandType } from "../../src/proto/temporal/api/enums/v1/command_type_pb.js";
+import { CommandSchema } from "../../src/proto/temporal/api/command/v1/message_pb.js";
+import { RetryPolicySchema, WorkflowExecutionSchema, type Payload } from "../../src/proto/temporal/api/common/v1/message_pb.js";
+import { HistorySchema } from "../../src/proto/temporal/api/history/v1/message_pb.js";
 import { testEnv } from "../helpers/dev-server.js";
 import { completeCommand, respondWithCommand, uid } from "./helpers.js";
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** A gzip codec (src/common ships the SDK's; this one keeps the test independent of it). */
-class TestGzipCodec implements PayloadCodec {
-  async encode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((p) =>
-      create(PayloadSchema, {
-        metadata: { encoding: enc.encode("binary/gzip") },
-        data: Bun.gzipSync(new Uint8Array(Buffer.from(JSON.stringify({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v).toString("base64")])), data: Buffer.from(p.data).toString("base64") })))),
-      }),
-    );
-  }
-  async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((p) => {
-      if (dec.decode(p.metadata.encoding) !== "binary/gzip") return p;
-      const inner = JSON.parse(dec.decode(Bun.gunzipSync(new Uint8Array(p.data)))) as { metadata: Record<string, string>; data: string };
-      return create(PayloadSchema, {
-        metadata: Object.fromEntries(Object.entries(inner.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "base64"))])),
-        data: new Uint8Array(Buffer.from(inner.data, "base64")),
-      });
-    });
-  }
-}
+/** The SDK's gzip codec, compressing every payload so that each one visibly went through it. */
+const gzip = () => new GzipPayloadCodec({ alwaysCompress: true });
 
 const values: Array<[string, unknown, string]> = [
   ["undefined", undefined, "binary/null"],
@@ -53,7 +38,8 @@ describe("payloads through the server", () => {
 
   test("a gzip codec is applied to every payload the server stores, and undone on the way back", async () => {
     const env = await testEnv();
-    const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadCodecs: [new TestGzipCodec()] } });
+    const codec = gzip();
+    const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadCodecs: [codec] } });
     const taskQueue = uid("gzip-tq");
     const big = "x".repeat(10_000);
     const h = await client.workflow.start("gzipWorkflow", { workflowId: uid("gzip"), taskQueue, args: [big, { n: 1 }], memo: { note: "memo value" } });
@@ -74,22 +60,79 @@ describe("payloads through the server", () => {
     const completed = events.find((e) => e.attributes.case === "workflowExecutionCompletedEventAttributes")!.attributes.value as { result: { payloads: Payload[] } };
     expect(dec.decode(completed.result.payloads[0]!.metadata.encoding)).toBe("binary/gzip");
 
-    // Through the client: decoded.
+    // fetchHistory is the raw history (as the official client's): still gzip-encoded, for replay to decode.
     const history = await h.fetchHistory();
     const s2 = history.events[0]!.attributes;
     if (s2.case !== "workflowExecutionStartedEventAttributes") throw new Error("no start event");
+    expect(s2.value.input!.payloads.map((p) => dec.decode(p.metadata.encoding))).toEqual(["binary/gzip", "binary/gzip"]);
+    expect(equals(HistorySchema, history, raw.history!)).toBe(true);
+    // Decoded with the shared visitor: the original values.
+    await decodePayloadsInMessage([codec], HistorySchema, history);
     expect(s2.value.input!.payloads.map((p) => client.dataConverter.payloadConverter.fromPayload(p))).toEqual([big, { n: 1 }]);
+    expect(client.dataConverter.payloadConverter.fromPayload(s2.value.memo!.fields.note!)).toBe("memo value");
+    // describe() decodes (memo).
     expect((await h.describe()).memo).toEqual({ note: "memo value" });
   });
 
   test("search attributes are never codec-encoded (the server must index them)", async () => {
     const env = await testEnv();
-    const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadCodecs: [new TestGzipCodec()] } });
+    const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadCodecs: [gzip()] } });
     const h = await client.workflow.start("gzipSa", { workflowId: uid("gzip-sa"), taskQueue: "gzip-sa-tq", searchAttributes: { TestKeyword: ["plain"] } });
     const raw = await env.connection.workflowService.describeWorkflowExecution({ namespace: env.namespace, execution: { workflowId: h.workflowId } });
     const p = raw.workflowExecutionInfo!.searchAttributes!.indexedFields.TestKeyword!;
     expect(dec.decode(p.metadata.encoding)).toBe("json/plain");
     expect((await h.describe()).searchAttributes.TestKeyword).toEqual(["plain"]);
     await h.terminate();
+  });
+
+  test("protobuf messages (DefaultPayloadConverterWithProtobufs) round-trip through the server as json/protobuf, also under a codec", async () => {
+    const env = await testEnv();
+    for (const payloadCodecs of [[], [gzip()]]) {
+      const payloadConverter = new DefaultPayloadConverterWithProtobufs({ registry: [WorkflowExecutionSchema, RetryPolicySchema] });
+      const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadConverter, payloadCodecs } });
+      const taskQueue = uid("proto-tq");
+      const arg = create(WorkflowExecutionSchema, { workflowId: "wf-1", runId: "run-1" });
+      const h = await client.workflow.start("protoWorkflow", { workflowId: uid("proto"), taskQueue, args: [arg, "plain"] });
+      await h.signal("sig", create(RetryPolicySchema, { maximumAttempts: 3, nonRetryableErrorTypes: ["Bad"] }));
+      const result = create(RetryPolicySchema, { backoffCoefficient: 2, maximumAttempts: 5 });
+      await respondWithCommand(client, taskQueue, completeCommand(client, result));
+
+      const got = await h.result();
+      expect(isMessage(got, RetryPolicySchema)).toBe(true);
+      expect(equals(RetryPolicySchema, got as never, result)).toBe(true);
+
+      const history = await decodePayloadsInMessage(payloadCodecs, HistorySchema, await h.fetchHistory());
+      const started = history.events[0]!.attributes;
+      if (started.case !== "workflowExecutionStartedEventAttributes") throw new Error("no start event");
+      const [p0, p1] = started.value.input!.payloads as [Payload, Payload];
+      expect(dec.decode(p0.metadata.encoding)).toBe("json/protobuf");
+      expect(dec.decode(p0.metadata.messageType)).toBe("temporal.api.common.v1.WorkflowExecution");
+      expect(JSON.parse(dec.decode(p0.data))).toEqual({ workflowId: "wf-1", runId: "run-1" });
+      expect(dec.decode(p1.metadata.encoding)).toBe("json/plain");
+      const decodedArg = payloadConverter.fromPayload(p0);
+      expect(isMessage(decodedArg, WorkflowExecutionSchema) && equals(WorkflowExecutionSchema, decodedArg, arg)).toBe(true);
+      const signaled = history.events.find((e) => e.attributes.case === "workflowExecutionSignaledEventAttributes")!.attributes.value as { input: { payloads: Payload[] } };
+      expect(payloadConverter.fromPayload(signaled.input.payloads[0]!)).toEqual(create(RetryPolicySchema, { maximumAttempts: 3, nonRetryableErrorTypes: ["Bad"] }));
+    }
+  });
+
+  test("a binary/protobuf result written by another SDK is read back as the message", async () => {
+    const env = await testEnv();
+    const payloadConverter = new DefaultPayloadConverterWithProtobufs({ registry: [WorkflowExecutionSchema] });
+    const client = new Client({ connection: env.connection, namespace: env.namespace, dataConverter: { payloadConverter } });
+    const taskQueue = uid("proto-bin-tq");
+    const h = await client.workflow.start("protoBinary", { workflowId: uid("proto-bin"), taskQueue });
+    const value = create(WorkflowExecutionSchema, { workflowId: "binary", runId: "r" });
+    const payload = new ProtobufBinaryPayloadConverter([WorkflowExecutionSchema]).toPayload(value)!;
+    expect(dec.decode(payload.metadata.encoding)).toBe("binary/protobuf");
+    await respondWithCommand(
+      client,
+      taskQueue,
+      create(CommandSchema, {
+        commandType: CommandType.COMPLETE_WORKFLOW_EXECUTION,
+        attributes: { case: "completeWorkflowExecutionCommandAttributes", value: { result: { payloads: [payload] } } },
+      }),
+    );
+    expect(equals(WorkflowExecutionSchema, (await h.result()) as never, value)).toBe(true);
   });
 });

@@ -13,11 +13,13 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
+  RetryState,
+  TimeoutType,
   defineSearchAttributeKey,
   type WorkflowHandle,
 } from "../../src/client/index.js";
+import * as common from "../../src/common/index.js";
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
-import { RetryState, TimeoutType } from "../../src/proto/temporal/api/enums/v1/workflow_pb.js";
 import { testEnv } from "../helpers/dev-server.js";
 import { cancelCommand, completeCommand, continueAsNewCommand, eventually, failCommand, pollWorkflowTask, respondWithCommand, uid } from "./helpers.js";
 
@@ -218,6 +220,10 @@ describe("WorkflowClient against the dev server", () => {
     expect(err.retryState).toBe("RETRY_POLICY_NOT_SET");
     const app = err.cause;
     expect(app).toBeInstanceOf(ApplicationFailure);
+    // The client's failure classes are src/common's: `instanceof` holds with either import.
+    expect(ApplicationFailure).toBe(common.ApplicationFailure);
+    expect(app).toBeInstanceOf(common.ApplicationFailure);
+    expect(app).toBeInstanceOf(common.TemporalFailure);
     expect(app.message).toBe("top");
     expect(app.type).toBe("TopError");
     expect(app.nonRetryable).toBe(true);
@@ -228,10 +234,13 @@ describe("WorkflowClient against the dev server", () => {
     expect(child.execution).toEqual({ workflowId: "child-id", runId: "child-run" });
     expect(child.workflowType).toBe("childWorkflow");
     expect(child.retryState).toBe(RetryState.MAXIMUM_ATTEMPTS_REACHED);
+    expect(child.retryState).toBe("MAXIMUM_ATTEMPTS_REACHED");
     const act = child.cause;
     expect(act).toBeInstanceOf(ActivityFailure);
     expect(act.activityType).toBe("myActivity");
     expect(act.activityId).toBe("act-1");
+    expect(act.retryState).toBe("NON_RETRYABLE_FAILURE");
+    expect(act.identity).toBe("worker-1");
     const server = act.cause;
     expect(server).toBeInstanceOf(ServerFailure);
     expect(server.nonRetryable).toBe(true);
@@ -248,6 +257,7 @@ describe("WorkflowClient against the dev server", () => {
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(err.cause).toBeInstanceOf(TimeoutFailure);
     expect(err.cause.timeoutType).toBe(TimeoutType.START_TO_CLOSE);
+    expect(err.cause.timeoutType).toBe("START_TO_CLOSE");
     expect(err.retryState).toBe("TIMEOUT");
   });
 

@@ -14,14 +14,14 @@ import {
   type Start,
 } from "../proto/temporal/sdk/core/activity_task/activity_task_pb.js";
 import type { ActivityExecutionResult } from "../proto/temporal/sdk/core/activity_result/activity_result_pb.js";
+import { StartSchema } from "../proto/temporal/sdk/core/activity_task/activity_task_pb.js";
 import { ActivityHeartbeatSchema, ActivityTaskCompletionSchema } from "../proto/temporal/sdk/core/core_interface_pb.js";
 import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
-import { ApplicationFailure, CancelledFailure, type FailureConverter, type PayloadConverter } from "../common/index.js";
+import { ApplicationFailure, CancelledFailure, decodePayloadsInMessage, encodePayloadsInMessage, optionalTsToMs, type LoadedDataConverter } from "../common/index.js";
 import type { NativeWorker } from "../bridge/index.js";
 import { Context, CompleteAsyncError, asyncLocalStorage, type ActivityCancellationDetails, type CancelReason, type Info } from "../activity/context.js";
 import type { Logger } from "../runtime/index.js";
-import { decodeMessage, encodeMessage, type PayloadCodec } from "./payload-codecs.js";
 
 export interface ActivityExecuteInput {
   readonly args: unknown[];
@@ -34,12 +34,6 @@ export interface ActivityInboundCallsInterceptor {
 }
 
 export type ActivityInterceptorsFactory = (ctx: Context) => { inbound?: ActivityInboundCallsInterceptor };
-
-export interface Converters {
-  payloadConverter: PayloadConverter;
-  failureConverter: FailureConverter;
-  payloadCodecs: readonly PayloadCodec[];
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ActivityFunction = (...args: any[]) => unknown;
@@ -60,10 +54,10 @@ const reasonNames: Record<number, CancelReason> = {
   [ActivityCancelReason.RESET]: "RESET",
 };
 
+/** Milliseconds of a core duration; unset and zero are both "not set". */
 function durationMs(d: { seconds: bigint; nanos: number } | undefined): number | undefined {
-  if (d === undefined) return undefined;
-  const ms = Number(d.seconds) * 1000 + Math.floor(d.nanos / 1e6);
-  return ms > 0 ? ms : undefined;
+  const ms = optionalTsToMs(d);
+  return ms !== undefined && ms > 0 ? ms : undefined;
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -78,7 +72,7 @@ export interface ActivityExecutorOptions {
   worker: NativeWorker;
   taskQueue: string;
   activities: Record<string, ActivityFunction>;
-  converters: Converters;
+  converters: LoadedDataConverter;
   logger: Logger;
   interceptors: readonly ActivityInterceptorsFactory[];
   /** A completion core refused: the worker cannot continue. */
@@ -125,7 +119,7 @@ export class ActivityExecutor {
     let result: ActivityExecutionResult["status"];
     let running: Running | undefined;
     try {
-      await decodeMessage(start, payloadCodecs);
+      await decodePayloadsInMessage(payloadCodecs, StartSchema, start);
       const info = activityInfo(taskToken, key, start, this.o.taskQueue, payloadConverter);
       running = this.makeRunning(info, key, start.isLocal);
       this.running.set(key, running);
@@ -139,7 +133,7 @@ export class ActivityExecutor {
     }
     const completion = create(ActivityTaskCompletionSchema, { taskToken, result: { status: result } });
     try {
-      await encodeMessage(completion, payloadCodecs);
+      await encodePayloadsInMessage(payloadCodecs, ActivityTaskCompletionSchema, completion);
     } catch (err) {
       completion.result = { $typeName: "coresdk.activity_result.ActivityExecutionResult", status: { case: "failed", value: { $typeName: "coresdk.activity_result.Failure", failure: this.toFailure(err), cause: 0 } } };
     }
@@ -206,7 +200,7 @@ export class ActivityExecutor {
         }
       };
       if (this.o.converters.payloadCodecs.length === 0) send();
-      else chain = chain.then(() => encodeMessage(hb, this.o.converters.payloadCodecs)).then(send, (err) => log.warn("Heartbeat encoding failed", { error: String(err) }));
+      else chain = chain.then(() => encodePayloadsInMessage(this.o.converters.payloadCodecs, ActivityHeartbeatSchema, hb)).then(send, (err) => log.warn("Heartbeat encoding failed", { error: String(err) }));
     };
     running.context = new Context(info, cancelled, abort.signal, heartbeat, log);
     void key;
@@ -297,7 +291,7 @@ function cancellationDetails(reason: CancelReason, d: CoreCancellationDetails | 
   };
 }
 
-function activityInfo(taskToken: Uint8Array, base64TaskToken: string, s: Start, taskQueue: string, payloadConverter: PayloadConverter): Info {
+function activityInfo(taskToken: Uint8Array, base64TaskToken: string, s: Start, taskQueue: string, payloadConverter: LoadedDataConverter["payloadConverter"]): Info {
   const heartbeatPayload = s.heartbeatDetails[0];
   return {
     taskToken,

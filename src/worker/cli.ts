@@ -25,13 +25,14 @@ Runs a Temporal worker until SIGINT/SIGTERM (a second signal exits immediately).
 Options:
   --workflows <path>    module exporting workflow functions (default: the package's samples/workflows.ts)
   --activities <path>   module exporting activity functions (default: the package's samples/activities.ts)
-  --task-queue <name>   overrides TEMPORAL_TASK_QUEUE
+  --task-queue <name>   task queue to poll (overrides TEMPORAL_TASK_QUEUE; one of the two is required)
   -h, --help            show this help
 
 Environment:
-  TEMPORAL_ADDRESS      host:port of the Temporal frontend (default localhost:7233)
+  TEMPORAL_ADDRESS      host:port of the Temporal frontend (default 127.0.0.1:7233)
   TEMPORAL_NAMESPACE    namespace (default "default")
-  TEMPORAL_TASK_QUEUE   task queue to poll
+  TEMPORAL_TASK_QUEUE   task queue to poll (required unless --task-queue is given)
+  TEMPORAL_IDENTITY     worker identity (default pid@hostname)
   TEMPORAL_API_KEY, TEMPORAL_TLS*   TLS and API-key settings (see README)
   TEMPORAL_BUN_SDK_USE_ZIG          unset = auto, 1/true/on = required, 0/false/off = disabled
 
@@ -73,16 +74,21 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
     const workflowsPath = path.resolve(args.values.workflows ?? DEFAULT_WORKFLOWS);
     const activitiesPath = path.resolve(args.values.activities ?? DEFAULT_ACTIVITIES);
     const taskQueue = args.values["task-queue"] ?? config.taskQueue;
+    if (taskQueue === undefined || taskQueue === "") {
+      // No default on purpose: a worker polling a queue nobody starts workflows on would look healthy and do nothing.
+      throw new Error("no task queue: pass --task-queue <name> or set TEMPORAL_TASK_QUEUE");
+    }
     const lib = loadNativeLibrary();
     const activities = await importActivities(activitiesPath);
     const connection = await NativeConnection.connect({
       address: config.address,
-      tls: config.tls as never,
+      tls: config.tls,
       apiKey: config.apiKey,
+      identity: config.identity,
     });
     let worker: Worker;
     try {
-      worker = await Worker.create({ connection, namespace: config.namespace, taskQueue, workflowsPath, activities });
+      worker = await Worker.create({ connection, namespace: config.namespace, taskQueue, workflowsPath, activities, identity: config.identity });
     } catch (err) {
       await connection.close();
       throw err;

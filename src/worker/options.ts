@@ -4,14 +4,14 @@
  */
 import { availableParallelism, totalmem } from "node:os";
 import { z } from "zod";
-import { msToNumber } from "../common/index.js";
+import { loadDataConverter, msToNumber, type DataConverter, type Duration, type LoadedDataConverter } from "../common/index.js";
 import type { NativeWorkerOptions } from "../bridge/index.js";
 import type { WorkflowBundle } from "./workflow/index.js";
 import { WorkerOptionsError } from "./errors.js";
 import type { ActivityInterceptorsFactory } from "./activity.js";
 
-/** A number of milliseconds, or an ms-style string ("30s", "5 minutes"). */
-export type Duration = number | string;
+/** A number of milliseconds, or an ms-style string ("30s", "5 minutes"): src/common's Duration. */
+export type { Duration } from "../common/index.js";
 
 /** Anything with the bridge client and the Runtime: a client `Connection` / `NativeConnection`. */
 export interface WorkerConnection {
@@ -54,8 +54,8 @@ export interface WorkerOptions {
   defaultHeartbeatThrottleInterval?: Duration;
   /** An activation running longer fails the workflow task (deadlock detection). Default 2 s. */
   isolateExecutionTimeout?: Duration;
-  /** Payload converter / failure converter / codecs (src/common DataConverter). */
-  dataConverter?: Record<string, unknown>;
+  /** Payload converter / failure converter / codecs (src/common's DataConverter); codecs run over every activation, completion, activity task and heartbeat. */
+  dataConverter?: DataConverter;
   interceptors?: { activity?: ActivityInterceptorsFactory[] };
   /** Signals that start a graceful shutdown while run() is active (a second one exits). Default SIGINT, SIGTERM. */
   shutdownSignals?: NodeJS.Signals[];
@@ -131,13 +131,16 @@ const schema = z.strictObject({
   maxHeartbeatThrottleInterval: durationMs("maxHeartbeatThrottleInterval").default(60_000),
   defaultHeartbeatThrottleInterval: durationMs("defaultHeartbeatThrottleInterval").default(30_000),
   isolateExecutionTimeout: durationMs("isolateExecutionTimeout").default(2_000),
-  dataConverter: z.record(z.string(), z.unknown()).optional(),
+  // Checked in full by src/common's loadDataConverter (in parseWorkerOptions).
+  dataConverter: z.custom<DataConverter>((v) => typeof v === "object" && v !== null, "expected a DataConverter object").optional(),
   interceptors: z.strictObject({ activity: z.array(z.custom<ActivityInterceptorsFactory>((v) => typeof v === "function")).optional() }).optional(),
   shutdownSignals: z.array(z.string()).default(["SIGINT", "SIGTERM"]),
   enableNonLocalActivities: z.boolean().default(true),
 });
 
-export type ParsedWorkerOptions = z.output<typeof schema> & {
+export type ParsedWorkerOptions = Omit<z.output<typeof schema>, "dataConverter"> & {
+  /** With src/common's defaults filled in. */
+  dataConverter: LoadedDataConverter;
   maxCachedWorkflows: number;
   maxConcurrentWorkflowTaskExecutions: number;
   maxConcurrentActivityTaskExecutions: number;
@@ -166,8 +169,18 @@ export function parseWorkerOptions(options: WorkerOptions): ParsedWorkerOptions 
   if (!hasWorkflows && !hasActivities) {
     throw new WorkerOptionsError("workflowsPath", "the worker has nothing to do: pass workflowsPath (or workflowBundle) and/or activities");
   }
+  let dataConverter: LoadedDataConverter;
+  try {
+    dataConverter = loadDataConverter(o.dataConverter);
+  } catch (err) {
+    // src/common's messages start with the option path: "dataConverter.payloadCodecs[0]: expected …".
+    const text = err instanceof Error ? err.message : String(err);
+    const m = /^(dataConverter[^:\s]*): (.*)$/s.exec(text);
+    throw new WorkerOptionsError(m?.[1] ?? "dataConverter", m?.[2] ?? text);
+  }
   const parsed: ParsedWorkerOptions = {
     ...o,
+    dataConverter,
     maxCachedWorkflows: o.maxCachedWorkflows ?? defaultCacheSize(),
     maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions ?? defaultWorkflowSlots(),
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 100,

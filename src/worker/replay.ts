@@ -32,14 +32,11 @@ import {
   type WorkflowActivationCompletion,
 } from "../proto/temporal/sdk/core/workflow_completion/workflow_completion_pb.js";
 import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
-import { msToNumber } from "../common/index.js";
+import { decodePayloadsInMessage, encodePayloadsInMessage, loadDataConverter, msToNumber, type DataConverter, type LoadedDataConverter } from "../common/index.js";
 import { NativeReplayer, bridgeDisabledError, isZigBridgeEnabled } from "../bridge/index.js";
 import { Runtime, type Logger } from "../runtime/index.js";
 import { DeterminismViolationError } from "../workflow/errors.js";
 import { bundleWorkflowCode, createWorkflowRuntime, type WorkflowBundle, type WorkflowRuntime } from "./workflow/index.js";
-import { loadConverters } from "./converters.js";
-import { decodeMessage, encodeMessage } from "./payload-codecs.js";
-import type { Converters } from "./activity.js";
 
 /** Options of a replay worker: the workflow code and how to read the histories' payloads. */
 export interface ReplayWorkerOptions {
@@ -51,8 +48,12 @@ export interface ReplayWorkerOptions {
   bundlerIgnoreModules?: string[];
   /** Prefix of the replay worker's task queue (reported by `workflowInfo().taskQueue`). Default "fake_replay_queue". */
   replayName?: string;
-  /** Payload converter / failure converter / codecs, as for `Worker.create`. */
-  dataConverter?: Record<string, unknown>;
+  /**
+   * Payload converter / failure converter / codecs, as for `Worker.create`. The history is read
+   * raw (as stored by the server, e.g. from `handle.fetchHistory()`), so its payloads are
+   * decoded with these codecs: pass the codecs the workflows ran with.
+   */
+  dataConverter?: DataConverter;
   /** Reported by `workflowInfo().namespace`. Default "default". */
   namespace?: string;
   /** Deadlock detection per activation, as for `Worker.create`. Default 2 s. */
@@ -187,7 +188,7 @@ class ReplayWorker {
   private constructor(
     private readonly replayer: NativeReplayer,
     private readonly runtime: WorkflowRuntime,
-    private readonly converters: Converters,
+    private readonly converters: LoadedDataConverter,
     private readonly logger: Logger,
   ) {
     this.loop = this.pollLoop().then(
@@ -209,7 +210,7 @@ class ReplayWorker {
       throw new TypeError("Replay needs workflowsPath or workflowBundle");
     }
     const bundle = options.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: options.workflowsPath!, ignoreModules: options.bundlerIgnoreModules }));
-    const converters = await loadConverters(options.dataConverter);
+    const converters = loadDataConverter(options.dataConverter);
     const rt = options.runtime ?? Runtime.default();
     const namespace = options.namespace ?? "default";
     const taskQueue = `${options.replayName ?? "fake_replay_queue"}-${++replayWorkerCount}`;
@@ -277,9 +278,9 @@ class ReplayWorker {
 
   private async process(activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {
     try {
-      await decodeMessage(activation, this.converters.payloadCodecs);
+      await decodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationSchema, activation);
       const completion = await this.runtime.activate(activation);
-      await encodeMessage(completion, this.converters.payloadCodecs);
+      await encodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationCompletionSchema, completion);
       return completion;
     } catch (err) {
       this.logger.error(`Replay activation failed before reaching workflow code: ${errorText(err)}`, { sdkComponent: "worker", runId: activation.runId });

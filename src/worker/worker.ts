@@ -22,14 +22,13 @@ import { WorkflowActivationCompletionSchema, type WorkflowActivationCompletion }
 import { ActivityTaskSchema } from "../proto/temporal/sdk/core/activity_task/activity_task_pb.js";
 import { FailureSchema } from "../proto/temporal/api/failure/v1/message_pb.js";
 import { NativeBridgeError, NativeWorker, bridgeDisabledError, isZigBridgeEnabled, type PollResult } from "../bridge/index.js";
+import { decodePayloadsInMessage, encodePayloadsInMessage, type LoadedDataConverter } from "../common/index.js";
 import type { Logger } from "../runtime/index.js";
 import { bundleWorkflowCode, createWorkflowRuntime, type WorkflowBundle, type WorkflowRuntime } from "./workflow/index.js";
-import { ActivityExecutor, type Converters } from "./activity.js";
-import { loadConverters } from "./converters.js";
+import { ActivityExecutor } from "./activity.js";
 import { NativeConnection } from "./connection.js";
 import { GracefulShutdownPeriodExpiredError, IllegalStateError, NamespaceNotFoundError, UnexpectedError, WorkerValidationError } from "./errors.js";
 import { nativeWorkerOptions, parseWorkerOptions, type ParsedWorkerOptions, type WorkerConnection, type WorkerOptions } from "./options.js";
-import { decodeMessage, encodeMessage } from "./payload-codecs.js";
 import { runReplayHistories, runReplayHistory, type ReplayHistoriesIterable, type ReplayResult, type ReplayWorkerOptions } from "./replay.js";
 
 export type State = "INITIALIZED" | "RUNNING" | "STOPPING" | "DRAINING" | "DRAINED" | "STOPPED" | "FAILED";
@@ -97,7 +96,7 @@ export class Worker {
     try {
       const bundle: WorkflowBundle | undefined =
         o.workflowBundle ?? (o.workflowsPath !== undefined ? await bundleWorkflowCode({ workflowsPath: o.workflowsPath, ignoreModules: o.bundlerIgnoreModules }) : undefined);
-      const converters = await loadConverters(o.dataConverter);
+      const converters = o.dataConverter;
       native = NativeWorker.create(connection.nativeClient, nativeWorkerOptions(o, bundle !== undefined));
       try {
         await native.validate();
@@ -142,7 +141,7 @@ export class Worker {
     readonly connection: WorkerConnection,
     private readonly ownsConnection: boolean,
     private readonly native: NativeWorker,
-    private readonly converters: Converters,
+    private readonly converters: LoadedDataConverter,
     private readonly workflowRuntime: WorkflowRuntime | undefined,
     readonly log: Logger,
   ) {
@@ -329,9 +328,9 @@ export class Worker {
   private async processActivation(runtime: WorkflowRuntime, activation: WorkflowActivation): Promise<void> {
     let completion: WorkflowActivationCompletion;
     try {
-      await decodeMessage(activation, this.converters.payloadCodecs);
+      await decodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationSchema, activation);
       completion = await runtime.activate(activation);
-      await encodeMessage(completion, this.converters.payloadCodecs);
+      await encodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationCompletionSchema, completion);
     } catch (err) {
       // A codec failure (or the runtime disposed under us): fail this workflow task; core retries it.
       this.log.error(`Workflow activation failed before reaching workflow code: ${errorText(err)}`, { sdkComponent: "worker", runId: activation.runId });

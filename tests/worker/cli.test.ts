@@ -96,4 +96,20 @@ describe("TEMPORAL_BUN_SDK_USE_ZIG in process", () => {
       else process.env.TEMPORAL_BUN_SDK_USE_ZIG = saved;
     }
   });
+
+  test("without --task-queue or TEMPORAL_TASK_QUEUE it exits 1 saying how to give one; bad TEMPORAL_* variables are named", async () => {
+    const env: Record<string, string | undefined> = { ...process.env, TEMPORAL_ADDRESS: "127.0.0.1:1" };
+    delete env.TEMPORAL_TASK_QUEUE;
+    const p = Bun.spawn(["bun", bin], { env, stdout: "pipe", stderr: "pipe" });
+    expect(await p.exited).toBe(1);
+    const err = await new Response(p.stderr).text();
+    expect(err.trim()).toBe("temporal-bun-worker: no task queue: pass --task-queue <name> or set TEMPORAL_TASK_QUEUE");
+
+    const bad = spawnCli(["--task-queue", "q"], { TEMPORAL_ADDRESS: "nope" });
+    expect(await bad.exited).toBe(1);
+    const badErr = await new Response(bad.stderr).text();
+    expect(badErr).toContain("TemporalConfigError");
+    expect(badErr).toContain("TEMPORAL_ADDRESS='nope': expected host:port");
+    expect(badErr.trim().split("\n")).toHaveLength(1);
+  });
 });

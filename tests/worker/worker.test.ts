@@ -18,6 +18,9 @@ describe("Worker.create", () => {
       [{ connection: conn, taskQueue: "q", activities, maxCachedWorkflow: 10 }, "maxCachedWorkflow"],
       [{ connection: conn, taskQueue: "q" }, "workflowsPath"],
       [{ connection: {}, taskQueue: "q", activities }, "connection"],
+      [{ connection: conn, taskQueue: "q", activities, dataConverter: 5 }, "dataConverter"],
+      [{ connection: conn, taskQueue: "q", activities, dataConverter: { payloadCodecs: [{ encode() {} }] } }, "dataConverter.payloadCodecs[0]"],
+      [{ connection: conn, taskQueue: "q", activities, dataConverter: { payloadConverter: {} } }, "dataConverter.payloadConverter"],
     ];
     for (const [options, option] of cases) {
       const err = await Worker.create(options as never).catch((e: unknown) => e);

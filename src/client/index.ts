@@ -6,6 +6,8 @@ export * from "./converter.js";
 export * from "./workflow-client.js";
 export * from "./async-completion-client.js";
 export * from "./search-attributes.js";
+/** What `handle.fetchHistory()` returns (raw: payloads still codec-encoded) and its schema, for `decodePayloadsInMessage(codecs, HistorySchema, history)`. */
+export { HistorySchema, type History } from "../proto/temporal/api/history/v1/message_pb.js";
 // What users meet through the client, from src/common (as @temporalio/client re-exports
 // @temporalio/common): the same classes, so `err.cause instanceof ApplicationFailure` holds
 // whichever of `temporal-bun-sdk/client` or `/common` the class was imported from.

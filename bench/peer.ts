@@ -1,0 +1,312 @@
+/**
+ * Peer benchmark: temporal-bun-sdk on Bun against the official Temporal TypeScript SDK on Node,
+ * in the same run, on the same dev server, with the same workflow/activity code and scenario.
+ *
+ * - The official SDK (@temporalio/{worker,client,workflow,activity} pinned to 1.24.0, the core
+ *   version this project builds) comes from the npm registry, installed by this script into
+ *   `<cache>/peer-node-sdk-1.24.0/` (cache = TEMPORAL_BUN_SDK_CACHE or ~/.cache/temporal-bun-sdk),
+ *   outside the repository; skipped when already there.
+ * - One dev server (src/testing TestWorkflowEnvironment.createLocal, or TEMPORAL_ADDRESS). For
+ *   each SDK in turn — bun, node, bun, node — one worker subprocess (bench/peer/bun-worker.ts or
+ *   bench/peer/node-worker.mjs) on its own task queue:
+ *     startup   spawn → its "PEER_READY" line (includes bundling the workflow code and worker
+ *               validation against the server);
+ *     idle      worker CPU over 5 s with no work, measured from 2 s after ready;
+ *     warm-up   one workflow (not measured);
+ *     run       N `hello` workflows (one activity each) started at once through this process's
+ *               client (temporal-bun-sdk's, the same for both): wall time, workflows/s, latency
+ *               p50/p99 (start RPC → result), worker CPU time during the run;
+ *     memory    worker peak RSS (VmHWM, whole life) and RSS right after the run (VmRSS).
+ *   CPU and memory are read from /proc/<pid>/{stat,status} of the worker process (all threads).
+ * - Both workers get the same worker options (the official SDK's defaults made explicit, with a
+ *   fixed cache size) unless `--own-defaults`, which leaves each SDK on its own defaults.
+ * - `--prebundled`: each SDK bundles its workflow code once, in a separate process before the
+ *   rounds (bundleWorkflowCode), and the workers load that bundle (`workflowBundle`) instead of
+ *   bundling at Worker.create, as production deployments of the official SDK often do: startup
+ *   and memory then leave out bundling (webpack stays loaded in the official worker's process
+ *   anyway: @temporalio/worker imports it).
+ *
+ * Usage: bun bench/peer.ts [workflows=200] [--own-defaults] [--prebundled]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { TestWorkflowEnvironment } from "../src/testing/index.js";
+
+const args = process.argv.slice(2);
+const ownDefaults = args.includes("--own-defaults");
+const prebundled = args.includes("--prebundled");
+const N = Number(args.find((a) => !a.startsWith("--")) ?? 200);
+if (!Number.isInteger(N) || N < 1) throw new Error(`workflows must be a positive integer, got ${args[0]}`);
+
+const OFFICIAL_VERSION = "1.24.0";
+const IDLE_MS = 5000;
+const SETTLE_MS = 2000;
+const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s on x86_64
+const here = new URL("./peer/", import.meta.url).pathname;
+
+// ---------------------------------------------------------------- the official SDK, from npm
+const cache = process.env.TEMPORAL_BUN_SDK_CACHE || join(homedir(), ".cache", "temporal-bun-sdk");
+const sdkDir = join(cache, `peer-node-sdk-${OFFICIAL_VERSION}`);
+const officialPackages = ["@temporalio/worker", "@temporalio/client", "@temporalio/workflow", "@temporalio/activity"];
+
+function installedVersion(pkg: string): string | undefined {
+  const file = join(sdkDir, "node_modules", pkg, "package.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")).version as string) : undefined;
+}
+
+async function ensureOfficialSdk(): Promise<void> {
+  const pkgs = [...officialPackages, "@temporalio/core-bridge"];
+  if (pkgs.every((p) => installedVersion(p) === OFFICIAL_VERSION)) return;
+  mkdirSync(sdkDir, { recursive: true });
+  const manifest = {
+    name: "temporal-bun-sdk-peer-node-sdk",
+    private: true,
+    description: "The official Temporal TypeScript SDK, installed by temporal-bun-sdk bench/peer.ts for a peer benchmark. Not part of the repository.",
+    dependencies: Object.fromEntries(officialPackages.map((p) => [p, OFFICIAL_VERSION])),
+  };
+  writeFileSync(join(sdkDir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+  console.log(`installing the official SDK ${OFFICIAL_VERSION} from npm into ${sdkDir} …`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const p = spawn("npm", ["install", "--prefix", sdkDir, "--no-audit", "--no-fund"], { stdio: ["ignore", "inherit", "inherit"] });
+    p.on("error", reject);
+    p.on("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`npm install in ${sdkDir} failed (exit ${code})`);
+  for (const p of pkgs) {
+    if (installedVersion(p) !== OFFICIAL_VERSION) throw new Error(`${p} in ${sdkDir} is ${installedVersion(p)}, expected ${OFFICIAL_VERSION}`);
+  }
+}
+
+// ---------------------------------------------------------------- --prebundled
+const bundles: Partial<Record<"bun" | "node", string>> = {};
+async function prebundle(sdk: "bun" | "node"): Promise<void> {
+  const dir = join(tmpdir(), `temporal-bun-sdk-peer-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${sdk}-bundle.${sdk === "bun" ? "json" : "js"}`);
+  const [cmd, script] = sdk === "bun" ? [process.execPath, join(here, "bun-worker.ts")] : ["node", join(here, "node-worker.mjs")];
+  const t = performance.now();
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const p = spawn(cmd, [script, "--bundle-to", out], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, PEER_NODE_SDK_DIR: sdkDir } });
+    p.on("error", reject);
+    p.on("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`${sdk}: bundling the workflow code failed (exit ${code})`);
+  console.log(`  prebundled ${sdk} workflow code in a separate process: ${(performance.now() - t).toFixed(0)} ms (process start included) → ${out}`);
+  bundles[sdk] = out;
+}
+
+// ---------------------------------------------------------------- /proc readings
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14 utime, 15 stime
+}
+/** Machine-wide busy and total CPU time (all cores) from /proc/stat, in seconds. */
+function machineCpu(): { busy: number; total: number } {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = f[3]! + f[4]!; // idle + iowait
+  return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+}
+/** The dev server process: the `temporal` child core spawned from this process (undefined with TEMPORAL_ADDRESS). */
+function serverPid(): number | undefined {
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith("temporal")) return Number(d);
+    } catch {}
+  }
+  return undefined;
+}
+function memKb(pid: number): { hwm: number; rss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+  return { hwm: kb("VmHWM"), rss: kb("VmRSS") };
+}
+
+// ---------------------------------------------------------------- one measured round
+type Sdk = "bun" | "node";
+interface Round {
+  sdk: Sdk;
+  startupMs: number;
+  idleCpuMs: number;
+  wallS: number;
+  wfPerS: number;
+  p50: number;
+  p99: number;
+  runCpuS: number;
+  peakRssMb: number;
+  rssAfterMb: number;
+  /** Context, not compared: CPU seconds during the run of the dev server, of this driver (the client), and machine busy %. */
+  serverCpuS: number;
+  driverCpuS: number;
+  machineBusyPct: number;
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Identical worker options for both (the official SDK's defaults made explicit; fixed cache size). */
+function workerOptions(sdk: Sdk): Record<string, unknown> {
+  if (ownDefaults) return {};
+  const same = { maxCachedWorkflows: 1000, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, stickyQueueScheduleToStartTimeout: "10s" };
+  // The official SDK polls with at most 10 workflow and 10 activity pollers by default; ours names it this way.
+  return sdk === "bun" ? { ...same, maxConcurrentWorkflowTaskPolls: 10, maxConcurrentActivityTaskPolls: 10 } : same;
+}
+
+async function round(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Promise<Round> {
+  const taskQueue = `peer-${sdk}-${index}-${crypto.randomUUID()}`;
+  const [cmd, script] = sdk === "bun" ? [process.execPath, join(here, "bun-worker.ts")] : ["node", join(here, "node-worker.mjs")];
+  const t0 = performance.now();
+  const child: ChildProcess = spawn(cmd, [script], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PEER_ADDRESS: env.address, PEER_TASK_QUEUE: taskQueue, PEER_NODE_SDK_DIR: sdkDir, PEER_OPTIONS: JSON.stringify(workerOptions(sdk)), ...(bundles[sdk] ? { PEER_BUNDLE: bundles[sdk] } : {}) },
+  });
+  const pid = child.pid!;
+  const stderr: string[] = [];
+  child.stderr!.on("data", (d) => stderr.push(String(d)));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const rl = createInterface({ input: child.stdout! });
+      rl.on("line", (line) => (line.trim() === "PEER_READY" ? resolve() : process.stdout.write(`  [${sdk}] ${line}\n`)));
+      exited.then((code) => reject(new Error(`${sdk} worker exited (${code}) before ready:\n${stderr.join("")}`)));
+    });
+    const startupMs = performance.now() - t0;
+
+    await sleep(SETTLE_MS); // let post-startup work (GC after bundling, JIT) finish: idle means steady idle
+    const idle0 = cpuSeconds(pid);
+    await sleep(IDLE_MS);
+    const idleCpuMs = (cpuSeconds(pid) - idle0) * 1000;
+
+    const run = (i: number) => env.client.workflow.start("hello", { taskQueue, workflowId: `${taskQueue}-${i}`, args: [`w${i}`], workflowExecutionTimeout: "120s" });
+    const warm = await (await run(-1)).result();
+    if (warm !== "Hello, w-1!") throw new Error(`${sdk}: unexpected warm-up result ${JSON.stringify(warm)}`);
+
+    const cpu0 = cpuSeconds(pid);
+    const srv0 = srv === undefined ? NaN : cpuSeconds(srv);
+    const drv0 = process.cpuUsage();
+    const mach0 = machineCpu();
+    const lat: number[] = [];
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        const s = performance.now();
+        const result = await (await run(i)).result();
+        lat.push(performance.now() - s);
+        if (result !== `Hello, w${i}!`) throw new Error(`${sdk}: unexpected result ${JSON.stringify(result)}`);
+      }),
+    );
+    const wallS = (performance.now() - started) / 1000;
+    const runCpuS = cpuSeconds(pid) - cpu0;
+    const drv = process.cpuUsage(drv0);
+    const mach1 = machineCpu();
+    const mem = memKb(pid);
+    return {
+      sdk,
+      startupMs,
+      idleCpuMs,
+      wallS,
+      wfPerS: N / wallS,
+      p50: pct(lat, 50),
+      p99: pct(lat, 99),
+      runCpuS,
+      peakRssMb: mem.hwm / 1024,
+      rssAfterMb: mem.rss / 1024,
+      serverCpuS: srv === undefined ? NaN : cpuSeconds(srv) - srv0,
+      driverCpuS: (drv.user + drv.system) / 1e6,
+      machineBusyPct: (100 * (mach1.busy - mach0.busy)) / (mach1.total - mach0.total),
+    };
+  } finally {
+    child.kill("SIGTERM");
+    const code = await Promise.race([exited, sleep(15_000).then(() => "timeout" as const)]);
+    if (code === "timeout") {
+      console.log(`  [${sdk}] did not exit 15 s after SIGTERM; killing it`);
+      child.kill("SIGKILL");
+      await exited;
+    } else if (code !== 0) {
+      console.log(`  [${sdk}] exit code ${code} after SIGTERM${stderr.length ? `; stderr:\n${stderr.join("")}` : ""}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- main
+await ensureOfficialSdk();
+const nodeVersion = await new Promise<string>((resolve) => {
+  const p = spawn("node", ["--version"]);
+  let out = "";
+  p.stdout.on("data", (d) => (out += d));
+  p.on("exit", () => resolve(out.trim()));
+});
+
+const external = process.env.TEMPORAL_ADDRESS;
+const env = external
+  ? await TestWorkflowEnvironment.createFromExistingServer({ address: external })
+  : await TestWorkflowEnvironment.createLocal({ server: { logLevel: "error" } });
+console.log(
+  `peer benchmark: ${N} hello workflows (1 activity each) per round; temporal-bun-sdk on Bun ${Bun.version} vs official @temporalio/* ${OFFICIAL_VERSION} on Node ${nodeVersion}; ` +
+    `server ${env.address}; worker options: ${ownDefaults ? "each SDK's own defaults" : "identical (see workerOptions)"}; workflow code ${prebundled ? "prebundled" : "bundled at Worker.create"}`,
+);
+if (prebundled) {
+  await prebundle("bun");
+  await prebundle("node");
+}
+
+const srv = serverPid();
+const rounds: Round[] = [];
+const t0 = performance.now();
+try {
+  for (const [i, sdk] of (["bun", "node", "bun", "node"] as Sdk[]).entries()) {
+    const r = await round(env, sdk, i);
+    rounds.push(r);
+    console.log(
+      `  round ${i + 1} ${sdk.padEnd(4)}: startup ${r.startupMs.toFixed(0)} ms, idle CPU ${r.idleCpuMs.toFixed(0)} ms/5 s, ${r.wfPerS.toFixed(1)} wf/s (${r.wallS.toFixed(2)} s), ` +
+        `p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, run CPU ${r.runCpuS.toFixed(2)} s, peak RSS ${r.peakRssMb.toFixed(1)} MB, RSS after ${r.rssAfterMb.toFixed(1)} MB; ` +
+        `during the run: dev server CPU ${r.serverCpuS.toFixed(2)} s, driver (client) CPU ${r.driverCpuS.toFixed(2)} s, machine ${r.machineBusyPct.toFixed(0)}% busy`,
+    );
+  }
+} finally {
+  await env.teardown();
+}
+
+// Better of the two rounds per metric (higher throughput, lower everything else).
+type Metric = { name: string; key: keyof Omit<Round, "sdk" | "serverCpuS" | "driverCpuS" | "machineBusyPct">; unit: string; higherIsBetter?: boolean; digits: number };
+const metrics: Metric[] = [
+  { name: "throughput", key: "wfPerS", unit: "wf/s", higherIsBetter: true, digits: 1 },
+  { name: "wall time", key: "wallS", unit: "s", digits: 2 },
+  { name: "latency p50", key: "p50", unit: "ms", digits: 0 },
+  { name: "latency p99", key: "p99", unit: "ms", digits: 0 },
+  { name: "worker CPU for the run", key: "runCpuS", unit: "s", digits: 2 },
+  { name: "worker peak RSS", key: "peakRssMb", unit: "MB", digits: 1 },
+  { name: "worker RSS after the run", key: "rssAfterMb", unit: "MB", digits: 1 },
+  { name: "worker startup (to ready)", key: "startupMs", unit: "ms", digits: 0 },
+  { name: "worker idle CPU per 5 s", key: "idleCpuMs", unit: "ms", digits: 0 },
+];
+const best = (sdk: Sdk, m: Metric) => {
+  const xs = rounds.filter((r) => r.sdk === sdk).map((r) => r[m.key] as number);
+  return m.higherIsBetter ? Math.max(...xs) : Math.min(...xs);
+};
+const both = (sdk: Sdk, m: Metric) =>
+  rounds
+    .filter((r) => r.sdk === sdk)
+    .map((r) => (r[m.key] as number).toFixed(m.digits))
+    .join(" / ");
+const rows = metrics.map((m) => {
+  const b = best("bun", m);
+  const o = best("node", m);
+  return [`${m.name} (${m.unit})`, b.toFixed(m.digits), o.toFixed(m.digits), b === 0 || o === 0 ? "n/a" : (b / o).toFixed(2), both("bun", m), both("node", m)];
+});
+const header = ["metric", "bun (ours)", "node (official)", "ours/official", "bun rounds", "node rounds"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+console.log(`\nbest of 2 rounds per SDK (N=${N}; total ${((performance.now() - t0) / 1000).toFixed(0)} s; CPU times in 10 ms ticks, n/a = ratio with a zero):`);
+console.log(line(header));
+console.log(`|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`);
+for (const r of rows) console.log(line(r));
+process.exit(0);

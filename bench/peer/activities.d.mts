@@ -1,0 +1,2 @@
+// Types of activities.mjs (plain JS so that node runs it too).
+export declare function greet(name: string): Promise<string>;

@@ -88,6 +88,9 @@ describe("condition with timeout", () => {
 
   test("resolves true when the condition holds first (and cancels its timer)", async () => {
     const h = await start<typeof wf.conditionWithTimeout>("conditionWithTimeout", [30_000]);
+    // Signal only once the condition is waiting on its timer: a signal that arrives with the
+    // first workflow task makes the condition true before any timer is started.
+    await waitForEvent(h, isType(EventType.TIMER_STARTED), "the condition's timer");
     await h.signal("go");
     expect(await h.result()).toBe(true);
     const history = await expectReplays(h, FILE);

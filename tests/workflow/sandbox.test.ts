@@ -107,6 +107,27 @@ describe("deadlock detection", () => {
   }
 });
 
+describe("deadlock detection and host code", () => {
+  test("host microtasks queued before an activation never run under the watchdog (a deadline hit cannot terminate them)", async () => {
+    const rt = runtime(100);
+    const hostSteps: string[] = [];
+    // A host continuation (like the worker loop or the bridge's wake-pipe reader) that is
+    // queued when the activation starts and runs longer than the deadline.
+    const host = (async () => {
+      await Promise.resolve();
+      const until = performance.now() + 150;
+      while (performance.now() < until) {
+        // busy: longer than the 100 ms watchdog
+      }
+      hostSteps.push("finished");
+    })();
+    const c = await rt.activate(activation("stuck-host", [jobs.init("busyLoopWorkflow")]));
+    expect(failureOf(c).message).toContain("Potential deadlock detected");
+    await host;
+    expect(hostSteps).toEqual(["finished"]);
+  });
+});
+
 describe("unhandled rejections", () => {
   // bun test turns every unhandled rejection into a test failure, whatever listeners exist,
   // so this runs in a child process the way a worker runs.

@@ -170,6 +170,14 @@ class Runtime implements WorkflowRuntime {
     }
 
     const workflowType = run?.workflowType ?? init!.workflowType;
+    // Bun has one microtask queue for every realm, and the drains below run it whole. Run
+    // the host's queued microtasks (worker loops, the bridge's wake-pipe reader) *before*
+    // the deadlock watchdog starts: if they ran under it and the deadline hit while one of
+    // them executed, that host continuation would be terminated and never resume (e.g. the
+    // bridge would stop delivering completions and the worker would hang). After this,
+    // only workflow code runs under the watchdog, and only workflow continuations are left
+    // for flushAfterDeadlock to interrupt.
+    drainMicrotasks();
     let conclusion: Conclusion;
     try {
       conclusion = this.sandbox.runWithDeadline(() => {

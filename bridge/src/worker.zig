@@ -40,7 +40,8 @@ pub const Worker = struct {
     fn usable(self: *Worker, what: []const u8) ?i64 {
         return switch (self.state.load(.acquire)) {
             .running, .shutting_down => null,
-            .finalizing, .finalized => errors.fail(.invalid_state, "{s}: the worker is {s}; only free is allowed now", .{ what, @tagName(self.state.load(.acquire)) }),
+            // `what` is not repeated in the message: TypeScript prefixes its own context.
+            .finalizing, .finalized => errors.fail(.invalid_state, "the worker is {s}; only free is allowed now (not {s})", .{ @tagName(self.state.load(.acquire)), what }),
         };
     }
 
@@ -273,16 +274,16 @@ const Call = enum { validate, poll_workflow, poll_activity, complete_workflow, c
 /// Why finalize cannot start now, or null when it can. Checked on the JS thread.
 fn finalizeRefusal(w: *Worker) ?i64 {
     switch (w.state.load(.acquire)) {
-        .running => return errors.fail(.invalid_state, "finalize shutdown: call initiate_shutdown first (phase 1), then poll until both pollers return 'shutdown'", .{}),
+        .running => return errors.fail(.invalid_state, "call initiate_shutdown first (phase 1), then poll until both pollers return 'shutdown'", .{}),
         .shutting_down => {},
-        .finalizing, .finalized => return errors.fail(.invalid_state, "finalize shutdown: already {s}", .{@tagName(w.state.load(.acquire))}),
+        .finalizing, .finalized => return errors.fail(.invalid_state, "already {s}", .{@tagName(w.state.load(.acquire))}),
     }
     const n = w.in_flight.load(.acquire);
-    if (n > 0) return errors.fail(.invalid_state, "finalize shutdown: {d} call(s) on this worker are still in flight; wait until every poll has returned 'shutdown' and every completion has finished", .{n});
+    if (n > 0) return errors.fail(.invalid_state, "{d} call(s) on this worker are still in flight; wait until every poll has returned 'shutdown' and every completion has finished", .{n});
     if (w.needs_workflow_poll and !w.workflow_poll_done.load(.acquire))
-        return errors.fail(.invalid_state, "finalize shutdown: poll workflow activations until the poll returns 'shutdown' first (core waits for it)", .{});
+        return errors.fail(.invalid_state, "poll workflow activations until the poll returns 'shutdown' first (core waits for it)", .{});
     if (w.needs_activity_poll and !w.activity_poll_done.load(.acquire))
-        return errors.fail(.invalid_state, "finalize shutdown: poll activity tasks until the poll returns 'shutdown' first (core waits for it)", .{});
+        return errors.fail(.invalid_state, "poll activity tasks until the poll returns 'shutdown' first (core waits for it)", .{});
     return null;
 }
 

@@ -208,9 +208,21 @@ test "a ring full of stale entries is compacted on push" {
 const Stress = struct {
     const threads = 8;
     const per_thread = 20_000;
+    /// As in the library, where every queued id is a live pending handle and the handle
+    /// table bounds how many exist: a producer may only complete a handle that exists.
+    /// Without this bound a slow drainer (a loaded machine) lets producers overfill the
+    /// ring, which the production invariant rules out.
+    var outstanding: std.atomic.Value(u32) = .init(0);
 
     fn producer(q: *Queue, base: u64) void {
-        for (0..per_thread) |i| q.push(base + i + 1);
+        for (0..per_thread) |i| {
+            while (true) {
+                const n = outstanding.load(.acquire);
+                if (n < queue_capacity and outstanding.cmpxchgWeak(n, n + 1, .acq_rel, .acquire) == null) break;
+                std.Thread.yield() catch {};
+            }
+            q.push(base + i + 1);
+        }
     }
 };
 
@@ -243,6 +255,7 @@ test "stress: many threads complete while the main thread drains; nothing lost o
                 seen[index] = 1;
             }
             received += n;
+            _ = Stress.outstanding.fetchSub(n, .acq_rel);
         }
     }
     for (workers) |t| t.join();

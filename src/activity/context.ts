@@ -18,8 +18,9 @@ export interface ActivityLogger {
 
 /** Facts about the running activity task, named as in @temporalio/activity's `Info`. */
 export interface Info {
+  /** What `client.activity.complete()` (and fail/heartbeat/reportCancellation) take for async completion. */
   taskToken: Uint8Array;
-  /** The task token, base64: what `client.activity.complete()` takes for async completion. */
+  /** The task token, base64 (for logs; decode it back to bytes for `client.activity`). */
   base64TaskToken: string;
   activityId: string;
   activityType: string;

@@ -28,6 +28,15 @@ export class ActivityNotFoundError extends Error {
   override readonly name: string = "ActivityNotFoundError";
 }
 
+/**
+ * Completing, failing, heartbeating or cancelling failed for any reason other than
+ * ActivityNotFoundError (e.g. a task token the server cannot decode: INVALID_ARGUMENT);
+ * `cause` is the ServiceError with the gRPC status.
+ */
+export class ActivityCompletionError extends Error {
+  override readonly name: string = "ActivityCompletionError";
+}
+
 /** The server asked the activity to stop (cancellation requested); returned by heartbeat(). */
 export class ActivityCancelledError extends Error {
   override readonly name: string = "ActivityCancelledError";
@@ -36,6 +45,11 @@ export class ActivityCancelledError extends Error {
 /** The activity was paused on the server. */
 export class ActivityPausedError extends Error {
   override readonly name: string = "ActivityPausedError";
+}
+
+/** The activity was reset on the server. */
+export class ActivityResetError extends Error {
+  override readonly name: string = "ActivityResetError";
 }
 
 type Target = Uint8Array | FullActivityId;
@@ -74,6 +88,7 @@ export class AsyncCompletionClient {
       return await fn();
     } catch (err) {
       if (err instanceof ServiceError && err.code === GrpcStatus.NOT_FOUND) throw new ActivityNotFoundError(`${what}: ${err.message}`, { cause: err });
+      if (err instanceof ServiceError) throw new ActivityCompletionError(`${what}: ${err.message}`, { cause: err });
       throw err;
     }
   }
@@ -120,7 +135,8 @@ export class AsyncCompletionClient {
 
   /**
    * Records a heartbeat. Throws ActivityCancelledError when the server asks the activity
-   * to cancel, ActivityPausedError when it was paused.
+   * to cancel, else ActivityResetError when it was reset, else ActivityPausedError when it
+   * was paused (the order of @temporalio/client; a response may set several).
    */
   async heartbeat(target: Target, details?: unknown): Promise<void> {
     checkTarget(target, "heartbeat");
@@ -134,8 +150,9 @@ export class AsyncCompletionClient {
       isToken(target)
         ? ws.recordActivityTaskHeartbeat(await this.request(RecordActivityTaskHeartbeatRequestSchema, { ...base, taskToken: target }))
         : ws.recordActivityTaskHeartbeatById(await this.request(RecordActivityTaskHeartbeatByIdRequestSchema, { ...base, ...byId(target) })),
-    )) as { cancelRequested: boolean; activityPaused?: boolean };
+    )) as { cancelRequested: boolean; activityPaused?: boolean; activityReset?: boolean };
     if (res.cancelRequested) throw new ActivityCancelledError("cancellation requested");
+    if (res.activityReset) throw new ActivityResetError("activity reset");
     if (res.activityPaused) throw new ActivityPausedError("activity paused");
   }
 }

@@ -237,6 +237,17 @@ export class ActivityExecutor {
       } catch (err) {
         const durationMs = Math.round(performance.now() - t0);
         if (err instanceof CompleteAsyncError) {
+          if (start.isLocal) {
+            // Core rejects "will complete async" for a local activity, and a rejected
+            // completion is fatal to the worker: fail the attempt with a clear reason instead.
+            workerLog("warn", "Local activity threw CompleteAsyncError", { durationMs });
+            return this.failed(
+              ApplicationFailure.nonRetryable(
+                `Local activity '${start.activityType}' threw CompleteAsyncError, but local activities cannot complete asynchronously; schedule it as a regular activity`,
+                "CompleteAsyncError",
+              ),
+            );
+          }
           workerLog("debug", "Activity will complete asynchronously", { durationMs });
           return { case: "willCompleteAsync", value: { $typeName: "coresdk.activity_result.WillCompleteAsync" } };
         }

@@ -53,6 +53,14 @@ const start = (workflowType: string, input = "in") =>
   client.workflow.start(workflowType, { taskQueue: tq, workflowId: `${workflowType}-${crypto.randomUUID()}`, args: [input], workflowExecutionTimeout: "30s" });
 
 describe("async activity completion", () => {
+  test("a local activity that throws CompleteAsyncError fails the attempt with a clear reason; the worker keeps running", async () => {
+    const handle = await start("localAsyncActivity");
+    const result = (await handle.result()) as string;
+    expect(result).toContain("ApplicationFailure CompleteAsyncError");
+    expect(result).toContain("local activities cannot complete asynchronously");
+    expect(worker.getState()).toBe("RUNNING");
+  });
+
   test("complete by task token: the workflow gets the result", async () => {
     const handle = await start("asyncActivity");
     const p = await pendingFor(handle.workflowId);

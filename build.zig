@@ -43,7 +43,8 @@ pub fn build(b: *std.Build) void {
     // Lets the linker drop the parts of the core nothing reachable from our exports uses.
     lib.link_gc_sections = true;
     if (!skip_cargo) {
-        const cargo = b.addSystemCommand(&.{ "bash", b.pathFromRoot("bridge/core/build-core.sh"), b.pathFromRoot("."), cargo_target });
+        const core_src = b.fmt("{s}/core-src/core-bridge-{s}", .{ cache_dir, core_version });
+        const cargo = b.addSystemCommand(&.{ "bash", b.pathFromRoot("bridge/core/build-core.sh"), b.pathFromRoot("."), cargo_target, core_src });
         cargo.has_side_effects = true; // cargo decides itself whether anything changed
         lib.step.dependOn(&cargo.step);
     }

@@ -6,23 +6,9 @@
  * - `0`, `false`, `off`: disabled; anything that needs the bridge rejects with an error naming the flag.
  */
 import { NativeBridgeError, NativeErrorCode } from "./errors.js";
+import { USE_ZIG_ACCEPTED_VALUES, USE_ZIG_ENV, useZigModeOf, type UseZigMode } from "../common/use-zig.js";
 
-export type UseZigMode = "auto" | "on" | "off";
-
-export const USE_ZIG_ENV = "TEMPORAL_BUN_SDK_USE_ZIG";
-
-const accepted: Record<string, UseZigMode> = {
-  "": "auto",
-  auto: "auto",
-  "1": "on",
-  true: "on",
-  on: "on",
-  "0": "off",
-  false: "off",
-  off: "off",
-};
-
-export const USE_ZIG_ACCEPTED_VALUES = "unset, '' or 'auto' (auto); '1', 'true' or 'on' (required); '0', 'false' or 'off' (disabled)";
+export { USE_ZIG_ACCEPTED_VALUES, USE_ZIG_ENV, type UseZigMode };
 
 export class InvalidUseZigValueError extends TypeError {
   override readonly name = "InvalidUseZigValueError";
@@ -34,7 +20,7 @@ export class InvalidUseZigValueError extends TypeError {
 /** Parses a value of TEMPORAL_BUN_SDK_USE_ZIG (case-insensitive, surrounding spaces ignored). */
 export function parseUseZig(value: string | undefined): UseZigMode {
   if (value === undefined) return "auto";
-  const mode = accepted[value.trim().toLowerCase()];
+  const mode = useZigModeOf(value);
   if (mode === undefined) throw new InvalidUseZigValueError(value);
   return mode;
 }

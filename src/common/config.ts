@@ -19,13 +19,13 @@
  * An empty value counts as unset. Every bad variable is reported at once, in one
  * TemporalConfigError.
  *
- * TEMPORAL_BUN_SDK_USE_ZIG: the accepted values repeat src/bridge/variant.ts `parseUseZig`
- * (src/common must not import the bridge); keep the two lists in step.
+ * TEMPORAL_BUN_SDK_USE_ZIG is parsed by ./use-zig.ts, which the bridge uses too.
  */
 import { readFile as fsReadFile } from "node:fs/promises";
 import { z } from "zod";
+import { USE_ZIG_ACCEPTED_VALUES, useZigModeOf, type UseZigMode } from "./use-zig.js";
 
-export type UseZigMode = "auto" | "on" | "off";
+export type { UseZigMode };
 
 export interface TemporalTlsConfig {
   serverNameOverride?: string;
@@ -70,8 +70,6 @@ export interface LoadTemporalConfigOptions {
 export const DEFAULT_TEMPORAL_ADDRESS = "127.0.0.1:7233";
 export const DEFAULT_TEMPORAL_NAMESPACE = "default";
 
-const USE_ZIG_VALUES: Record<string, UseZigMode> = { "": "auto", auto: "auto", "1": "on", true: "on", on: "on", "0": "off", false: "off", off: "off" };
-const USE_ZIG_EXPECTED = "unset, '' or 'auto' (auto); '1', 'true' or 'on' (require the native bridge); '0', 'false' or 'off' (disable it) — any case";
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 const IPV6 = /^[0-9A-Fa-f:.]+(?:%[\w.-]+)?$/;
@@ -90,9 +88,8 @@ const address = z.string().trim().refine(validHostPort, "expected host:port, e.g
 const hostname = z.string().trim().refine((v) => HOSTNAME.test(v), "expected a hostname, e.g. temporal.example.com");
 const useZig = z
   .string()
-  .transform((v) => v.trim().toLowerCase())
-  .refine((v) => v in USE_ZIG_VALUES, `expected ${USE_ZIG_EXPECTED}`)
-  .transform((v) => USE_ZIG_VALUES[v]!);
+  .refine((v) => useZigModeOf(v) !== undefined, `expected ${USE_ZIG_ACCEPTED_VALUES}`)
+  .transform((v) => useZigModeOf(v)!);
 
 /** Reads and validates the Temporal environment variables (and the TLS files they name). */
 export async function loadTemporalConfig(env: Record<string, string | undefined> = process.env, options: LoadTemporalConfigOptions = {}): Promise<TemporalConfig> {

@@ -2,7 +2,7 @@
  * The workflow API: timers, activities, conditions, handlers, continue-as-new, patches.
  * Every function pushes commands into, or registers completions with, the run's activator.
  */
-import { msToNumber, msToTs } from "../common/index.js";
+import { msOptionalToTs, msToNumber, msToTs } from "../common/index.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import { getActivator, maybeGetActivator } from "./activator.js";
 import { CancellationScope, registerSleep } from "./cancellation-scope.js";
@@ -67,15 +67,13 @@ export function sleep(ms: Duration): Promise<void> {
 
 function compileRetryPolicy(retry: RetryPolicy) {
   return {
-    initialInterval: retry.initialInterval === undefined ? undefined : msToTs(retry.initialInterval),
+    initialInterval: msOptionalToTs(retry.initialInterval),
     backoffCoefficient: retry.backoffCoefficient ?? 0,
-    maximumInterval: retry.maximumInterval === undefined ? undefined : msToTs(retry.maximumInterval),
+    maximumInterval: msOptionalToTs(retry.maximumInterval),
     maximumAttempts: retry.maximumAttempts ?? 0,
     nonRetryableErrorTypes: retry.nonRetryableErrorTypes ?? [],
   };
 }
-
-const optionalTs = (d: Duration | undefined) => (d === undefined ? undefined : msToTs(d));
 
 function validateActivityOptions(options: ActivityOptions | LocalActivityOptions | undefined): void {
   if (options === undefined) throw new TypeError("Got empty activity options");
@@ -112,10 +110,10 @@ export function scheduleActivity<R>(activityType: string, args: unknown[], optio
           activityType,
           taskQueue: options.taskQueue || a.info!.taskQueue,
           arguments: args.map((v) => a.toPayload(v)),
-          scheduleToCloseTimeout: optionalTs(options.scheduleToCloseTimeout),
-          scheduleToStartTimeout: optionalTs(options.scheduleToStartTimeout),
-          startToCloseTimeout: optionalTs(options.startToCloseTimeout),
-          heartbeatTimeout: optionalTs(options.heartbeatTimeout),
+          scheduleToCloseTimeout: msOptionalToTs(options.scheduleToCloseTimeout),
+          scheduleToStartTimeout: msOptionalToTs(options.scheduleToStartTimeout),
+          startToCloseTimeout: msOptionalToTs(options.startToCloseTimeout),
+          heartbeatTimeout: msOptionalToTs(options.heartbeatTimeout),
           retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
           cancellationType: options.cancellationType ?? 0,
           doNotEagerlyExecute: !(options.allowEagerDispatch ?? true),
@@ -157,10 +155,10 @@ function scheduleLocalActivityAttempt(
           attempt,
           originalScheduleTime: originalScheduleTime as undefined,
           arguments: args.map((v) => a.toPayload(v)),
-          scheduleToCloseTimeout: optionalTs(options.scheduleToCloseTimeout),
-          scheduleToStartTimeout: optionalTs(options.scheduleToStartTimeout),
-          startToCloseTimeout: optionalTs(options.startToCloseTimeout),
-          localRetryThreshold: optionalTs(options.localRetryThreshold),
+          scheduleToCloseTimeout: msOptionalToTs(options.scheduleToCloseTimeout),
+          scheduleToStartTimeout: msOptionalToTs(options.scheduleToStartTimeout),
+          startToCloseTimeout: msOptionalToTs(options.startToCloseTimeout),
+          localRetryThreshold: msOptionalToTs(options.localRetryThreshold),
           retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
           cancellationType: options.cancellationType ?? 0,
         },
@@ -313,8 +311,8 @@ export function makeContinueAsNewFunc<F extends Workflow>(options?: ContinueAsNe
       workflowType: options?.workflowType ?? info.workflowType,
       taskQueue: options?.taskQueue ?? info.taskQueue,
       arguments: args.map((v) => a.toPayload(v)),
-      workflowRunTimeout: optionalTs(options?.workflowRunTimeout),
-      workflowTaskTimeout: optionalTs(options?.workflowTaskTimeout),
+      workflowRunTimeout: msOptionalToTs(options?.workflowRunTimeout),
+      workflowTaskTimeout: msOptionalToTs(options?.workflowTaskTimeout),
       memo: memo ? (Object.fromEntries(Object.entries(memo).map(([k, v]) => [k, a.toPayload(v)])) as Record<string, Payload>) : {},
       retryPolicy: options?.retry ? compileRetryPolicy(options.retry) : undefined,
     });

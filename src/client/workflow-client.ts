@@ -74,14 +74,8 @@ export const WorkflowIdConflictPolicy = {
 } as const;
 export type WorkflowIdConflictPolicy = (typeof WorkflowIdConflictPolicy)[keyof typeof WorkflowIdConflictPolicy];
 
-export interface RetryPolicy {
-  initialInterval?: Duration;
-  backoffCoefficient?: number;
-  maximumInterval?: Duration;
-  /** 0 (default) = unlimited. */
-  maximumAttempts?: number;
-  nonRetryableErrorTypes?: string[];
-}
+export type { RetryPolicy } from "../common/retry-policy.js";
+import type { RetryPolicy } from "../common/retry-policy.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Workflow = (...args: any[]) => any;

@@ -100,3 +100,4 @@ export {
   type Duration,
   type TimestampLike,
 } from "./time.js";
+export type { RetryPolicy } from "./retry-policy.js";

@@ -7,13 +7,8 @@
 export type Duration = number | string;
 
 /** Retry policy of an activity (or a workflow), in the official SDK's shape. */
-export interface RetryPolicy {
-  initialInterval?: Duration;
-  backoffCoefficient?: number;
-  maximumInterval?: Duration;
-  maximumAttempts?: number;
-  nonRetryableErrorTypes?: string[];
-}
+export type { RetryPolicy } from "../common/retry-policy.js";
+import type { RetryPolicy } from "../common/retry-policy.js";
 
 /**
  * What happens to the workflow's `await` when the scope of an activity is cancelled

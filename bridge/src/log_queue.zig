@@ -63,6 +63,13 @@ pub const Queue = struct {
         return true;
     }
 
+    /// Nothing to report: no record queued and none dropped since the last take.
+    pub fn isIdle(self: *Queue) bool {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        return self.len == 0 and self.dropped == 0;
+    }
+
     pub fn depth(self: *Queue) u32 {
         self.mutex.lock();
         defer self.mutex.unlock();
@@ -148,6 +155,7 @@ test "records come out as one JSON batch, in order" {
     try testing.expectEqualStrings("warn", logs.items[1].object.get("level").?.string);
     try testing.expectEqual(@as(usize, 0), logs.items[1].object.get("fields").?.object.count());
     try testing.expectEqual(@as(u32, 0), q.depth());
+    try testing.expect(q.isIdle());
 }
 
 test "a full queue drops and counts, never grows" {

@@ -10,7 +10,7 @@ import { NativeBridgeError, NativeErrorCode } from "./errors.js";
 import { bridgeDisabledError, useZigMode } from "./variant.js";
 
 /** The ABI version this TypeScript was written against (bridge/src/root.zig `abi_version`). */
-export const EXPECTED_ABI_VERSION = 1;
+export const EXPECTED_ABI_VERSION = 2;
 
 export const NATIVE_PATH_ENV = "TEMPORAL_BUN_SDK_NATIVE_PATH";
 export const BUILD_COMMAND = "./dev build";

@@ -85,6 +85,7 @@ export class NativeRuntime {
 
 export function takeLogs(n: Native): { dropped: number; logs: CoreLogRecord[] } {
   check(n.s, n.s.temporal_bun_logs_take(ptr(logsOut)), "logs");
+  if (logsOut[0] === 0n) return { dropped: 0, logs: [] }; // nothing queued: no buffer was made
   const bytes = copyOut(Number(logsOut[1]), Number(logsOut[2]));
   n.s.temporal_bun_buffer_free(Number(logsOut[0]));
   return JSON.parse(new TextDecoder().decode(bytes));

@@ -29,11 +29,12 @@
  * Usage: bun bench/peer.ts [workflows=200] [--own-defaults] [--prebundled]
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { TestWorkflowEnvironment } from "../src/testing/index.js";
+import { OFFICIAL_VERSION, ensureOfficialSdk, officialSdkDir } from "../tools/official-sdk.js";
 
 const args = process.argv.slice(2);
 const ownDefaults = args.includes("--own-defaults");
@@ -41,44 +42,13 @@ const prebundled = args.includes("--prebundled");
 const N = Number(args.find((a) => !a.startsWith("--")) ?? 200);
 if (!Number.isInteger(N) || N < 1) throw new Error(`workflows must be a positive integer, got ${args[0]}`);
 
-const OFFICIAL_VERSION = "1.24.0";
 const IDLE_MS = 5000;
 const SETTLE_MS = 2000;
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s on x86_64
 const here = new URL("./peer/", import.meta.url).pathname;
 
-// ---------------------------------------------------------------- the official SDK, from npm
-const cache = process.env.TEMPORAL_BUN_SDK_CACHE || join(homedir(), ".cache", "temporal-bun-sdk");
-const sdkDir = join(cache, `peer-node-sdk-${OFFICIAL_VERSION}`);
-const officialPackages = ["@temporalio/worker", "@temporalio/client", "@temporalio/workflow", "@temporalio/activity"];
-
-function installedVersion(pkg: string): string | undefined {
-  const file = join(sdkDir, "node_modules", pkg, "package.json");
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")).version as string) : undefined;
-}
-
-async function ensureOfficialSdk(): Promise<void> {
-  const pkgs = [...officialPackages, "@temporalio/core-bridge"];
-  if (pkgs.every((p) => installedVersion(p) === OFFICIAL_VERSION)) return;
-  mkdirSync(sdkDir, { recursive: true });
-  const manifest = {
-    name: "temporal-bun-sdk-peer-node-sdk",
-    private: true,
-    description: "The official Temporal TypeScript SDK, installed by temporal-bun-sdk bench/peer.ts for a peer benchmark. Not part of the repository.",
-    dependencies: Object.fromEntries(officialPackages.map((p) => [p, OFFICIAL_VERSION])),
-  };
-  writeFileSync(join(sdkDir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
-  console.log(`installing the official SDK ${OFFICIAL_VERSION} from npm into ${sdkDir} …`);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const p = spawn("npm", ["install", "--prefix", sdkDir, "--no-audit", "--no-fund"], { stdio: ["ignore", "inherit", "inherit"] });
-    p.on("error", reject);
-    p.on("exit", resolve);
-  });
-  if (code !== 0) throw new Error(`npm install in ${sdkDir} failed (exit ${code})`);
-  for (const p of pkgs) {
-    if (installedVersion(p) !== OFFICIAL_VERSION) throw new Error(`${p} in ${sdkDir} is ${installedVersion(p)}, expected ${OFFICIAL_VERSION}`);
-  }
-}
+// The official SDK, from npm, into the cache (tools/official-sdk.ts).
+const sdkDir = officialSdkDir;
 
 // ---------------------------------------------------------------- --prebundled
 const bundles: Partial<Record<"bun" | "node", string>> = {};

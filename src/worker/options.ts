@@ -52,7 +52,7 @@ export interface WorkerOptions {
   stickyQueueScheduleToStartTimeout?: Duration;
   maxHeartbeatThrottleInterval?: Duration;
   defaultHeartbeatThrottleInterval?: Duration;
-  /** An activation running longer fails the workflow task (deadlock detection). Default 2 s. */
+  /** An activation running longer fails the workflow task (deadlock detection). Default 5 s, as in the official SDK. */
   isolateExecutionTimeout?: Duration;
   /** Payload converter / failure converter / codecs (src/common's DataConverter); codecs run over every activation, completion, activity task and heartbeat. */
   dataConverter?: DataConverter;
@@ -130,7 +130,7 @@ const schema = z.strictObject({
   stickyQueueScheduleToStartTimeout: durationMs("stickyQueueScheduleToStartTimeout").default(10_000),
   maxHeartbeatThrottleInterval: durationMs("maxHeartbeatThrottleInterval").default(60_000),
   defaultHeartbeatThrottleInterval: durationMs("defaultHeartbeatThrottleInterval").default(30_000),
-  isolateExecutionTimeout: durationMs("isolateExecutionTimeout").default(2_000),
+  isolateExecutionTimeout: durationMs("isolateExecutionTimeout").default(5_000),
   // Checked in full by src/common's loadDataConverter (in parseWorkerOptions).
   dataConverter: z.custom<DataConverter>((v) => typeof v === "object" && v !== null, "expected a DataConverter object").optional(),
   interceptors: z.strictObject({ activity: z.array(z.custom<ActivityInterceptorsFactory>((v) => typeof v === "function")).optional() }).optional(),

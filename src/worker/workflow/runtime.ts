@@ -40,7 +40,7 @@ export interface WorkflowRuntimeOptions {
   failureConverter?: FailureConverter;
   /** Receives workflow `log` lines (not during replay) and workflow-task failures. */
   logger?: Logger;
-  /** An activation running longer fails the workflow task. Default 2000; 0 disables. */
+  /** An activation running longer fails the workflow task. Default 5000 (the official isolateExecutionTimeout); 0 disables. */
   deadlockTimeoutMs?: number;
 }
 
@@ -93,7 +93,7 @@ class Runtime implements WorkflowRuntime {
     this.payloadConverter = options.payloadConverter ?? common.defaultPayloadConverter;
     this.failureConverter = options.failureConverter ?? new common.DefaultFailureConverter();
     this.logger = options.logger ?? consoleLogger;
-    this.deadlockTimeoutMs = options.deadlockTimeoutMs ?? 2000;
+    this.deadlockTimeoutMs = options.deadlockTimeoutMs ?? 5000;
     this.sandbox = new Sandbox(options.bundle.code, common, (reason) => {
       // Which run made the promise is not known by the time Bun reports it; log, keep going.
       const e = reason as { message?: string; stack?: string } | undefined;

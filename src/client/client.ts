@@ -9,9 +9,28 @@ import { ClientConverter, loadDataConverter, type DataConverter, type LoadedData
 import { WorkflowClient } from "./workflow-client.js";
 import { AsyncCompletionClient } from "./async-completion-client.js";
 
+/**
+ * What `ClientOptions.connection` takes: a client `Connection`, or a worker `NativeConnection`
+ * (as in @temporalio/client, whose `ConnectionLike` covers both). A NativeConnection wraps a
+ * Connection (src/worker/connection.ts), so it is matched by that shape rather than imported:
+ * the client does not depend on the worker package.
+ */
+export type ConnectionLike = Connection | { readonly connection: Connection };
+
+/** The client `Connection` behind `ClientOptions.connection`, or undefined if it is neither shape. */
+function clientConnectionOf(value: unknown): Connection | undefined {
+  if (value instanceof Connection) return value;
+  const inner = typeof value === "object" && value !== null ? (value as { connection?: unknown }).connection : undefined;
+  return inner instanceof Connection ? inner : undefined;
+}
+
 export interface ClientOptions {
-  /** Default: a lazy connection to 127.0.0.1:7233. */
-  connection?: Connection;
+  /**
+   * Default: a lazy connection to 127.0.0.1:7233. A `NativeConnection` shared with a Worker
+   * lets `requestEagerStart` hand the first workflow task straight to that worker; so does a
+   * `Connection` the worker was created from (every RPC goes through core's client here).
+   */
+  connection?: ConnectionLike;
   /** Default `default`. */
   namespace?: string;
   dataConverter?: DataConverter;
@@ -32,15 +51,17 @@ export class Client {
 
   constructor(options: ClientOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError("ClientOptions: expected an object");
-    if (options.connection !== undefined && !(options.connection instanceof Connection)) {
-      throw new TypeError("ClientOptions.connection: expected a Connection (from Connection.connect())");
+    const connection = options.connection === undefined ? undefined : clientConnectionOf(options.connection);
+    if (options.connection !== undefined && connection === undefined) {
+      throw new TypeError("ClientOptions.connection: expected a Connection (Connection.connect()) or a NativeConnection (NativeConnection.connect())");
     }
     if (options.namespace !== undefined && (typeof options.namespace !== "string" || options.namespace === "")) {
       throw new TypeError("ClientOptions.namespace: expected a non-empty string");
     }
     if (options.identity !== undefined && typeof options.identity !== "string") throw new TypeError("ClientOptions.identity: expected a string");
     this.options = options;
-    this.connection = options.connection ?? Connection.lazy();
+    // With a NativeConnection, `client.connection` is the Connection it wraps (same core client).
+    this.connection = connection ?? Connection.lazy();
     this.namespace = options.namespace ?? "default";
     this.identity = options.identity ?? `${process.pid}@${hostname()}`;
     this.dataConverter = loadDataConverter(options.dataConverter);

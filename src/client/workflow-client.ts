@@ -104,9 +104,18 @@ export interface WorkflowStartOptions<A extends unknown[] = unknown[]> {
   /** A short summary shown in the UI (user metadata). */
   staticSummary?: string;
   staticDetails?: string;
+  /**
+   * Ask the server to hand the first workflow task straight back in the start response, to a
+   * worker of this process on the same namespace and task queue that shares this client's
+   * core client (a `NativeConnection` or `Connection` passed to both). Core reserves a
+   * workflow task slot of that worker before the call; without one it sends a normal start.
+   * `handle.eagerlyStarted` tells whether the server did start it eagerly.
+   */
+  requestEagerStart?: boolean;
 }
 
-export interface WorkflowSignalWithStartOptions<A extends unknown[] = unknown[], SA extends unknown[] = unknown[]> extends WorkflowStartOptions<A> {
+export interface WorkflowSignalWithStartOptions<A extends unknown[] = unknown[], SA extends unknown[] = unknown[]>
+  extends Omit<WorkflowStartOptions<A>, "requestEagerStart"> {
   signal: string | { name: string };
   signalArgs?: SA | Readonly<SA>;
 }
@@ -260,21 +269,35 @@ export class WorkflowClient {
   }
 
   /** Starts a workflow; resolves to its handle once the server accepted it. */
-  async start<W extends Workflow>(workflowTypeOrFunc: string | W, options: WorkflowStartOptions<Args<W>>): Promise<WorkflowHandle<W>> {
+  async start<W extends Workflow>(workflowTypeOrFunc: string | W, options: WorkflowStartOptions<Args<W>>): Promise<WorkflowHandleWithFirstExecutionRunId<W>> {
     const type = workflowTypeName(workflowTypeOrFunc);
+    const eager = options?.requestEagerStart;
+    if (eager !== undefined && typeof eager !== "boolean") {
+      throw new TypeError(`WorkflowStartOptions.requestEagerStart: expected a boolean, got ${JSON.stringify(eager)}`);
+    }
     const req = create(StartWorkflowExecutionRequestSchema, {
       ...this.commonStartFields(type, options),
       requestId: crypto.randomUUID(),
+      // Core's client (sdk-core client/src/grpc.rs, start_workflow_execution) reserves a
+      // workflow task slot of a local worker registered on the same core client, namespace and
+      // task queue, or clears this flag when there is none; it then hands the eager task to
+      // that worker. Every RPC of ours goes through core's client, so this needs no more here.
+      requestEagerExecution: eager === true,
     } as never);
     await this.ctx.converter.encode(StartWorkflowExecutionRequestSchema, req);
     let runId: string;
+    let eagerlyStarted: boolean;
     try {
       const res = await this.ctx.connection.workflowService.startWorkflowExecution(req);
       runId = res.runId;
+      // As the official client: eager when the response carried the first workflow task.
+      eagerlyStarted = res.eagerWorkflowTask !== undefined;
     } catch (err) {
       throw this.startError(err, options.workflowId, type);
     }
-    return this.handle<W>(options.workflowId, undefined, { firstExecutionRunId: runId, resultRunId: runId, followRuns: options.followRuns ?? true });
+    const h = this.handle<W>(options.workflowId, undefined, { firstExecutionRunId: runId, resultRunId: runId, followRuns: options.followRuns ?? true });
+    Object.defineProperty(h, "eagerlyStarted", { value: eagerlyStarted, enumerable: true });
+    return h as WorkflowHandleWithFirstExecutionRunId<W>;
   }
 
   /** Starts a workflow and waits for its result. */
@@ -289,6 +312,10 @@ export class WorkflowClient {
     options: WorkflowSignalWithStartOptions<Args<W>, SA>,
   ): Promise<WorkflowHandle<W> & { signaledRunId: string }> {
     const type = workflowTypeName(workflowTypeOrFunc);
+    if ((options as { requestEagerStart?: unknown })?.requestEagerStart !== undefined) {
+      // The server has no eager start for SignalWithStart (nor has the official client's option type).
+      throw new TypeError("WorkflowSignalWithStartOptions.requestEagerStart: not supported (only client.workflow.start can start eagerly)");
+    }
     const signalName = nameOf(options.signal, "signalWithStart options.signal");
     const req = create(SignalWithStartWorkflowExecutionRequestSchema, {
       ...this.commonStartFields(type, options),
@@ -439,6 +466,13 @@ function decodeGroupValue(p: Payload): unknown {
 }
 
 // ------------------------------------------------------------------------ handle
+
+/** What `client.workflow.start` returns (named as in @temporalio/client). */
+export type WorkflowHandleWithFirstExecutionRunId<W extends Workflow = Workflow> = WorkflowHandle<W> & {
+  readonly firstExecutionRunId: string;
+  /** Whether the server started the workflow eagerly (see `requestEagerStart`). */
+  readonly eagerlyStarted: boolean;
+};
 
 export class WorkflowHandle<W extends Workflow = Workflow> {
   /** @internal */

@@ -23,6 +23,7 @@ import { ApplicationFailure, TemporalFailure, tsToMs, type FailureConverter, typ
 import { RootCancellationScope, CancellationScope } from "./cancellation-scope.js";
 import { ContinueAsNew, DeterminismViolationError, IllegalStateError, LocalActivityDoBackoff, isCancellation } from "./errors.js";
 import type { DefaultQueryHandler, DefaultSignalHandler, Logger, WorkflowInfo } from "./interfaces.js";
+import { alea, namedStreamSeed, seedBytes, uuid4FromRandom, type RNG } from "./random.js";
 
 export type CommandInit = MessageInitShape<typeof WorkflowCommandSchema>;
 
@@ -38,6 +39,23 @@ export interface ActivatorOptions {
   logger: Logger;
   /** Real time, only for `workflowInfo().unsafe.now()`. */
   wallClock: () => number;
+  /**
+   * The run's main random stream, made by the host from the init job's seed before the bundle
+   * was instantiated, because module top-level `Math.random()` already draws from it (as in the
+   * official SDK, whose activator exists before user modules load). Without it, the stream
+   * starts at the initializeWorkflow job.
+   */
+  randomness?: { seed: bigint; random: RNG };
+}
+
+/** A source of random numbers that `Math.random()` and `uuid4()` use inside `stream.with(fn)`. */
+export interface ScopedRandomSource {
+  random(): number;
+}
+
+interface RandomScopeStorage {
+  run<R>(store: ScopedRandomSource, fn: () => R): R;
+  getStore(): ScopedRandomSource | undefined;
 }
 
 /** The result of one activation. `taskFailure` set means: fail the workflow task with it. */
@@ -92,9 +110,13 @@ export class Activator {
   historyLength = 0;
   historySize = 0;
   continueAsNewSuggested = false;
-  random: () => number = () => {
+  random: RNG = () => {
     throw new IllegalStateError("Math.random() used before the workflow was initialized");
   };
+  /** Seed bytes of `random` (empty until seeded); named streams derive from it. */
+  randomnessSeed: number[] = [];
+  readonly namedRandomStreams = new Map<string, RNG>();
+  private randomScopes: RandomScopeStorage | undefined;
 
   readonly nextSeq = { timer: 1, activity: 1, condition: 1, timeoutHandle: 1 };
   readonly completions = { timer: new Map<number, Completion>(), activity: new Map<number, Completion>() };
@@ -123,6 +145,10 @@ export class Activator {
     this.payloadConverter = options.payloadConverter;
     this.failureConverter = options.failureConverter;
     this.rootScope = new RootCancellationScope();
+    if (options.randomness) {
+      this.randomnessSeed = seedBytes(options.randomness.seed);
+      this.random = options.randomness.random;
+    }
   }
 
   // ---- step 1: apply jobs -------------------------------------------------------------
@@ -185,7 +211,7 @@ export class Activator {
         this.rootScope.cancel();
         return;
       case "updateRandomSeed":
-        this.random = seededRandom(v.value.randomnessSeed);
+        this.setRandomnessSeed(v.value.randomnessSeed);
         return;
       case "notifyHasPatch":
         this.knownPresentPatches.add(v.value.patchId);
@@ -214,8 +240,11 @@ export class Activator {
 
   private initializeWorkflow(init: InitializeWorkflow): void {
     if (this.info !== undefined) throw new IllegalStateError("initializeWorkflow received twice");
-    this.random = seededRandom(init.randomnessSeed);
+    if (this.randomnessSeed.length === 0) this.setRandomnessSeed(init.randomnessSeed);
     this.info = this.buildInfo(init);
+    // As official: the export named like the type, else the module's `default` export (a
+    // fallback for every unknown type; workflowInfo().workflowType stays the requested type).
+    // Neither: a TypeError with the official message, which fails the workflow task.
     const fn = this.options.workflows[init.workflowType];
     if (typeof fn !== "function") {
       const known = Object.keys(this.options.workflows).filter((k) => typeof this.options.workflows[k] === "function");
@@ -442,16 +471,39 @@ export class Activator {
     return usePatch;
   }
 
+  // ---- randomness (see random.ts) -----------------------------------------------------
+
   uuid4(): string {
-    const hex: string[] = [];
-    for (let i = 0; i < 16; i++) {
-      let byte = Math.floor(this.random() * 256);
-      if (i === 6) byte = (byte & 0x0f) | 0x40;
-      if (i === 8) byte = (byte & 0x3f) | 0x80;
-      hex.push(byte.toString(16).padStart(2, "0"));
+    return uuid4FromRandom(() => this.currentRandom());
+  }
+
+  /** What `Math.random()` returns: the stream of an enclosing `stream.with(fn)`, else the main one. */
+  currentRandom(): number {
+    const scoped = this.randomScopes?.getStore();
+    return scoped ? scoped.random() : this.random();
+  }
+
+  /** A new main stream (initializeWorkflow, UpdateRandomSeed); named streams restart from it. */
+  setRandomnessSeed(seed: bigint): void {
+    this.randomnessSeed = seedBytes(seed);
+    this.random = alea(this.randomnessSeed);
+    this.namedRandomStreams.clear();
+  }
+
+  /** The named stream's generator, kept across activations until the seed changes. */
+  getNamedRandom(name: string): RNG {
+    let random = this.namedRandomStreams.get(name);
+    if (random === undefined) {
+      random = alea(namedStreamSeed(this.randomnessSeed, name));
+      this.namedRandomStreams.set(name, random);
     }
-    const h = hex.join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    return random;
+  }
+
+  /** Run `fn` with `Math.random()`/`uuid4()` drawing from `source`, through its async continuations too. */
+  withCurrentRandom<T>(source: ScopedRandomSource, fn: () => T): T {
+    this.randomScopes ??= createRandomScopeStorage();
+    return this.randomScopes.run(source, fn);
   }
 
   log(level: "trace" | "debug" | "info" | "warn" | "error", message: string, meta?: Record<string, unknown>): void {
@@ -504,25 +556,21 @@ export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as PromiseLike<unknown>).then === "function";
 }
 
-/**
- * Small fast PRNG (sfc32) seeded from core's 64-bit randomness seed. What matters is only
- * that the same seed gives the same sequence on every worker, forever: never change it.
- */
-export function seededRandom(seed: bigint): () => number {
-  let a = Number(BigInt.asUintN(32, seed)) | 0;
-  let b = Number(BigInt.asUintN(32, seed >> 32n)) | 0;
-  let c = 0x9e3779b9 | 0;
-  let d = 0x243f6a88 | 0;
-  const next = (): number => {
-    const t0 = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    const t = (t0 + d) | 0;
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
+/** The sandbox's AsyncLocalStorage follows awaits; without it (unit tests), scopes are synchronous only. */
+function createRandomScopeStorage(): RandomScopeStorage {
+  const Als = (globalThis as { AsyncLocalStorage?: new () => RandomScopeStorage }).AsyncLocalStorage;
+  if (Als) return new Als();
+  let store: ScopedRandomSource | undefined;
+  return {
+    run(next, fn) {
+      const prev = store;
+      store = next;
+      try {
+        return fn();
+      } finally {
+        store = prev;
+      }
+    },
+    getStore: () => store,
   };
-  for (let i = 0; i < 15; i++) next();
-  return next;
 }

@@ -55,3 +55,4 @@ export {
   uuid4,
   workflowInfo,
 } from "./workflow.js";
+export { getRandomStream, workflowRandom, type WorkflowRandomStream } from "./random-streams.js";

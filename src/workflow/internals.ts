@@ -29,7 +29,7 @@ export function createRun(options: ActivatorOptions): RunInstance {
   const a = createActivator(options);
   const globals: RunGlobals = {
     now: () => a.now,
-    random: () => a.random(),
+    random: () => a.currentRandom(),
     uuid4: () => a.uuid4(),
     setTimeout(cb, ms, args) {
       const handle = a.nextSeq.timeoutHandle++;

@@ -6,6 +6,7 @@ import { msOptionalToTs, msToNumber, msToTs } from "../common/index.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import { getActivator, maybeGetActivator } from "./activator.js";
 import { CancellationScope, registerSleep } from "./cancellation-scope.js";
+import { uuid4FromRandom } from "./random.js";
 import { ContinueAsNew, LocalActivityDoBackoff } from "./errors.js";
 import type {
   ActivityInterfaceFor,
@@ -339,5 +340,8 @@ export function deprecatePatch(patchId: string): void {
 
 /** A random v4 UUID, deterministic for this run (seeded like Math.random). */
 export function uuid4(): string {
-  return getActivator().uuid4();
+  // Module top-level code runs before the activator exists; Math.random() is then already the
+  // run's stream (as in the official SDK, where top-level uuid4() works too).
+  const activator = maybeGetActivator();
+  return activator ? activator.uuid4() : uuid4FromRandom(Math.random);
 }

@@ -24,7 +24,7 @@ import * as common from "../../common/index.js";
 import type { FailureConverter, PayloadConverter } from "../../common/index.js";
 import type { Logger } from "../../workflow/interfaces.js";
 import type { Conclusion, RunGlobals, RunInstance } from "../../workflow/internals.js";
-import { seededRandom } from "../../workflow/activator.js";
+import { alea, seedBytes, uuid4FromRandom } from "../../workflow/random.js";
 import type { WorkflowBundle } from "./bundler.js";
 import { Sandbox, WorkflowDeadlockError } from "./sandbox.js";
 
@@ -212,13 +212,16 @@ class Runtime implements WorkflowRuntime {
   private createRun(runId: string, workflowType: string, activation: WorkflowActivation, seed: bigint): Run {
     const timestampMs = activation.timestamp ? common.tsToMs(activation.timestamp) : 0;
     // While modules load there is no activator yet; give top-level code time and randomness.
+    // Top-level Math.random() draws from the run's main stream, which the activator then
+    // continues: the official SDK creates its activator before importing user modules.
+    const random = alea(seedBytes(seed));
     const notYet = (what: string) => () => {
       throw new Error(`${what} cannot be used while workflow modules are loading`);
     };
     const bootstrap: RunGlobals = {
       now: () => timestampMs,
-      random: seededRandom(seed ^ 0x5bd1e995n),
-      uuid4: notYet("crypto.randomUUID()"),
+      random,
+      uuid4: () => uuid4FromRandom(random),
       setTimeout: notYet("setTimeout()"),
       clearTimeout: notYet("clearTimeout()"),
       log: () => undefined,
@@ -237,6 +240,7 @@ class Runtime implements WorkflowRuntime {
         failureConverter: this.failureConverter,
         logger: this.logger,
         wallClock: () => Date.now(),
+        randomness: { seed, random },
       });
       return { runId, instance, workflowType };
     } finally {

@@ -18,6 +18,7 @@ import vm from "node:vm";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { drainMicrotasks } from "bun:jsc";
 import type { RunGlobals } from "../../workflow/internals.js";
+import { fillWithRandom } from "../../workflow/random.js";
 
 /** Module id under which the bundle `require`s the host's src/common (see bundler.ts). */
 export const COMMON_MODULE_ID = "__temporal_bun_sdk_common__";
@@ -192,11 +193,13 @@ export class Sandbox {
     const CtxPromise = g.Promise as PromiseConstructor;
     g.queueMicrotask = (fn: () => void) => void CtxPromise.resolve().then(fn);
 
+    // crypto: not in the official SDK's workflow context (a bare V8 context); ours offers the
+    // two deterministic members, drawing from the same stream as Math.random() (uuid4()'s
+    // layout, one draw per byte like the official `fillRandom`).
     g.crypto = {
       randomUUID: () => cur().uuid4(),
       getRandomValues<T extends ArrayBufferView>(array: T): T {
-        const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-        for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(cur().random() * 256);
+        fillWithRandom(() => cur().random(), new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
         return array;
       },
     };

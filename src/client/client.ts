@@ -4,6 +4,7 @@
  * (AsyncCompletionClient).
  */
 import { hostname } from "node:os";
+import { checkOptions, queryRejectConditionCodec, type OptionsShape, type QueryRejectCondition } from "../common/index.js";
 import { Connection } from "./connection.js";
 import { ClientConverter, loadDataConverter, type DataConverter, type LoadedDataConverter } from "./converter.js";
 import { WorkflowClient } from "./workflow-client.js";
@@ -37,8 +38,17 @@ export interface ClientOptions {
   /** Default `pid@hostname`. */
   identity?: string;
   /** Options of `client.workflow`. */
-  workflow?: { queryRejectCondition?: "NONE" | "NOT_OPEN" | "NOT_COMPLETED_CLEANLY" };
+  workflow?: { queryRejectCondition?: QueryRejectCondition };
 }
+
+// Unknown options are TypeErrors; official options we do not implement warn once (console:
+// the client has no logger) and have no effect — src/common/option-check.ts.
+const clientOptionsShape: OptionsShape = {
+  name: "ClientOptions",
+  supported: ["connection", "namespace", "dataConverter", "identity", "workflow"],
+  officialOnly: ["interceptors", "plugins"],
+};
+const workflowClientOptionsShape: OptionsShape = { name: "ClientOptions.workflow", supported: ["queryRejectCondition"], officialOnly: ["interceptors"] };
 
 export class Client {
   readonly connection: Connection;
@@ -51,6 +61,12 @@ export class Client {
 
   constructor(options: ClientOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError("ClientOptions: expected an object");
+    checkOptions(clientOptionsShape, options);
+    if (options.workflow !== undefined) {
+      if (options.workflow === null || typeof options.workflow !== "object") throw new TypeError("ClientOptions.workflow: expected an object");
+      checkOptions(workflowClientOptionsShape, options.workflow);
+      queryRejectConditionCodec.encode(options.workflow.queryRejectCondition, "ClientOptions.workflow.queryRejectCondition");
+    }
     const connection = options.connection === undefined ? undefined : clientConnectionOf(options.connection);
     if (options.connection !== undefined && connection === undefined) {
       throw new TypeError("ClientOptions.connection: expected a Connection (Connection.connect()) or a NativeConnection (NativeConnection.connect())");

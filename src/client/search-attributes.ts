@@ -6,16 +6,9 @@
  */
 import type { Payload, SearchAttributes as SearchAttributesProto } from "../proto/temporal/api/common/v1/message_pb.js";
 
-export const SearchAttributeType = {
-  TEXT: "TEXT",
-  KEYWORD: "KEYWORD",
-  INT: "INT",
-  DOUBLE: "DOUBLE",
-  BOOL: "BOOL",
-  DATETIME: "DATETIME",
-  KEYWORD_LIST: "KEYWORD_LIST",
-} as const;
-export type SearchAttributeType = (typeof SearchAttributeType)[keyof typeof SearchAttributeType];
+// One definition (src/common/enums.ts), as @temporalio/common's.
+export { SearchAttributeType } from "../common/enums.js";
+import { SearchAttributeType } from "../common/enums.js";
 
 interface ValueOf {
   TEXT: string;

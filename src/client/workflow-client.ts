@@ -9,13 +9,7 @@ import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import { HistorySchema, type History } from "../proto/temporal/api/history/v1/message_pb.js";
 import { EventType } from "../proto/temporal/api/enums/v1/event_type_pb.js";
-import {
-  HistoryEventFilterType,
-  WorkflowExecutionStatus,
-  WorkflowIdConflictPolicy as WorkflowIdConflictPolicyProto,
-  WorkflowIdReusePolicy as WorkflowIdReusePolicyProto,
-} from "../proto/temporal/api/enums/v1/workflow_pb.js";
-import { QueryRejectCondition } from "../proto/temporal/api/enums/v1/query_pb.js";
+import { HistoryEventFilterType, WorkflowExecutionStatus } from "../proto/temporal/api/enums/v1/workflow_pb.js";
 import type { WorkflowExecutionInfo as WorkflowExecutionInfoProto } from "../proto/temporal/api/workflow/v1/message_pb.js";
 import type {
   DescribeWorkflowExecutionResponse,
@@ -32,7 +26,23 @@ import {
   StartWorkflowExecutionRequestSchema,
   TerminateWorkflowExecutionRequestSchema,
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
-import { decodeRetryState, encodeTimeoutType, optionalTsToDate, optionalTsToMs, type Duration } from "../common/index.js";
+import {
+  checkOptions,
+  compilePriority,
+  compileRetryPolicy,
+  decodeRetryState,
+  encodeTimeoutType,
+  optionalTsToDate,
+  optionalTsToMs,
+  queryRejectConditionCodec,
+  workflowIdConflictPolicyCodec,
+  workflowIdReusePolicyCodec,
+  type Duration,
+  type EnumCodec,
+  type OptionsShape,
+  type Priority,
+} from "../common/index.js";
+import type { QueryRejectCondition, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from "../common/enums.js";
 import type { Connection } from "./connection.js";
 import { durationOptionTs, type ClientConverter } from "./converter.js";
 import {
@@ -58,21 +68,29 @@ import {
 
 // ---------------------------------------------------------------------------- options
 
-export const WorkflowIdReusePolicy = {
-  ALLOW_DUPLICATE: "ALLOW_DUPLICATE",
-  ALLOW_DUPLICATE_FAILED_ONLY: "ALLOW_DUPLICATE_FAILED_ONLY",
-  REJECT_DUPLICATE: "REJECT_DUPLICATE",
-  /** @deprecated use workflowIdConflictPolicy: 'TERMINATE_EXISTING' */
-  TERMINATE_IF_RUNNING: "TERMINATE_IF_RUNNING",
-} as const;
-export type WorkflowIdReusePolicy = (typeof WorkflowIdReusePolicy)[keyof typeof WorkflowIdReusePolicy];
-
-export const WorkflowIdConflictPolicy = {
-  FAIL: "FAIL",
-  USE_EXISTING: "USE_EXISTING",
-  TERMINATE_EXISTING: "TERMINATE_EXISTING",
-} as const;
-export type WorkflowIdConflictPolicy = (typeof WorkflowIdConflictPolicy)[keyof typeof WorkflowIdConflictPolicy];
+// One definition of each (src/common/enums.ts), exported here as @temporalio/client does.
+export {
+  ActivityExecutionStatus,
+  ActivityIdConflictPolicy,
+  ActivityIdReusePolicy,
+  DAYS_OF_WEEK,
+  HandlerUnfinishedPolicy,
+  MONTHS,
+  NexusOperationCancellationState,
+  NexusOperationExecutionStatus,
+  NexusOperationIdConflictPolicy,
+  NexusOperationIdReusePolicy,
+  PendingActivityState,
+  PendingNexusOperationState,
+  QueryRejectCondition,
+  ReachabilityType,
+  ScheduleOverlapPolicy,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowUpdateStage,
+  type DayOfWeek,
+  type Month,
+} from "../common/enums.js";
 
 export type { RetryPolicy } from "../common/retry-policy.js";
 import type { RetryPolicy } from "../common/retry-policy.js";
@@ -104,6 +122,8 @@ export interface WorkflowStartOptions<A extends unknown[] = unknown[]> {
   /** A short summary shown in the UI (user metadata). */
   staticSummary?: string;
   staticDetails?: string;
+  /** Task priority of the workflow's tasks. */
+  priority?: Priority;
   /**
    * Ask the server to hand the first workflow task straight back in the start response, to a
    * worker of this process on the same namespace and task queue that shares this client's
@@ -211,41 +231,41 @@ function workflowTypeName(w: string | Workflow): string {
   throw new TypeError("workflowTypeOrFunc: expected a workflow type name or a named workflow function");
 }
 
-const reusePolicy: Record<WorkflowIdReusePolicy, WorkflowIdReusePolicyProto> = {
-  ALLOW_DUPLICATE: WorkflowIdReusePolicyProto.ALLOW_DUPLICATE,
-  ALLOW_DUPLICATE_FAILED_ONLY: WorkflowIdReusePolicyProto.ALLOW_DUPLICATE_FAILED_ONLY,
-  REJECT_DUPLICATE: WorkflowIdReusePolicyProto.REJECT_DUPLICATE,
-  TERMINATE_IF_RUNNING: WorkflowIdReusePolicyProto.TERMINATE_IF_RUNNING,
-};
-const conflictPolicy: Record<WorkflowIdConflictPolicy, WorkflowIdConflictPolicyProto> = {
-  FAIL: WorkflowIdConflictPolicyProto.FAIL,
-  USE_EXISTING: WorkflowIdConflictPolicyProto.USE_EXISTING,
-  TERMINATE_EXISTING: WorkflowIdConflictPolicyProto.TERMINATE_EXISTING,
-};
-
-function enumOption<T extends string, P>(table: Record<T, P>, value: unknown, option: string): P | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string" || !(value in table)) {
-    throw new TypeError(`${option}: expected one of ${Object.keys(table).map((k) => `'${k}'`).join(", ")}, got ${JSON.stringify(value)}`);
-  }
-  return table[value as T];
+/** An enum option by its codec; errors are ValueErrors naming the option and the accepted names. */
+function enumOption(codec: EnumCodec<string>, value: unknown, option: string): number {
+  return codec.encode(value, option) ?? 0;
 }
 
-function retryPolicyProto(r: RetryPolicy | undefined) {
-  if (r === undefined) return undefined;
-  if (r === null || typeof r !== "object") throw new TypeError("retry: expected a RetryPolicy object");
-  if (r.backoffCoefficient !== undefined && !(r.backoffCoefficient >= 1)) throw new TypeError("retry.backoffCoefficient: must be >= 1");
-  if (r.maximumAttempts !== undefined && !(Number.isInteger(r.maximumAttempts) && r.maximumAttempts >= 0)) {
-    throw new TypeError("retry.maximumAttempts: must be a non-negative integer");
-  }
-  return {
-    initialInterval: durationOptionTs(r.initialInterval, "retry.initialInterval"),
-    backoffCoefficient: r.backoffCoefficient ?? 0,
-    maximumInterval: durationOptionTs(r.maximumInterval, "retry.maximumInterval"),
-    maximumAttempts: r.maximumAttempts ?? 0,
-    nonRetryableErrorTypes: r.nonRetryableErrorTypes ?? [],
-  };
-}
+/** The options of start / execute (workflowStartOptionsShape) and of signalWithStart. */
+const START_OPTIONS = [
+  "workflowId",
+  "taskQueue",
+  "args",
+  "workflowIdReusePolicy",
+  "workflowIdConflictPolicy",
+  "workflowExecutionTimeout",
+  "workflowRunTimeout",
+  "workflowTaskTimeout",
+  "retry",
+  "memo",
+  "typedSearchAttributes",
+  "searchAttributes",
+  "cronSchedule",
+  "startDelay",
+  "followRuns",
+  "staticSummary",
+  "staticDetails",
+  "priority",
+];
+/** Accepted by the official client 1.24, not implemented here (see docs/compatibility.md). */
+const START_OPTIONS_OFFICIAL_ONLY = ["versioningOverride", "typeInfo"];
+const startOptionsShape: OptionsShape = { name: "WorkflowStartOptions", supported: [...START_OPTIONS, "requestEagerStart"], officialOnly: START_OPTIONS_OFFICIAL_ONLY };
+const signalWithStartOptionsShape: OptionsShape = {
+  name: "WorkflowSignalWithStartOptions",
+  supported: [...START_OPTIONS, "signal", "signalArgs"],
+  // requestEagerStart is not in the official type either (signalWithStart refuses it above).
+  officialOnly: [...START_OPTIONS_OFFICIAL_ONLY, "signalTypeInfo"],
+};
 
 // ------------------------------------------------------------------------ client
 
@@ -255,7 +275,7 @@ export interface WorkflowClientContext {
   identity: string;
   converter: ClientConverter;
   /** Default for query(); the official SDK's `WorkflowClientOptions.queryRejectCondition`. */
-  queryRejectCondition?: "NONE" | "NOT_OPEN" | "NOT_COMPLETED_CLEANLY";
+  queryRejectCondition?: QueryRejectCondition;
 }
 
 export class WorkflowClient {
@@ -318,7 +338,7 @@ export class WorkflowClient {
     }
     const signalName = nameOf(options.signal, "signalWithStart options.signal");
     const req = create(SignalWithStartWorkflowExecutionRequestSchema, {
-      ...this.commonStartFields(type, options),
+      ...this.commonStartFields(type, options, signalWithStartOptionsShape),
       requestId: crypto.randomUUID(),
       signalName,
       signalInput: { payloads: this.ctx.converter.toPayloads((options.signalArgs ?? []) as unknown[], "signal argument") },
@@ -402,8 +422,9 @@ export class WorkflowClient {
     };
   }
 
-  private commonStartFields(type: string, o: WorkflowStartOptions<unknown[]>): Partial<StartWorkflowExecutionRequest> {
-    if (o === null || typeof o !== "object") throw new TypeError("WorkflowStartOptions: expected an object");
+  private commonStartFields(type: string, o: WorkflowStartOptions<unknown[]>, shape: OptionsShape = startOptionsShape): Partial<StartWorkflowExecutionRequest> {
+    if (o === null || typeof o !== "object") throw new TypeError(`${shape.name}: expected an object`);
+    checkOptions(shape, o);
     if (typeof o.workflowId !== "string" || o.workflowId === "") throw new TypeError("WorkflowStartOptions.workflowId: required non-empty string");
     if (typeof o.taskQueue !== "string" || o.taskQueue === "") throw new TypeError("WorkflowStartOptions.taskQueue: required non-empty string");
     if (o.args !== undefined && !Array.isArray(o.args)) throw new TypeError("WorkflowStartOptions.args: expected an array");
@@ -424,9 +445,10 @@ export class WorkflowClient {
       workflowRunTimeout: durationOptionTs(o.workflowRunTimeout, "WorkflowStartOptions.workflowRunTimeout"),
       workflowTaskTimeout: durationOptionTs(o.workflowTaskTimeout, "WorkflowStartOptions.workflowTaskTimeout"),
       workflowStartDelay: durationOptionTs(o.startDelay, "WorkflowStartOptions.startDelay"),
-      workflowIdReusePolicy: enumOption(reusePolicy, o.workflowIdReusePolicy, "WorkflowStartOptions.workflowIdReusePolicy") ?? 0,
-      workflowIdConflictPolicy: enumOption(conflictPolicy, o.workflowIdConflictPolicy, "WorkflowStartOptions.workflowIdConflictPolicy") ?? 0,
-      retryPolicy: retryPolicyProto(o.retry),
+      workflowIdReusePolicy: enumOption(workflowIdReusePolicyCodec, o.workflowIdReusePolicy, `${shape.name}.workflowIdReusePolicy`),
+      workflowIdConflictPolicy: enumOption(workflowIdConflictPolicyCodec, o.workflowIdConflictPolicy, `${shape.name}.workflowIdConflictPolicy`),
+      retryPolicy: o.retry === undefined ? undefined : compileRetryPolicy(o.retry, `${shape.name}.retry`),
+      priority: o.priority === undefined ? undefined : compilePriority(o.priority, `${shape.name}.priority`),
       cronSchedule: o.cronSchedule ?? "",
       memo: o.memo ? { fields: conv.toMap(o.memo, "memo") } : undefined,
       searchAttributes: searchAttributes ? { indexedFields: searchAttributes } : undefined,
@@ -635,19 +657,15 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
   async queryWithOptions<R = unknown>(
     def: SignalOrQuery,
     args: unknown[],
-    options: { queryRejectCondition?: "NONE" | "NOT_OPEN" | "NOT_COMPLETED_CLEANLY" } = {},
+    options: { queryRejectCondition?: QueryRejectCondition } = {},
   ): Promise<R> {
     const queryType = nameOf(def, "query");
-    const condition = enumOption(
-      { NONE: QueryRejectCondition.NONE, NOT_OPEN: QueryRejectCondition.NOT_OPEN, NOT_COMPLETED_CLEANLY: QueryRejectCondition.NOT_COMPLETED_CLEANLY },
-      options.queryRejectCondition ?? this.ctx.queryRejectCondition,
-      "queryRejectCondition",
-    );
+    const condition = enumOption(queryRejectConditionCodec, options.queryRejectCondition ?? this.ctx.queryRejectCondition, "queryRejectCondition");
     const req = create(QueryWorkflowRequestSchema, {
       namespace: this.ctx.namespace,
       execution: this.execution,
       query: { queryType, queryArgs: { payloads: this.ctx.converter.toPayloads(args, "query argument") } },
-      queryRejectCondition: condition ?? QueryRejectCondition.UNSPECIFIED,
+      queryRejectCondition: condition,
     });
     await this.ctx.converter.encode(QueryWorkflowRequestSchema, req);
     let res;

@@ -6,11 +6,13 @@
  * `instanceof` checks a `Symbol.for('__temporal_is<Name>')` marker (see type-helpers.ts), so
  * it holds across realms and copies of this module, and for @temporalio/common's own classes.
  *
- * `RetryState`, `TimeoutType` and `ApplicationFailureCategory` are string unions (as in the
- * official SDK ≥ 1.11), with encode/decode helpers to and from the protobuf enum numbers.
+ * `RetryState`, `TimeoutType` and `ApplicationFailureCategory` are objects of strings with the
+ * official values and legacy aliases (as in the official SDK ≥ 1.11), with encode/decode
+ * helpers to and from the protobuf enum numbers (codecs from ./enums.ts).
  */
 import type { Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import type { Duration } from "./time.js";
+import { makeEnumCodec } from "./enums.js";
 import { errorMessage, isRecord, markErrorClass } from "./type-helpers.js";
 
 export const FAILURE_SOURCE = "TypeScriptSDK";
@@ -21,8 +23,14 @@ export const TimeoutType = {
   SCHEDULE_TO_START: "SCHEDULE_TO_START",
   SCHEDULE_TO_CLOSE: "SCHEDULE_TO_CLOSE",
   HEARTBEAT: "HEARTBEAT",
+  /** @deprecated legacy aliases, as in the official SDK */
+  TIMEOUT_TYPE_START_TO_CLOSE: "START_TO_CLOSE",
+  TIMEOUT_TYPE_SCHEDULE_TO_START: "SCHEDULE_TO_START",
+  TIMEOUT_TYPE_SCHEDULE_TO_CLOSE: "SCHEDULE_TO_CLOSE",
+  TIMEOUT_TYPE_HEARTBEAT: "HEARTBEAT",
+  TIMEOUT_TYPE_UNSPECIFIED: undefined,
 } as const;
-export type TimeoutType = (typeof TimeoutType)[keyof typeof TimeoutType];
+export type TimeoutType = NonNullable<(typeof TimeoutType)[keyof typeof TimeoutType]>;
 
 export const RetryState = {
   IN_PROGRESS: "IN_PROGRESS",
@@ -32,8 +40,17 @@ export const RetryState = {
   RETRY_POLICY_NOT_SET: "RETRY_POLICY_NOT_SET",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
   CANCEL_REQUESTED: "CANCEL_REQUESTED",
+  /** @deprecated legacy aliases, as in the official SDK */
+  RETRY_STATE_IN_PROGRESS: "IN_PROGRESS",
+  RETRY_STATE_NON_RETRYABLE_FAILURE: "NON_RETRYABLE_FAILURE",
+  RETRY_STATE_TIMEOUT: "TIMEOUT",
+  RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED: "MAXIMUM_ATTEMPTS_REACHED",
+  RETRY_STATE_RETRY_POLICY_NOT_SET: "RETRY_POLICY_NOT_SET",
+  RETRY_STATE_INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  RETRY_STATE_CANCEL_REQUESTED: "CANCEL_REQUESTED",
+  RETRY_STATE_UNSPECIFIED: undefined,
 } as const;
-export type RetryState = (typeof RetryState)[keyof typeof RetryState];
+export type RetryState = NonNullable<(typeof RetryState)[keyof typeof RetryState]>;
 
 /** Severity of an application failure (BENIGN: expected, logged at DEBUG, no failure metrics). */
 export const ApplicationFailureCategory = {
@@ -41,38 +58,39 @@ export const ApplicationFailureCategory = {
 } as const;
 export type ApplicationFailureCategory = (typeof ApplicationFailureCategory)[keyof typeof ApplicationFailureCategory];
 
-// Protobuf enum numbers (temporal.api.enums.v1). Literals, so that this module does not pull
-// the generated enum files into what workflow code can reach.
-const TIMEOUT_TYPE_NUMBERS: Record<TimeoutType, number> = { START_TO_CLOSE: 1, SCHEDULE_TO_START: 2, SCHEDULE_TO_CLOSE: 3, HEARTBEAT: 4 };
-const RETRY_STATE_NUMBERS: Record<RetryState, number> = {
-  IN_PROGRESS: 1,
-  NON_RETRYABLE_FAILURE: 2,
-  TIMEOUT: 3,
-  MAXIMUM_ATTEMPTS_REACHED: 4,
-  RETRY_POLICY_NOT_SET: 5,
-  INTERNAL_SERVER_ERROR: 6,
-  CANCEL_REQUESTED: 7,
-};
-const CATEGORY_NUMBERS: Record<ApplicationFailureCategory, number> = { BENIGN: 1 };
+// Protobuf enum numbers (temporal.api.enums.v1), through src/common/enums.ts's codec: accepts
+// the short name, the prefixed name or the proto number, as the official encoders do.
+const timeoutTypeCodec = makeEnumCodec<TimeoutType>(
+  "TimeoutType",
+  { START_TO_CLOSE: 1, SCHEDULE_TO_START: 2, SCHEDULE_TO_CLOSE: 3, HEARTBEAT: 4 },
+  "TIMEOUT_TYPE_",
+  true,
+);
+const retryStateCodec = makeEnumCodec<RetryState>(
+  "RetryState",
+  {
+    IN_PROGRESS: 1,
+    NON_RETRYABLE_FAILURE: 2,
+    TIMEOUT: 3,
+    MAXIMUM_ATTEMPTS_REACHED: 4,
+    RETRY_POLICY_NOT_SET: 5,
+    INTERNAL_SERVER_ERROR: 6,
+    CANCEL_REQUESTED: 7,
+  },
+  "RETRY_STATE_",
+  true,
+);
+const categoryCodec = makeEnumCodec<ApplicationFailureCategory>("ApplicationFailureCategory", { BENIGN: 1 }, "APPLICATION_ERROR_CATEGORY_", true);
 
-function enumCodec<T extends string>(numbers: Record<T, number>, what: string) {
-  const names = new Map<number, T>(Object.entries(numbers).map(([k, v]) => [v as number, k as T]));
-  const encode = (value: T | undefined | null): number => {
-    if (value === undefined || value === null) return 0;
-    const n = numbers[value];
-    if (n === undefined) throw new TypeError(`Invalid ${what}: '${String(value)}' (expected one of ${Object.keys(numbers).join(", ")})`);
-    return n;
-  };
-  const decode = (n: number | undefined | null): T | undefined => (n === undefined || n === null || n === 0 ? undefined : names.get(n));
-  return [encode, decode] as const;
-}
-
-/** TimeoutType ⇄ temporal.api.enums.v1.TimeoutType number (0 = unspecified = undefined). */
-export const [encodeTimeoutType, decodeTimeoutType] = enumCodec(TIMEOUT_TYPE_NUMBERS, "TimeoutType");
-/** RetryState ⇄ temporal.api.enums.v1.RetryState number (0 = unspecified = undefined). */
-export const [encodeRetryState, decodeRetryState] = enumCodec(RETRY_STATE_NUMBERS, "RetryState");
+/** TimeoutType ⇄ temporal.api.enums.v1.TimeoutType number (unset = 0 = unspecified). */
+export const encodeTimeoutType = (value: unknown): number => timeoutTypeCodec.encode(value) ?? 0;
+export const decodeTimeoutType = (n: number | undefined | null): TimeoutType | undefined => timeoutTypeCodec.decode(n);
+/** RetryState ⇄ temporal.api.enums.v1.RetryState number (unset = 0 = unspecified). */
+export const encodeRetryState = (value: unknown): number => retryStateCodec.encode(value) ?? 0;
+export const decodeRetryState = (n: number | undefined | null): RetryState | undefined => retryStateCodec.decode(n);
 /** ApplicationFailureCategory ⇄ temporal.api.enums.v1.ApplicationErrorCategory number. */
-export const [encodeApplicationFailureCategory, decodeApplicationFailureCategory] = enumCodec(CATEGORY_NUMBERS, "ApplicationFailureCategory");
+export const encodeApplicationFailureCategory = (value: unknown): number => categoryCodec.encode(value) ?? 0;
+export const decodeApplicationFailureCategory = (n: number | undefined | null): ApplicationFailureCategory | undefined => categoryCodec.decode(n);
 
 export interface WorkflowExecution {
   workflowId: string;
@@ -229,15 +247,34 @@ export class ChildWorkflowFailure extends TemporalFailure {
 markErrorClass(ChildWorkflowFailure, "ChildWorkflowFailure");
 
 /**
- * `error` itself when it is an ApplicationFailure; otherwise an ApplicationFailure with its
- * message, its type (see errorType) and its stack.
+ * `error` itself when it is an ApplicationFailure; otherwise a retryable ApplicationFailure as
+ * @temporalio/common makes it (what reaches history must be the same):
+ * - message: `String(error.message)` for an object, `String(error)` otherwise;
+ * - type: the constructor's name (`class NotFound extends Error {}` → 'NotFound', a plain
+ *   object → 'Object'), else `error.name`; none for a primitive;
+ * - cause: `error.cause` when it is an Error;
+ * - stack: `String(error.stack)` for an object (so 'undefined' when it has none), else ''.
  */
 export function ensureApplicationFailure(error: unknown): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
-  const message = (isRecord(error) && typeof error.message === "string" && error.message) || nonErrorMessage(error);
-  const failure = ApplicationFailure.create({ message, type: errorType(error), nonRetryable: false });
-  failure.stack = (isRecord(error) && typeof error.stack === "string" && error.stack) || "";
+  const record = isRecord(error) ? error : undefined;
+  const message = (record && String(record.message)) || String(error);
+  const ctorName = (record?.constructor as { name?: unknown } | undefined)?.name;
+  const type = record ? (typeof ctorName === "string" ? ctorName : typeof record.name === "string" ? record.name : undefined) : undefined;
+  const cause = record && isErrorLike(record.cause) ? record.cause : undefined;
+  const failure = ApplicationFailure.create({ message, type, nonRetryable: false, cause });
+  failure.stack = (record && String(record.stack)) || "";
   return failure;
+}
+
+/** As @temporalio/common's isError: an object with a string name and message, and a string stack or none. */
+export function isErrorLike(error: unknown): error is Error {
+  return (
+    isRecord(error) &&
+    typeof error.name === "string" &&
+    typeof error.message === "string" &&
+    (error.stack === undefined || error.stack === null || typeof error.stack === "string")
+  );
 }
 
 /** `err` when it is already a TemporalFailure, otherwise `ensureApplicationFailure(err)`. */
@@ -249,25 +286,4 @@ export function ensureTemporalFailure(err: unknown): TemporalFailure {
 export function rootCause(error: unknown): string | undefined {
   if (error instanceof TemporalFailure) return error.cause ? rootCause(error.cause) : error.message;
   return errorMessage(error);
-}
-
-/**
- * The failure type recorded for a non-Temporal error: its `name`, or its class name when the
- * name is the generic 'Error' (`class MyError extends Error {}` → 'MyError').
- */
-export function errorType(error: unknown): string | undefined {
-  if (!isRecord(error)) return undefined;
-  const name = typeof error.name === "string" ? error.name : undefined;
-  if (name && name !== "Error") return name;
-  const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof ctor === "string" && ctor !== "" && ctor !== "Object" ? ctor : name;
-}
-
-function nonErrorMessage(error: unknown): string {
-  if (typeof error === "string") return error;
-  try {
-    return typeof error === "object" && error !== null ? JSON.stringify(error) : String(error);
-  } catch {
-    return String(error);
-  }
 }

@@ -7,6 +7,11 @@
  * (./gzip-codec.ts) and environment config (./config.ts) are separate modules for that reason.
  */
 export { ValueError, PayloadConverterError } from "./errors.js";
+// Every official enum-like constant (and its codec), defined once. Also the constants that the
+// official SDK exports from /workflow or /client only: workflow code reaches src/common only
+// through this index (the bundler maps every src/common import to it), so they live here too.
+export * from "./enums.js";
+export { checkOptions, type OptionsShape } from "./option-check.js";
 export {
   ActivityFailure,
   ApplicationFailure,
@@ -75,7 +80,15 @@ export {
   type ProtobufEsRegistryInput,
 } from "./protobuf-payload-converters.js";
 export { asPayload, decodePayloads, encodePayloads, type PayloadCodec } from "./payload-codec.js";
-export { defaultFailureConverter, loadDataConverter, type DataConverter, type LoadedDataConverter } from "./data-converter.js";
+export {
+  converterFromModule,
+  defaultFailureConverter,
+  loadDataConverter,
+  type ConverterModuleLoader,
+  type ConverterPathOption,
+  type DataConverter,
+  type LoadedDataConverter,
+} from "./data-converter.js";
 export {
   collectPayloads,
   decodePayloadsInMessage,
@@ -100,4 +113,13 @@ export {
   type Duration,
   type TimestampLike,
 } from "./time.js";
-export type { RetryPolicy } from "./retry-policy.js";
+export {
+  compilePriority,
+  compileRetryPolicy,
+  durationOptionToMs,
+  durationOptionToTs,
+  type CompiledPriority,
+  type CompiledRetryPolicy,
+  type Priority,
+  type RetryPolicy,
+} from "./retry-policy.js";

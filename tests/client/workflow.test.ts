@@ -368,7 +368,8 @@ describe("WorkflowClient against the dev server", () => {
     const c = await client();
     const base = { workflowId: "x", taskQueue: "tq" };
     await expect(c.workflow.start("w", { ...base, taskQueue: "" })).rejects.toThrow(/taskQueue/);
-    await expect(c.workflow.start("w", { ...base, workflowIdReusePolicy: "NOPE" as never })).rejects.toThrow(/workflowIdReusePolicy: expected one of 'ALLOW_DUPLICATE'/);
+    await expect(c.workflow.start("w", { ...base, workflowIdReusePolicy: "NOPE" as never })).rejects.toThrow(/workflowIdReusePolicy: expected one of ALLOW_DUPLICATE, /);
+    await expect(c.workflow.start("w", { ...base, workflowIdd: "y" } as never)).rejects.toThrow("WorkflowStartOptions: unknown option 'workflowIdd' (did you mean 'workflowId'?)");
     await expect(c.workflow.start("w", { ...base, workflowRunTimeout: "forever" })).rejects.toThrow(/workflowRunTimeout/);
     await expect(c.workflow.start("w", { ...base, retry: { backoffCoefficient: 0.5 } })).rejects.toThrow(/retry.backoffCoefficient/);
     await expect(c.workflow.start("w", { ...base, args: [10n] })).rejects.toThrow(/workflow argument 0/);

@@ -14,6 +14,7 @@ import {
   RespondActivityTaskFailedByIdRequestSchema,
   RespondActivityTaskFailedRequestSchema,
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
+import { ensureTemporalFailure } from "../common/index.js";
 import { GrpcStatus, ServiceError } from "./errors.js";
 import type { WorkflowClientContext } from "./workflow-client.js";
 
@@ -105,11 +106,11 @@ export class AsyncCompletionClient {
     );
   }
 
-  /** Fails the activity with `err` (converted by the failure converter). */
+  /** Fails the activity with `err` (made a TemporalFailure by `ensureTemporalFailure`, as official, then converted by the failure converter). */
   async fail(target: Target, err: unknown): Promise<void> {
     checkTarget(target, "fail");
     const ws = this.ctx.connection.workflowService;
-    const base = { namespace: this.ctx.namespace, identity: this.ctx.identity, failure: this.ctx.converter.errorToFailure(err) };
+    const base = { namespace: this.ctx.namespace, identity: this.ctx.identity, failure: this.ctx.converter.errorToFailure(ensureTemporalFailure(err)) };
     await this.call("fail", async () =>
       isToken(target)
         ? ws.respondActivityTaskFailed(await this.request(RespondActivityTaskFailedRequestSchema, { ...base, taskToken: target }))

@@ -1,13 +1,17 @@
 /**
  * Failure converter: protobuf `temporal.api.failure.v1.Failure` ⇄ the error classes of
  * failure.ts, with cause chains, stack traces (`stack_trace` ⇄ `error.stack`) and details
- * (through the payload converter). Semantics follow @temporalio/common's DefaultFailureConverter,
- * with two deliberate differences:
- * - A plain Error (not a TemporalFailure) becomes a Failure with `application_failure_info`
- *   whose type is the error's name (class name when the name is the generic 'Error'), so
- *   every SDK reads it as an application error; the official converter sends no failure info.
- * - `nextRetryDelay` is read back from the Failure, and `lastHeartbeatDetails` of 0/false/''
- *   are kept (the official converter drops falsy details).
+ * (through the payload converter). Semantics, and so what reaches history, follow
+ * @temporalio/common's DefaultFailureConverter:
+ * - An Error that is not a TemporalFailure becomes a Failure with its message, stack and cause
+ *   and no failure info (as official). Callers that need an application failure (the activity
+ *   worker, query answers) run `ensureApplicationFailure` first, as the official SDK does.
+ * - A thrown non-Error value becomes a Failure whose message is the value (JSON for objects)
+ *   plus the official hint, no failure info.
+ * - A cause is converted when it is truthy (the official `err ? … : undefined`).
+ * - Falsy `lastHeartbeatDetails` (0, false, '') are dropped on the way in, as official.
+ * One deliberate difference, invisible in history: `nextRetryDelay` is read back from a
+ * Failure into `ApplicationFailure.nextRetryDelay` (the official converter leaves it unset).
  */
 import { clone, create } from "@bufbuild/protobuf";
 import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
@@ -22,8 +26,8 @@ import {
   encodeApplicationFailureCategory,
   encodeRetryState,
   encodeTimeoutType,
-  errorType,
   FAILURE_SOURCE,
+  isErrorLike,
   ServerFailure,
   TemporalFailure,
   TerminatedFailure,
@@ -155,7 +159,7 @@ export class DefaultFailureConverter implements FailureConverter {
         message: err.message,
         stackTrace: err.stack ?? "",
         source: FAILURE_SOURCE,
-        cause: err.cause === undefined || err.cause === null ? undefined : this.errorToFailureInner(err.cause, pc),
+        cause: err.cause ? this.errorToFailureInner(err.cause, pc) : undefined,
       };
       if (err instanceof ActivityFailure) {
         return create(FailureSchema, {
@@ -211,7 +215,8 @@ export class DefaultFailureConverter implements FailureConverter {
             case: "timeoutFailureInfo",
             value: {
               timeoutType: encodeTimeoutType(err.timeoutType),
-              lastHeartbeatDetails: err.lastHeartbeatDetails === undefined ? undefined : { payloads: detailsToPayloads(pc, [err.lastHeartbeatDetails], "last heartbeat details") },
+              // Falsy details are dropped, as official (0/false/'' reach history as no details).
+              lastHeartbeatDetails: !err.lastHeartbeatDetails ? undefined : { payloads: detailsToPayloads(pc, [err.lastHeartbeatDetails], "last heartbeat details") },
             },
           },
         });
@@ -225,15 +230,13 @@ export class DefaultFailureConverter implements FailureConverter {
       return create(FailureSchema, base);
     }
 
-    if (err instanceof Error || (isRecord(err) && typeof err.message === "string" && typeof err.stack === "string")) {
-      const e = err as Error;
-      const cause = (e as { cause?: unknown }).cause;
+    if (isErrorLike(err)) {
+      const cause = (err as { cause?: unknown }).cause;
       return create(FailureSchema, {
-        message: String(e.message ?? ""),
-        stackTrace: typeof e.stack === "string" ? e.stack : "",
+        message: String(err.message ?? ""),
+        stackTrace: typeof err.stack === "string" ? err.stack : "",
         source: FAILURE_SOURCE,
-        cause: cause === undefined || cause === null ? undefined : this.errorToFailureInner(cause, pc),
-        failureInfo: { case: "applicationFailureInfo", value: { type: errorType(e) ?? "Error", nonRetryable: false } },
+        cause: cause ? this.errorToFailureInner(cause, pc) : undefined,
       });
     }
 
@@ -246,10 +249,6 @@ export class DefaultFailureConverter implements FailureConverter {
         message = String(err);
       }
     } else message = String(err);
-    return create(FailureSchema, {
-      message: message + NON_ERROR_NOTE,
-      source: FAILURE_SOURCE,
-      failureInfo: { case: "applicationFailureInfo", value: { type: "Error", nonRetryable: false } },
-    });
+    return create(FailureSchema, { message: message + NON_ERROR_NOTE, source: FAILURE_SOURCE });
   }
 }

@@ -11,7 +11,13 @@
  *
  * Not visited by default: search attributes (`temporal.api.common.v1.SearchAttributes`),
  * because the server must read them to index them. Memo is visited (encoded), as in the
- * official SDKs. Headers are visited unless `skipHeaders` is set.
+ * official SDKs. Headers (`Header.fields`, and core's bare `headers` / `headerFields` maps)
+ * are visited by `visitPayloads` / `collectPayloads` unless `skipHeaders` is set, but the codec
+ * runners (`encodePayloadsInMessage` / `decodePayloadsInMessage`) skip them by default: the
+ * official SDK never runs codecs over headers (its WorkflowCodecRunner passes skipHeaders, its
+ * activity worker decodes only the input and heartbeat details, its client sends interceptor
+ * headers as they are), so a header written by an official client or worker must reach ours,
+ * and history, byte for byte, and vice versa.
  *
  * For speed, each message type gets a plan once (cached): the list of its fields that can
  * lead to a Payload. Subtrees that cannot contain a payload are never entered.
@@ -33,7 +39,10 @@ const MAX_DEPTH = 200;
 export interface VisitPayloadsOptions {
   /** Leave search attribute values alone (default true: the server indexes them). */
   skipSearchAttributes?: boolean;
-  /** Leave headers alone (default false: header payloads are visited like any other). */
+  /**
+   * Leave headers alone. Default false for `visitPayloads` / `collectPayloads`, true for the
+   * codec runners (`encodePayloadsInMessage` / `decodePayloadsInMessage`), as in the official SDK.
+   */
   skipHeaders?: boolean;
 }
 
@@ -212,16 +221,21 @@ export async function visitPayloads<M extends object>(
   return message;
 }
 
-/** Runs the codecs' encode (in order) over every payload in `message`, in place. No codecs: no walk. */
+/** Runs the codecs' encode (in order) over every payload in `message` except headers (unless `skipHeaders: false`), in place. No codecs: no walk. */
 export function encodePayloadsInMessage<M extends object>(codecs: readonly PayloadCodec[], schema: DescMessage, message: M, options?: VisitPayloadsOptions): Promise<M> {
   if (codecs.length === 0) return Promise.resolve(message);
-  return visitPayloads(schema, message, (payloads) => encodePayloads(codecs, payloads), options);
+  return visitPayloads(schema, message, (payloads) => encodePayloads(codecs, payloads), codecOptions(options));
 }
 
-/** Runs the codecs' decode (in reverse order) over every payload in `message`, in place. No codecs: no walk. */
+/** Runs the codecs' decode (in reverse order) over every payload in `message` except headers (unless `skipHeaders: false`), in place. No codecs: no walk. */
 export function decodePayloadsInMessage<M extends object>(codecs: readonly PayloadCodec[], schema: DescMessage, message: M, options?: VisitPayloadsOptions): Promise<M> {
   if (codecs.length === 0) return Promise.resolve(message);
-  return visitPayloads(schema, message, (payloads) => decodePayloads(codecs, payloads), options);
+  return visitPayloads(schema, message, (payloads) => decodePayloads(codecs, payloads), codecOptions(options));
+}
+
+/** Codecs never see headers unless asked to (see the header comment). */
+function codecOptions(o: VisitPayloadsOptions | undefined): VisitPayloadsOptions {
+  return { ...o, skipHeaders: o?.skipHeaders ?? true };
 }
 
 function resolve(o: VisitPayloadsOptions): Required<VisitPayloadsOptions> {

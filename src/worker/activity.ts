@@ -18,7 +18,17 @@ import { StartSchema } from "../proto/temporal/sdk/core/activity_task/activity_t
 import { ActivityHeartbeatSchema, ActivityTaskCompletionSchema } from "../proto/temporal/sdk/core/core_interface_pb.js";
 import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
-import { ApplicationFailure, CancelledFailure, decodePayloadsInMessage, encodePayloadsInMessage, optionalTsToMs, type LoadedDataConverter } from "../common/index.js";
+import {
+  ApplicationFailure,
+  ApplicationFailureCategory,
+  CancelledFailure,
+  decodePayloadsInMessage,
+  encodePayloadsInMessage,
+  ensureApplicationFailure,
+  FAILURE_SOURCE,
+  optionalTsToMs,
+  type LoadedDataConverter,
+} from "../common/index.js";
 import type { NativeWorker } from "../bridge/index.js";
 import { Context, CompleteAsyncError, asyncLocalStorage, type ActivityCancellationDetails, type CancelReason, type Info } from "../activity/context.js";
 import type { Logger } from "../runtime/index.js";
@@ -126,7 +136,7 @@ export class ActivityExecutor {
       result = await this.run(running, start);
     } catch (err) {
       // Decoding the input (or building the context) failed: report it like an activity error.
-      result = { case: "failed", value: { $typeName: "coresdk.activity_result.Failure", failure: this.toFailure(err), cause: 0 } };
+      result = this.failed(ensureApplicationFailure(err));
     } finally {
       if (running) running.done = true;
       this.running.delete(key);
@@ -210,20 +220,34 @@ export class ActivityExecutor {
   private async run(running: Running, start: Start): Promise<ActivityExecutionResult["status"]> {
     const { payloadConverter } = this.o.converters;
     const ctx = running.context;
-    const fn = this.o.activities[start.activityType];
+    // As official: an unregistered type falls back to an activity registered as "default".
+    const fn = this.o.activities[start.activityType] ?? this.o.activities.default;
     const t0 = performance.now();
     const workerLog = (level: "debug" | "warn", m: string, meta: Record<string, unknown>) =>
       this.o.logger[level](m, { sdkComponent: "worker", ...activityLogAttributes(ctx.info), ...meta });
     return asyncLocalStorage.run(ctx, async (): Promise<ActivityExecutionResult["status"]> => {
       try {
         if (fn === undefined) {
-          const names = Object.keys(this.o.activities).sort();
-          throw ApplicationFailure.nonRetryable(
-            `Activity function '${start.activityType}' is not registered on this worker; registered activities: [${names.join(", ")}]`,
-            "NotFoundError",
-          );
+          // The official worker's failure, word for word: retryable (another worker on the
+          // task queue may have the activity, or a deploy may add it), type NotFoundError.
+          const err = ApplicationFailure.create({
+            type: "NotFoundError",
+            message: `Activity function ${start.activityType} is not registered on this Worker, available activities: ${JSON.stringify(Object.keys(this.o.activities))}`,
+            nonRetryable: false,
+          });
+          this.o.logger.error(`Error while processing ActivityTask.start: ${err.message}`, { sdkComponent: "worker", ...activityLogAttributes(ctx.info) });
+          return this.failed(err);
         }
-        const args = start.input.map((p) => payloadConverter.fromPayload(p));
+        let args: unknown[];
+        try {
+          args = start.input.map((p) => payloadConverter.fromPayload(p));
+        } catch (err) {
+          // As official: a retryable ApplicationFailure naming the activity (type: the error's class).
+          throw ApplicationFailure.fromError(err, {
+            message: `Failed to parse activity args for activity ${start.activityType}: ${err instanceof Error ? err.message : String(err)}`,
+            nonRetryable: false,
+          });
+        }
         const inbound = this.o.interceptors.map((f) => f(ctx).inbound).filter((i): i is ActivityInboundCallsInterceptor => i?.execute !== undefined);
         let next = async (input: ActivityExecuteInput) => fn(...input.args);
         for (const interceptor of [...inbound].reverse()) {
@@ -256,13 +280,30 @@ export class ActivityExecutor {
           return this.failed(ApplicationFailure.retryable(reason, "CancelledFailure"));
         }
         if (reason !== undefined && (err instanceof CancelledFailure || isAbortError(err))) {
+          const details = ctx.cancellationDetails;
+          if (err instanceof CancelledFailure && details?.reset) {
+            // As official: a reset or paused activity fails its attempt (retryable) instead
+            // of completing as cancelled, so the server retries it once reset/unpaused.
+            workerLog("debug", "Activity reset", { durationMs });
+            return this.failed(new ApplicationFailure("Activity reset", "ActivityReset"));
+          }
+          if (err instanceof CancelledFailure && details?.paused) {
+            workerLog("debug", "Activity paused", { durationMs });
+            return this.failed(new ApplicationFailure("Activity paused", "ActivityPause"));
+          }
           workerLog("debug", "Activity completed as cancelled", { durationMs, reason });
-          const failure = err instanceof CancelledFailure ? this.toFailure(err) : create(FailureSchema, { message: reason, failureInfo: { case: "canceledFailureInfo", value: {} } });
+          // An AbortError carries nothing of ours: official sends an empty cancelled failure.
+          const failure = err instanceof CancelledFailure ? this.toFailure(err) : create(FailureSchema, { source: FAILURE_SOURCE, failureInfo: { case: "canceledFailureInfo", value: {} } });
           failure.stackTrace = "";
           return { case: "cancelled", value: { $typeName: "coresdk.activity_result.Cancellation", failure } };
         }
-        workerLog("warn", "Activity failed", { durationMs, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-        return this.failed(err);
+        if (err instanceof ApplicationFailure && err.category === ApplicationFailureCategory.BENIGN) {
+          workerLog("debug", "Activity failed", { durationMs, error: `${err.name}: ${err.message}` });
+        } else {
+          workerLog("warn", "Activity failed", { durationMs, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        }
+        // As official: whatever was thrown becomes an ApplicationFailure (type: its class name).
+        return this.failed(ensureApplicationFailure(err));
       }
     });
   }

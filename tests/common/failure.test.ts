@@ -134,13 +134,14 @@ describe("DefaultFailureConverter round trips", () => {
     }
   });
 
-  test("TimeoutFailure: type and last heartbeat details (falsy details kept)", () => {
+  test("TimeoutFailure: type and last heartbeat details (falsy details dropped, as official)", () => {
     const back = roundTrip<TimeoutFailure>(new TimeoutFailure("timed out", { progress: 3 }, TimeoutType.HEARTBEAT));
     expect(back.timeoutType).toBe("HEARTBEAT");
     expect(back.lastHeartbeatDetails).toEqual({ progress: 3 });
     const f = fc.errorToFailure(new TimeoutFailure("t", 0, TimeoutType.START_TO_CLOSE), pc);
     expect((f.failureInfo.value as { timeoutType: number }).timeoutType).toBe(ProtoTimeoutType.START_TO_CLOSE);
-    expect((fc.failureToError(f, pc) as TimeoutFailure).lastHeartbeatDetails).toBe(0);
+    expect((f.failureInfo.value as { lastHeartbeatDetails?: unknown }).lastHeartbeatDetails).toBeUndefined();
+    expect((fc.failureToError(f, pc) as TimeoutFailure).lastHeartbeatDetails).toBeUndefined();
   });
 
   test("retry state enums map to the proto numbers", () => {
@@ -148,23 +149,50 @@ describe("DefaultFailureConverter round trips", () => {
     expect((f.failureInfo.value as { retryState: number }).retryState).toBe(ProtoRetryState.CANCEL_REQUESTED);
   });
 
-  test("a plain Error becomes an application failure typed by its name, keeping its cause chain and stack", () => {
+  test("a plain Error becomes a failure with message, stack and cause and no failure info, as official", () => {
     class NotFound extends Error {}
     const inner = new TypeError("bad type");
     const err = new NotFound("missing", { cause: inner });
     const f = fc.errorToFailure(err, pc);
-    expect(f.failureInfo.case).toBe("applicationFailureInfo");
-    expect((f.failureInfo.value as { type: string }).type).toBe("NotFound");
+    expect(f.failureInfo.case).toBeUndefined();
+    expect(f.message).toBe("missing");
+    expect(f.source).toBe("TypeScriptSDK");
     expect(f.stackTrace).toBe(err.stack!);
-    expect((f.cause!.failureInfo.value as { type: string }).type).toBe("TypeError");
-    const back = fc.failureToError(f, pc) as ApplicationFailure;
-    expect(back.type).toBe("NotFound");
-    expect((back.cause as ApplicationFailure).message).toBe("bad type");
+    expect(f.cause!.message).toBe("bad type");
+    expect(f.cause!.failureInfo.case).toBeUndefined();
+    const back = fc.failureToError(f, pc);
+    expect(back).toBeInstanceOf(TemporalFailure);
+    expect(back.message).toBe("missing");
+    expect((back.cause as TemporalFailure).message).toBe("bad type");
   });
 
-  test("non-Error throwables get a message and a hint", () => {
-    expect(fc.errorToFailure("just a string", pc).message).toMatch(/^just a string \[A non-Error value was thrown/);
-    expect(fc.errorToFailure({ code: 1 }, pc).message).toMatch(/^\{"code":1\}/);
+  test("non-Error throwables get a message and the official hint, no failure info", () => {
+    const s1 = fc.errorToFailure("just a string", pc);
+    expect(s1.message).toBe("just a string [A non-Error value was thrown from your code. We recommend throwing Error objects so that we can provide a stack trace]");
+    expect(s1.failureInfo.case).toBeUndefined();
+    expect(fc.errorToFailure({ code: 1 }, pc).message).toMatch(/^\{"code":1\} \[A non-Error/);
+  });
+
+  test("ensureApplicationFailure converts as @temporalio/common does (type from the class, cause kept, retryable)", () => {
+    class CustomError extends Error {
+      constructor(m: string) {
+        super(m);
+        this.name = "Renamed";
+      }
+    }
+    const custom = ensureApplicationFailure(new CustomError("c"));
+    expect([custom.type, custom.message, custom.nonRetryable]).toEqual(["CustomError", "c", false]);
+    const withCause = ensureApplicationFailure(new Error("outer", { cause: new TypeError("inner") }));
+    expect(withCause.type).toBe("Error");
+    expect((withCause.cause as Error).message).toBe("inner");
+    const str = ensureApplicationFailure("s");
+    expect([str.type, str.message, str.stack]).toEqual([undefined, "s", ""]);
+    // Objects without message/stack: String(undefined), as official.
+    const obj = ensureApplicationFailure({ code: 7 });
+    expect([obj.type, obj.message, obj.stack]).toEqual(["Object", "undefined", "undefined"]);
+    const f = fc.errorToFailure(str, pc);
+    expect(f.failureInfo.case).toBe("applicationFailureInfo");
+    expect((f.failureInfo.value as { type: string }).type).toBe("");
   });
 
   test("a failure that came from the other side is sent on unchanged", () => {

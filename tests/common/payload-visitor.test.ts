@@ -20,6 +20,7 @@ import { FailureSchema, type Failure } from "../../src/proto/temporal/api/failur
 import { PayloadSchema, WorkflowExecutionSchema } from "../../src/proto/temporal/api/common/v1/message_pb.js";
 import { WorkflowActivationSchema } from "../../src/proto/temporal/sdk/core/workflow_activation/workflow_activation_pb.js";
 import { WorkflowActivationCompletionSchema } from "../../src/proto/temporal/sdk/core/workflow_completion/workflow_completion_pb.js";
+import { StartSchema } from "../../src/proto/temporal/sdk/core/activity_task/activity_task_pb.js";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -61,15 +62,16 @@ describe("visitPayloads over a StartWorkflowExecutionRequest", () => {
     expect(found).not.toContain("kw");
   });
 
-  test("encode replaces every payload in place (one codec call per message); decode restores them", async () => {
+  test("encode replaces every payload but headers in place (one codec call per message); decode restores them", async () => {
     const calls: string[] = [];
     const codecs = [taggingCodec("a", calls), taggingCodec("b", calls)];
     const req = startRequest();
     const out = await encodePayloadsInMessage(codecs, StartWorkflowExecutionRequestSchema, req);
     expect(out).toBe(req);
-    expect(calls).toEqual(["a.encode(6)", "b.encode(6)"]);
+    expect(calls).toEqual(["a.encode(5)", "b.encode(5)"]);
     expect(payloadEncoding(req.input!.payloads[0]!)).toBe("test/b");
-    expect(payloadEncoding(req.header!.fields.trace!)).toBe("test/b");
+    // Codecs never touch headers, as in the official SDK.
+    expect(value(req.header!.fields.trace)).toBe("t-1");
     expect(payloadEncoding(req.memo!.fields.owner!)).toBe("test/b");
     expect(payloadEncoding(req.userMetadata!.summary!)).toBe("test/b");
     const details = req.continuedFailure!.failureInfo;
@@ -80,11 +82,49 @@ describe("visitPayloads over a StartWorkflowExecutionRequest", () => {
 
     calls.length = 0;
     await decodePayloadsInMessage(codecs, StartWorkflowExecutionRequestSchema, req);
-    expect(calls).toEqual(["b.decode(6)", "a.decode(6)"]);
+    expect(calls).toEqual(["b.decode(5)", "a.decode(5)"]);
     expect(req.input!.payloads.map(value)).toEqual(["arg0", { n: 1 }]);
     expect(value(req.header!.fields.trace)).toBe("t-1");
     expect(value(req.memo!.fields.owner)).toBe("me");
     expect(value(req.userMetadata!.summary)).toBe("sum");
+  });
+
+  test("codec runners with skipHeaders: false encode headers too", async () => {
+    const calls: string[] = [];
+    const req = startRequest();
+    await encodePayloadsInMessage([taggingCodec("a", calls)], StartWorkflowExecutionRequestSchema, req, { skipHeaders: false });
+    expect(calls).toEqual(["a.encode(6)"]);
+    expect(payloadEncoding(req.header!.fields.trace!)).toBe("test/a");
+  });
+
+  test("codecs skip core's header maps: activity task headerFields, activation and command headers", async () => {
+    const calls: string[] = [];
+    const start = create(StartSchema, { activityType: "greet", input: [p("in")], headerFields: { h: p("h-start") } });
+    await decodePayloadsInMessage([taggingCodec("a", calls)], StartSchema, start);
+    expect(calls).toEqual(["a.decode(1)"]);
+    expect(value(start.headerFields.h)).toBe("h-start");
+
+    const activation = create(WorkflowActivationSchema, {
+      runId: "r",
+      jobs: [
+        { variant: { case: "initializeWorkflow", value: { workflowType: "wf", arguments: [p("arg")], headers: { h: p("h-init") } } } },
+        { variant: { case: "signalWorkflow", value: { signalName: "sig", input: [p("sig")], headers: { h: p("h-signal") } } } },
+      ],
+    });
+    calls.length = 0;
+    await decodePayloadsInMessage([taggingCodec("a", calls)], WorkflowActivationSchema, activation);
+    expect(calls).toEqual(["a.decode(2)"]); // the arguments and the signal input, not the two headers
+
+    const completion = create(WorkflowActivationCompletionSchema, {
+      runId: "r",
+      status: { case: "successful", value: { commands: [{ variant: { case: "scheduleActivity", value: { seq: 1, activityType: "a", arguments: [p("x")], headers: { h: p("h-cmd") } } } }] } },
+    });
+    calls.length = 0;
+    await encodePayloadsInMessage([taggingCodec("a", calls)], WorkflowActivationCompletionSchema, completion);
+    expect(calls).toEqual(["a.encode(1)"]);
+    const cmd = (completion.status.value as { commands: { variant: { value: { headers: Record<string, Payload>; arguments: Payload[] } } }[] }).commands[0]!.variant.value;
+    expect(value(cmd.headers.h)).toBe("h-cmd");
+    expect(payloadEncoding(cmd.arguments[0]!)).toBe("test/a");
   });
 
   test("options: skipHeaders leaves headers; skipSearchAttributes: false visits them", () => {

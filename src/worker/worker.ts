@@ -112,6 +112,7 @@ export class Worker {
             failureConverter: converters.failureConverter,
             logger,
             deadlockTimeoutMs: o.isolateExecutionTimeout,
+            registeredActivityNames: Object.keys(o.activities),
           })
         : undefined;
       return new Worker(o, connection, ownsConnection, native, converters, workflowRuntime, logger);

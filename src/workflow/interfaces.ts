@@ -74,6 +74,23 @@ export interface QueryDefinition<Ret, Args extends any[] = [], Name extends stri
 }
 export type DefaultSignalHandler = (signalName: string, ...args: unknown[]) => void | Promise<void>;
 export type DefaultQueryHandler = (queryName: string, ...args: unknown[]) => unknown;
+
+/** `defineSignal(name, options)`: kept on the definition, as official (its `typeInfo` is not used by this SDK's converters). */
+export interface SignalDefinitionOptions {
+  typeInfo?: unknown;
+}
+/** `defineQuery(name, options)`: kept on the definition, as official (its `typeInfo` is not used by this SDK's converters). */
+export interface QueryDefinitionOptions {
+  typeInfo?: unknown;
+}
+/** `setHandler(querydef, handler, options)`: the description is reported by `__temporal_workflow_metadata`. */
+export type QueryHandlerOptions = { description?: string };
+/** `setHandler(signalDef, handler, options)`, as official. */
+export type SignalHandlerOptions = { description?: string; unfinishedPolicy?: import("../common/enums.js").HandlerUnfinishedPolicy };
+/** `sleep(ms, options)` / `condition(fn, timeout, options)`: the timer's summary (user metadata of StartTimer), as official. */
+export interface TimerOptions {
+  readonly summary?: string;
+}
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface ParentWorkflowInfo {

@@ -4,7 +4,7 @@
  */
 import { msOptionalToTs, msToNumber, msToTs } from "../common/index.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
-import { getActivator, maybeGetActivator } from "./activator.js";
+import { ENHANCED_STACK_TRACE_QUERY_NAME, STACK_TRACE_QUERY_NAME, getActivator, maybeGetActivator } from "./activator.js";
 import { CancellationScope, registerSleep } from "./cancellation-scope.js";
 import { uuid4FromRandom } from "./random.js";
 import { ContinueAsNew, LocalActivityDoBackoff } from "./errors.js";
@@ -17,8 +17,13 @@ import type {
   Duration,
   LocalActivityOptions,
   QueryDefinition,
+  QueryDefinitionOptions,
+  QueryHandlerOptions,
   RetryPolicy,
   SignalDefinition,
+  SignalDefinitionOptions,
+  SignalHandlerOptions,
+  TimerOptions,
   UntypedActivities,
   Workflow,
   WorkflowInfo,
@@ -44,10 +49,11 @@ export function workflowInfo(): WorkflowInfo {
 }
 
 /** A durable timer. Resolves after `ms` of workflow time; rejects if its scope is cancelled. */
-export function sleep(ms: Duration): Promise<void> {
+export function sleep(ms: Duration, options?: TimerOptions): Promise<void> {
   const a = getActivator();
   const seq = a.nextSeq.timer++;
   const durationMs = Math.max(1, msToNumber(ms));
+  const userMetadata = timerMetadata(options);
   return new Promise<void>((resolve, reject) => {
     const scope = CancellationScope.current();
     if (scope.consideredCancelled) {
@@ -61,9 +67,19 @@ export function sleep(ms: Duration): Promise<void> {
         reject(err);
       });
     }
-    a.pushCommand({ variant: { case: "startTimer", value: { seq, startToFireTimeout: msToTs(durationMs) } } });
-    a.completions.timer.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+    a.pushCommand({ variant: { case: "startTimer", value: { seq, startToFireTimeout: msToTs(durationMs) } }, userMetadata });
+    a.completions.timer.set(seq, { resolve: resolve as (v: unknown) => void, reject, stack: a.captureStack() });
   });
+}
+
+/** As official TimerOptions: `summary` goes into the StartTimer command's user metadata. */
+function timerMetadata(options: TimerOptions | undefined): { summary: Payload } | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object") throw new TypeError(`sleep/condition timer options: expected an object, got ${typeof options}`);
+  const summary = options.summary;
+  if (summary === undefined || summary === null) return undefined;
+  if (typeof summary !== "string") throw new TypeError(`timer option summary: expected a string, got ${typeof summary}`);
+  return { summary: getActivator().toPayload(summary) };
 }
 
 function compileRetryPolicy(retry: RetryPolicy) {
@@ -121,7 +137,7 @@ export function scheduleActivity<R>(activityType: string, args: unknown[], optio
         },
       },
     });
-    a.completions.activity.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+    a.completions.activity.set(seq, { resolve: resolve as (v: unknown) => void, reject, stack: a.captureStack() });
   });
 }
 
@@ -134,6 +150,12 @@ function scheduleLocalActivityAttempt(
 ): Promise<unknown> {
   const a = getActivator();
   const seq = a.nextSeq.activity++;
+  // As official: a local activity this worker cannot run fails at the call (a ReferenceError,
+  // so the workflow task fails and is retried, e.g. by a worker that has it), unless replaying.
+  const registered = a.options.registeredActivityNames;
+  if (registered && !a.isReplaying && !registered.has(activityType) && !registered.has("default")) {
+    return Promise.reject(new ReferenceError(`Local activity of type '${activityType}' not registered on worker`));
+  }
   return new Promise((resolve, reject) => {
     const scope = CancellationScope.current();
     if (scope.consideredCancelled) {
@@ -165,7 +187,7 @@ function scheduleLocalActivityAttempt(
         },
       },
     });
-    a.completions.activity.set(seq, { resolve, reject });
+    a.completions.activity.set(seq, { resolve, reject, stack: a.captureStack() });
   });
 }
 
@@ -229,62 +251,95 @@ function conditionInner(fn: () => boolean): Promise<void> {
       resolve();
       return;
     }
-    a.blockedConditions.set(seq, { fn, resolve });
+    a.blockedConditions.set(seq, { fn, resolve, stack: a.captureStack() });
   });
 }
+
+/** The official SDK's patch for `condition(fn, 0)` (before 1.5.0 it meant "no timeout"). */
+const CONDITION_0_PATCH = "__sdk_internal_patch_number:1";
 
 /**
  * Wait until `fn()` is true (checked after every change of state in an activation).
  * With a timeout: resolves true when `fn()` became true, false when the timeout passed.
+ * `options.summary` is the timer's summary (user metadata), as official.
  */
+export function condition(fn: () => boolean, timeout: Duration, options: TimerOptions): Promise<boolean>;
 export function condition(fn: () => boolean, timeout: Duration): Promise<boolean>;
 export function condition(fn: () => boolean): Promise<void>;
-export async function condition(fn: () => boolean, timeout?: Duration): Promise<void | boolean> {
-  if (timeout === undefined) return conditionInner(fn);
+export async function condition(fn: () => boolean, timeout?: Duration, options?: TimerOptions): Promise<void | boolean> {
+  // As official: a timeout of 0 sets the SDK-internal patch marker (replays of histories made
+  // before the patch treat 0 as no timeout), so the commands match the official SDK's.
+  if (timeout === 0 && !patched(CONDITION_0_PATCH)) return conditionInner(fn);
+  if (typeof timeout !== "number" && typeof timeout !== "string") return conditionInner(fn);
   return CancellationScope.cancellable(async () => {
     try {
-      return await Promise.race([sleep(timeout).then(() => false), conditionInner(fn).then(() => true)]);
+      return await Promise.race([sleep(timeout, options).then(() => false), conditionInner(fn).then(() => true)]);
     } finally {
       CancellationScope.current().cancel();
     }
   });
 }
 
-export function defineSignal<Args extends unknown[] = [], Name extends string = string>(name: Name): SignalDefinition<Args, Name> {
-  return { type: "signal", name };
+/** A signal definition; `options` (the official SignalDefinitionOptions) are kept on it, as official. */
+export function defineSignal<Args extends unknown[] = [], Name extends string = string>(name: Name, options: SignalDefinitionOptions = {}): SignalDefinition<Args, Name> {
+  return { type: "signal", name, ...options } as SignalDefinition<Args, Name>;
 }
 
-export function defineQuery<Ret, Args extends unknown[] = [], Name extends string = string>(name: Name): QueryDefinition<Ret, Args, Name> {
-  return { type: "query", name };
+/** A query definition; `options` (the official QueryDefinitionOptions) are kept on it, as official. */
+export function defineQuery<Ret, Args extends unknown[] = [], Name extends string = string>(name: Name, options: QueryDefinitionOptions = {}): QueryDefinition<Ret, Args, Name> {
+  return { type: "query", name, ...options } as QueryDefinition<Ret, Args, Name>;
 }
 
-/** Set (or, with `undefined`, remove) the handler of a signal or query. */
+const TEMPORAL_RESERVED_PREFIX = "__temporal_";
+
+/** As official: handler names starting `__temporal_`, and the stack trace query names, are the SDK's. */
+function throwIfReservedName(type: string, name: string): void {
+  if (name.startsWith(TEMPORAL_RESERVED_PREFIX)) {
+    throw new TypeError(`Cannot use ${type} name: '${name}', with reserved prefix: '${TEMPORAL_RESERVED_PREFIX}'`);
+  }
+  if (name === STACK_TRACE_QUERY_NAME || name === ENHANCED_STACK_TRACE_QUERY_NAME) {
+    throw new TypeError(`Cannot use ${type} name: '${name}', which is a reserved name`);
+  }
+}
+
+/**
+ * Set (or, with `undefined`, remove) the handler of a signal or query. `options.description`
+ * is reported by the `__temporal_workflow_metadata` query; a signal's `unfinishedPolicy` is
+ * kept with it (official default WARN_AND_ABANDON).
+ */
 export function setHandler<Args extends unknown[], Name extends string>(
   def: SignalDefinition<Args, Name>,
   handler: ((...args: Args) => void | Promise<void>) | undefined,
+  options?: SignalHandlerOptions,
 ): void;
 export function setHandler<Ret, Args extends unknown[], Name extends string>(
   def: QueryDefinition<Ret, Args, Name>,
   handler: ((...args: Args) => Ret) | undefined,
+  options?: QueryHandlerOptions,
 ): void;
 export function setHandler(
   def: SignalDefinition<unknown[]> | QueryDefinition<unknown, unknown[]>,
   handler: ((...args: unknown[]) => unknown) | undefined,
+  options?: SignalHandlerOptions | QueryHandlerOptions,
 ): void {
   const a = getActivator();
+  throwIfReservedName(def.type, def.name);
+  const description = options?.description;
+  if (description !== undefined && typeof description !== "string") {
+    throw new TypeError(`setHandler option description: expected a string, got ${typeof description}`);
+  }
+  const notAFunction = () => new TypeError(`Expected handler to be either a function or 'undefined'. Got: '${typeof handler}'`);
   if (def.type === "signal") {
-    if (handler === undefined) a.signalHandlers.delete(def.name);
-    else {
-      if (typeof handler !== "function") throw new TypeError(`Signal handler for '${def.name}' must be a function`);
-      a.signalHandlers.set(def.name, handler);
+    if (typeof handler === "function") {
+      const unfinishedPolicy = (options as SignalHandlerOptions | undefined)?.unfinishedPolicy ?? "WARN_AND_ABANDON";
+      a.signalHandlers.set(def.name, { handler, description, unfinishedPolicy });
       a.flushBufferedSignals();
-    }
+    } else if (handler === undefined || handler === null) a.signalHandlers.delete(def.name);
+    else throw notAFunction();
   } else if (def.type === "query") {
-    if (handler === undefined) a.queryHandlers.delete(def.name);
-    else {
-      if (typeof handler !== "function") throw new TypeError(`Query handler for '${def.name}' must be a function`);
-      a.queryHandlers.set(def.name, handler);
-    }
+    if (typeof handler === "function") a.queryHandlers.set(def.name, { handler, description });
+    else if (handler === undefined || handler === null) a.queryHandlers.delete(def.name);
+    else throw notAFunction();
   } else {
     throw new TypeError(`Invalid definition type: ${(def as { type: string }).type}`);
   }

@@ -53,11 +53,10 @@ describe("workflow task failures", () => {
     await h.terminate("test done");
   });
 
-  test("an unknown workflow type fails the workflow task with a message naming the exported workflows", async () => {
+  test("an unknown workflow type (no default export) fails the workflow task with the official message", async () => {
     const h = await start("noSuchWorkflow");
     const failed = await waitForEvent(h, isType(EventType.WORKFLOW_TASK_FAILED), "a workflow task failure");
-    expect(failureMessage(failed)).toContain("noSuchWorkflow");
-    expect(failureMessage(failed)).toContain("signalsAndQueries");
+    expect(failureMessage(failed)).toBe("Failed to initialize workflow of type 'noSuchWorkflow': no such function is exported by the workflow bundle");
     expect((await h.describe()).status.name).toBe("RUNNING");
     await expectStillServing();
     await h.terminate("test done");

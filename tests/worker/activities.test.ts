@@ -55,10 +55,10 @@ describe("activities", () => {
     expect(observed.get(workflowId)?.attempts).toEqual([1, 2, 3]);
   });
 
-  test("an unknown activity type fails with a non-retryable ApplicationFailure naming the registered types", async () => {
+  test("an unknown activity type fails with a retryable NotFoundError naming the registered types (the official failure)", async () => {
     const result = (await executeWorkflow("unknownActivity", { taskQueue: tq })) as string;
-    expect(result).toContain("NotFoundError nonRetryable=true");
-    expect(result).toContain("'notRegistered' is not registered");
+    expect(result).toContain("NotFoundError nonRetryable=false");
+    expect(result).toContain("Activity function notRegistered is not registered on this Worker, available activities: [");
     for (const name of ["failTwice", "greet", "heartbeatUntilCancelled", "sleepFor"]) expect(result).toContain(name);
   });
 });

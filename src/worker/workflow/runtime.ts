@@ -24,9 +24,11 @@ import * as common from "../../common/index.js";
 import type { FailureConverter, PayloadConverter } from "../../common/index.js";
 import type { Logger } from "../../workflow/interfaces.js";
 import type { Conclusion, RunGlobals, RunInstance } from "../../workflow/internals.js";
+import type { StackTraceSupport } from "../../workflow/activator.js";
 import { alea, seedBytes, uuid4FromRandom } from "../../workflow/random.js";
 import type { WorkflowBundle } from "./bundler.js";
 import { Sandbox, WorkflowDeadlockError } from "./sandbox.js";
+import { StackTraceMapper, sdkVersion } from "./stack-traces.js";
 
 export interface WorkflowRuntimeOptions {
   /** From bundleWorkflowCode(). */
@@ -42,6 +44,11 @@ export interface WorkflowRuntimeOptions {
   logger?: Logger;
   /** An activation running longer fails the workflow task. Default 5000 (the official isolateExecutionTimeout); 0 disables. */
   deadlockTimeoutMs?: number;
+  /**
+   * The worker's activity types: workflow code scheduling a local activity of another type
+   * fails at the call, as official. Unset (replay): not checked.
+   */
+  registeredActivityNames?: Iterable<string>;
 }
 
 export interface WorkflowRuntime {
@@ -85,6 +92,8 @@ class Runtime implements WorkflowRuntime {
   private readonly failureConverter: FailureConverter;
   private readonly logger: Logger;
   private readonly deadlockTimeoutMs: number;
+  private readonly registeredActivityNames: ReadonlySet<string> | undefined;
+  private readonly stackTraces: StackTraceSupport;
   private readonly queue: { activation: WorkflowActivation; resolve: (c: WorkflowActivationCompletion) => void; reject: (e: unknown) => void }[] = [];
   private running = false;
   private disposed = false;
@@ -94,6 +103,9 @@ class Runtime implements WorkflowRuntime {
     this.failureConverter = options.failureConverter ?? new common.DefaultFailureConverter();
     this.logger = options.logger ?? consoleLogger;
     this.deadlockTimeoutMs = options.deadlockTimeoutMs ?? 5000;
+    this.registeredActivityNames = options.registeredActivityNames ? new Set(options.registeredActivityNames) : undefined;
+    const mapper = new StackTraceMapper(options.bundle.code);
+    this.stackTraces = { mapStacks: (raw) => mapper.mapStacks(raw), sdk: { name: "typescript", version: sdkVersion() } };
     this.sandbox = new Sandbox(options.bundle.code, common, (reason) => {
       // Which run made the promise is not known by the time Bun reports it; log, keep going.
       const e = reason as { message?: string; stack?: string } | undefined;
@@ -241,6 +253,8 @@ class Runtime implements WorkflowRuntime {
         logger: this.logger,
         wallClock: () => Date.now(),
         randomness: { seed, random },
+        registeredActivityNames: this.registeredActivityNames,
+        stackTraces: this.stackTraces,
       });
       return { runId, instance, workflowType };
     } finally {

@@ -11,7 +11,7 @@ export { ValueError, PayloadConverterError } from "./errors.js";
 // official SDK exports from /workflow or /client only: workflow code reaches src/common only
 // through this index (the bundler maps every src/common import to it), so they live here too.
 export * from "./enums.js";
-export { checkOptions, type OptionsShape } from "./option-check.js";
+export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
 export {
   ActivityFailure,
   ApplicationFailure,

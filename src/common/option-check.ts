@@ -31,25 +31,40 @@ const warned = new Set<string>();
  * option with a value is seen. Returns the official-only options present (with a value).
  */
 export function checkOptions(shape: OptionsShape, options: object, warn: (message: string) => void = defaultWarn): string[] {
-  const supported = new Set(shape.supported);
-  const officialOnly = new Set(shape.officialOnly ?? []);
-  const ignored: string[] = [];
-  for (const key of Object.keys(options)) {
-    if (supported.has(key)) continue;
-    if (officialOnly.has(key)) {
-      if ((options as Record<string, unknown>)[key] === undefined) continue;
-      ignored.push(key);
-      const id = `${shape.name}\u0000${key}`;
-      if (!warned.has(id)) {
-        warned.add(id);
-        warn(`${shape.name}: option '${key}' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect`);
-      }
-      continue;
-    }
-    const hint = closest(key, [...supported, ...officialOnly]);
+  const { ignored, unknown } = sortOptions(shape, options, warn);
+  const key = unknown[0];
+  if (key !== undefined) {
+    const hint = closest(key, [...shape.supported, ...(shape.officialOnly ?? [])]);
     throw new TypeError(`${shape.name}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
   }
   return ignored;
+}
+
+/**
+ * checkOptions without the throw, for callers with an error of their own for unknown options
+ * (Worker.create's WorkerOptionsError): warns about the official-only options present (once
+ * each) and returns them and the unknown ones.
+ */
+export function sortOptions(shape: OptionsShape, options: object, warn: (message: string) => void = defaultWarn): { ignored: string[]; unknown: string[] } {
+  const supported = new Set(shape.supported);
+  const officialOnly = new Set(shape.officialOnly ?? []);
+  const ignored: string[] = [];
+  const unknown: string[] = [];
+  for (const key of Object.keys(options)) {
+    if (supported.has(key)) continue;
+    if (!officialOnly.has(key)) {
+      unknown.push(key);
+      continue;
+    }
+    if ((options as Record<string, unknown>)[key] === undefined) continue;
+    ignored.push(key);
+    const id = `${shape.name}\u0000${key}`;
+    if (!warned.has(id)) {
+      warned.add(id);
+      warn(`${shape.name}: option '${key}' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect`);
+    }
+  }
+  return { ignored, unknown };
 }
 
 function defaultWarn(message: string): void {

@@ -4,7 +4,7 @@
  */
 import { availableParallelism, totalmem } from "node:os";
 import { z } from "zod";
-import { loadDataConverter, msToNumber, type DataConverter, type Duration, type LoadedDataConverter } from "../common/index.js";
+import { loadDataConverter, msToNumber, sortOptions, type DataConverter, type Duration, type LoadedDataConverter } from "../common/index.js";
 import type { NativeWorkerOptions } from "../bridge/index.js";
 import type { WorkflowBundle } from "./workflow/index.js";
 import { WorkerOptionsError } from "./errors.js";
@@ -149,10 +149,57 @@ export type ParsedWorkerOptions = Omit<z.output<typeof schema>, "dataConverter">
   maxConcurrentActivityTaskPolls: number;
 };
 
+/**
+ * Options of the official WorkerOptions 1.24 that this Worker does not implement: they warn
+ * once (src/common/option-check.ts) and have no effect, instead of failing code that runs on
+ * the official SDK. Options unknown to both stay a WorkerOptionsError (the schema is strict).
+ */
+const OFFICIAL_ONLY_OPTIONS = [
+  "useVersioning",
+  "workerDeploymentOptions",
+  "patchActivationCallback",
+  "nexusServices",
+  "tuner",
+  "maxConcurrentNexusTaskExecutions",
+  "disablePayloadErrorLimit",
+  "maxEagerActivityReservationsPerWorkflowTask",
+  "nonStickyToStickyPollRatio",
+  "workflowTaskPollerBehavior",
+  "activityTaskPollerBehavior",
+  "nexusTaskPollerBehavior",
+  "maxConcurrentNexusTaskPolls",
+  "workflowThreadPoolSize",
+  "plugins",
+  "sinks",
+  "workflowFailureErrorTypes",
+  "enableSDKTracing",
+  "showStackTraceSources",
+  "debugMode",
+  "bundlerOptions",
+];
+const OFFICIAL_ONLY_INTERCEPTORS = ["workflowModules", "nexus"];
+
+/** `options` without the official-only options (warned about through the connection's logger, else the console). */
+function withoutOfficialOnlyOptions(options: WorkerOptions): WorkerOptions {
+  const logger = (options as { connection?: Partial<WorkerConnection> }).connection?.runtime?.logger;
+  const warn = (message: string) => (logger ? logger.warn(message, { sdkComponent: "worker" }) : console.warn(message));
+  const shape = { name: "WorkerOptions", supported: Object.keys(schema.shape), officialOnly: OFFICIAL_ONLY_OPTIONS };
+  const { ignored } = sortOptions(shape, options, warn);
+  const copy: Record<string, unknown> = { ...options };
+  for (const key of ignored) delete copy[key];
+  const interceptors = copy.interceptors;
+  if (interceptors !== null && typeof interceptors === "object" && !Array.isArray(interceptors)) {
+    const sub = { name: "WorkerOptions.interceptors", supported: ["activity"], officialOnly: OFFICIAL_ONLY_INTERCEPTORS };
+    const inner = sortOptions(sub, interceptors, warn).ignored;
+    if (inner.length > 0) copy.interceptors = Object.fromEntries(Object.entries(interceptors).filter(([k]) => !inner.includes(k)));
+  }
+  return copy as unknown as WorkerOptions;
+}
+
 /** Validates and fills defaults; throws WorkerOptionsError naming the first bad option. */
 export function parseWorkerOptions(options: WorkerOptions): ParsedWorkerOptions {
   if (typeof options !== "object" || options === null) throw new WorkerOptionsError("options", "Worker.create needs an options object");
-  const result = schema.safeParse(options);
+  const result = schema.safeParse(withoutOfficialOnlyOptions(options));
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const option =

@@ -19,6 +19,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { WorkflowActivationSchema, type WorkflowActivation } from "../proto/temporal/sdk/core/workflow_activation/workflow_activation_pb.js";
 import { WorkflowActivationCompletionSchema, type WorkflowActivationCompletion } from "../proto/temporal/sdk/core/workflow_completion/workflow_completion_pb.js";
+import { WorkflowCommandSchema } from "../proto/temporal/sdk/core/workflow_commands/workflow_commands_pb.js";
 import { ActivityTaskSchema } from "../proto/temporal/sdk/core/activity_task/activity_task_pb.js";
 import { FailureSchema } from "../proto/temporal/api/failure/v1/message_pb.js";
 import { NativeBridgeError, NativeWorker, bridgeDisabledError, isZigBridgeEnabled, type PollResult } from "../bridge/index.js";
@@ -326,7 +327,18 @@ export class Worker {
     while (this.inFlightActivations.size > 0) await Promise.allSettled([...this.inFlightActivations]);
   }
 
+  /**
+   * One activation → one completion. Nothing a workflow does can fail the worker here: a codec
+   * failure, the runtime refusing, or a completion that cannot be encoded (an invalid value that
+   * got past the API's checks) fails this run's workflow task (core retries it, so a fixed
+   * deployment picks it up) and is logged with the run's identity. Only core refusing the
+   * completion is fatal (docs/worker-runtime.md, "What fails the worker").
+   */
   private async processActivation(runtime: WorkflowRuntime, activation: WorkflowActivation): Promise<void> {
+    const runId = activation.runId;
+    const init = activation.jobs[0]?.variant.case === "initializeWorkflow" ? activation.jobs[0].variant.value : undefined;
+    if (init) this.runIdentity.set(runId, { workflowId: init.workflowId, workflowType: init.workflowType });
+    if (activation.jobs.some((j) => j.variant.case === "removeFromCache")) this.runIdentity.delete(runId);
     let completion: WorkflowActivationCompletion;
     try {
       await decodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationSchema, activation);
@@ -334,18 +346,41 @@ export class Worker {
       await encodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationCompletionSchema, completion);
     } catch (err) {
       // A codec failure (or the runtime disposed under us): fail this workflow task; core retries it.
-      this.log.error(`Workflow activation failed before reaching workflow code: ${errorText(err)}`, { sdkComponent: "worker", runId: activation.runId });
-      completion = create(WorkflowActivationCompletionSchema, {
-        runId: activation.runId,
-        status: { case: "failed", value: { failure: create(FailureSchema, { message: errorText(err), stackTrace: (err as Error)?.stack ?? "" }) } },
-      });
+      completion = this.failedCompletion(runId, `Workflow activation could not be processed: ${errorText(err)}`, err);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = toBinary(WorkflowActivationCompletionSchema, completion);
+    } catch (err) {
+      bytes = toBinary(WorkflowActivationCompletionSchema, this.failedCompletion(runId, describeEncodingFailure(completion, err), err));
     }
     try {
-      await this.native.completeWorkflowActivation(toBinary(WorkflowActivationCompletionSchema, completion));
+      await this.native.completeWorkflowActivation(bytes);
       this.activationsCompleted++;
     } catch (err) {
-      this.fail(new UnexpectedError(`Core refused the completion of a workflow activation for run ${activation.runId}: ${errorText(err)}`, { cause: err }));
+      this.fail(new UnexpectedError(`Core refused the completion of a workflow activation for run ${runId}: ${errorText(err)}`, { cause: err }));
     }
+  }
+
+  /** Workflows of the runs in the cache, for log lines about a run (activations carry only its runId). */
+  private readonly runIdentity = new Map<string, { workflowId: string; workflowType: string }>();
+
+  /** A completion that fails the workflow task with `message`, logged with the run's identity. */
+  private failedCompletion(runId: string, message: string, err: unknown): WorkflowActivationCompletion {
+    const identity = this.runIdentity.get(runId);
+    this.log.error(`Workflow task failed: ${message}`, {
+      sdkComponent: "worker",
+      taskQueue: this.taskQueue,
+      namespace: this.namespace,
+      runId,
+      workflowId: identity?.workflowId,
+      workflowType: identity?.workflowType,
+    });
+    const stackTrace = typeof (err as Error | undefined)?.stack === "string" ? (err as Error).stack! : "";
+    return create(WorkflowActivationCompletionSchema, {
+      runId,
+      status: { case: "failed", value: { failure: create(FailureSchema, { message, stackTrace, source: "TypeScriptSDK" }) } },
+    });
   }
 
   private async activityLoop(): Promise<void> {
@@ -452,6 +487,25 @@ async function shutdownIdleWorker(native: NativeWorker, workflows: boolean, acti
   } finally {
     native.free();
   }
+}
+
+/**
+ * Why a completion could not be encoded, naming the first command that fails on its own (its
+ * position and kind) so the log points at the API call that produced it.
+ */
+function describeEncodingFailure(completion: WorkflowActivationCompletion, err: unknown): string {
+  const status = completion.status;
+  if (status.case === "successful") {
+    const commands = status.value.commands;
+    for (let i = 0; i < commands.length; i++) {
+      try {
+        toBinary(WorkflowCommandSchema, commands[i]!);
+      } catch (commandErr) {
+        return `could not encode command ${i + 1} of ${commands.length} (${commands[i]!.variant.case ?? "empty"}) of the activation's completion: ${errorText(commandErr)}`;
+      }
+    }
+  }
+  return `could not encode the activation's completion: ${errorText(err)}`;
 }
 
 function errorText(err: unknown): string {

@@ -10,19 +10,11 @@ export type Duration = number | string;
 export type { RetryPolicy } from "../common/retry-policy.js";
 import type { RetryPolicy } from "../common/retry-policy.js";
 
-/**
- * What happens to the workflow's `await` when the scope of an activity is cancelled
- * (values match core's ActivityCancellationType).
- */
-export const ActivityCancellationType = {
-  /** Ask the server to cancel and fail the `await` with a cancellation right away. */
-  TRY_CANCEL: 0,
-  /** Ask the server to cancel and wait until the activity reports it was cancelled. */
-  WAIT_CANCELLATION_COMPLETED: 1,
-  /** Do not ask the server; fail the `await` right away. */
-  ABANDON: 2,
-} as const;
-export type ActivityCancellationType = (typeof ActivityCancellationType)[keyof typeof ActivityCancellationType];
+export { ActivityCancellationType, ChildWorkflowCancellationType, ParentClosePolicy, type VersioningIntent } from "../common/enums.js";
+import type { ActivityCancellationType, VersioningIntent } from "../common/enums.js";
+
+export type { Priority } from "../common/retry-policy.js";
+import type { Priority } from "../common/retry-policy.js";
 
 export interface ActivityOptions {
   /** Defaults to the workflow's task queue. */
@@ -34,9 +26,15 @@ export interface ActivityOptions {
   scheduleToStartTimeout?: Duration;
   heartbeatTimeout?: Duration;
   retry?: RetryPolicy;
+  /** A string of ActivityCancellationType (the proto number is accepted too); unset = TRY_CANCEL. */
   cancellationType?: ActivityCancellationType;
   /** Let core run the activity on this worker right away when it can (default true). */
   allowEagerDispatch?: boolean;
+  /** Deprecated worker versioning: run on a compatible or the default Build Id. */
+  versioningIntent?: VersioningIntent;
+  /** A single-line summary shown in the UI (user metadata of the ScheduleActivityTask command). */
+  summary?: string;
+  priority?: Priority;
 }
 
 export interface LocalActivityOptions {
@@ -47,6 +45,8 @@ export interface LocalActivityOptions {
   localRetryThreshold?: Duration;
   retry?: RetryPolicy;
   cancellationType?: ActivityCancellationType;
+  /** A single-line summary shown in the UI (user metadata of the local activity's marker). */
+  summary?: string;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -140,7 +140,10 @@ export interface ContinueAsNewOptions {
   workflowRunTimeout?: Duration;
   workflowTaskTimeout?: Duration;
   memo?: Record<string, unknown>;
+  /** Not in the official ContinueAsNewOptions (which drops it): here it becomes the new run's retry policy. */
   retry?: RetryPolicy;
+  /** Deprecated worker versioning: continue on a compatible or the default Build Id. */
+  versioningIntent?: VersioningIntent;
 }
 
 /** The logger the worker hands to the runtime; `log` in workflow code forwards to it. */

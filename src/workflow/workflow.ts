@@ -2,7 +2,19 @@
  * The workflow API: timers, activities, conditions, handlers, continue-as-new, patches.
  * Every function pushes commands into, or registers completions with, the run's activator.
  */
-import { msOptionalToTs, msToNumber, msToTs } from "../common/index.js";
+import {
+  activityCancellationTypeCodec,
+  checkOptions,
+  compilePriority,
+  compileRetryPolicy,
+  describeValue,
+  durationOptionToTs,
+  msToNumber,
+  msToTs,
+  versioningIntentCodec,
+  type CompiledPriority,
+  type CompiledRetryPolicy,
+} from "../common/index.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import { ENHANCED_STACK_TRACE_QUERY_NAME, STACK_TRACE_QUERY_NAME, getActivator, maybeGetActivator } from "./activator.js";
 import { CancellationScope, registerSleep } from "./cancellation-scope.js";
@@ -19,7 +31,6 @@ import type {
   QueryDefinition,
   QueryDefinitionOptions,
   QueryHandlerOptions,
-  RetryPolicy,
   SignalDefinition,
   SignalDefinitionOptions,
   SignalHandlerOptions,
@@ -82,27 +93,114 @@ function timerMetadata(options: TimerOptions | undefined): { summary: Payload } 
   return { summary: getActivator().toPayload(summary) };
 }
 
-function compileRetryPolicy(retry: RetryPolicy) {
+// ── option checks ────────────────────────────────────────────────────────────────────────
+// Options are checked where the user passes them (proxyActivities at module top level or in
+// the workflow, scheduleActivity, continueAsNew, …), so a bad value throws a TypeError or
+// ValueError naming the API, the option and the value: inside a workflow it fails the
+// workflow task (core retries it; a fixed deployment picks it up) and is logged by the worker.
+// Nothing invalid reaches the completion, whose encoding is the worker's last line of defence.
+
+const ACTIVITY_OPTIONS = [
+  "taskQueue",
+  "activityId",
+  "scheduleToCloseTimeout",
+  "startToCloseTimeout",
+  "scheduleToStartTimeout",
+  "heartbeatTimeout",
+  "retry",
+  "cancellationType",
+  "allowEagerDispatch",
+  "versioningIntent",
+  "summary",
+  "priority",
+];
+/** Accepted by the official SDK 1.24, not implemented here (see docs/compatibility.md). */
+const ACTIVITY_OPTIONS_OFFICIAL_ONLY = ["eventGroups"];
+const LOCAL_ACTIVITY_OPTIONS = [
+  "scheduleToCloseTimeout",
+  "startToCloseTimeout",
+  "scheduleToStartTimeout",
+  "localRetryThreshold",
+  "retry",
+  "cancellationType",
+  "summary",
+];
+const CONTINUE_AS_NEW_OPTIONS = ["workflowType", "taskQueue", "workflowRunTimeout", "workflowTaskTimeout", "memo", "retry", "versioningIntent"];
+const CONTINUE_AS_NEW_OPTIONS_OFFICIAL_ONLY = ["backoffStartInterval", "searchAttributes", "typedSearchAttributes", "initialVersioningBehavior", "eventGroups"];
+
+/** Warnings about options without effect go to the worker's logger (console before the run exists). */
+function warnOption(message: string): void {
+  const a = maybeGetActivator();
+  if (a) a.options.logger.warn(message, { sdkComponent: "workflow", workflowId: a.info?.workflowId, runId: a.options.runId, workflowType: a.info?.workflowType });
+  else console.warn(message);
+}
+
+function optionalString(value: unknown, where: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new TypeError(`${where}: expected a string, got ${describeValue(value)}`);
+  return value;
+}
+
+/** Activity options checked and turned into their command fields once (proxyActivities reuses them). */
+interface CompiledActivityOptions {
+  taskQueue: string | undefined;
+  activityId: string | undefined;
+  scheduleToCloseTimeout: ReturnType<typeof durationOptionToTs>;
+  scheduleToStartTimeout: ReturnType<typeof durationOptionToTs>;
+  startToCloseTimeout: ReturnType<typeof durationOptionToTs>;
+  heartbeatTimeout: ReturnType<typeof durationOptionToTs>;
+  localRetryThreshold: ReturnType<typeof durationOptionToTs>;
+  retryPolicy: CompiledRetryPolicy | undefined;
+  cancellationType: number;
+  doNotEagerlyExecute: boolean;
+  versioningIntent: number;
+  summary: unknown;
+  priority: CompiledPriority | undefined;
+}
+
+function compileActivityOptions(options: unknown, api: string, local: boolean): CompiledActivityOptions {
+  if (options === undefined || options === null) throw new TypeError(`${api}: got empty activity options`);
+  if (typeof options !== "object" || Array.isArray(options)) throw new TypeError(`${api}: expected an options object, got ${describeValue(options)}`);
+  checkOptions(
+    { name: `${api} options`, supported: local ? LOCAL_ACTIVITY_OPTIONS : ACTIVITY_OPTIONS, officialOnly: ACTIVITY_OPTIONS_OFFICIAL_ONLY },
+    options,
+    warnOption,
+  );
+  const o = options as Record<string, unknown>;
+  const where = (key: string) => `${api} option ${key}`;
+  if ((o.scheduleToCloseTimeout ?? undefined) === undefined && (o.startToCloseTimeout ?? undefined) === undefined) {
+    throw new TypeError(`${api}: required either scheduleToCloseTimeout or startToCloseTimeout`);
+  }
   return {
-    initialInterval: msOptionalToTs(retry.initialInterval),
-    backoffCoefficient: retry.backoffCoefficient ?? 0,
-    maximumInterval: msOptionalToTs(retry.maximumInterval),
-    maximumAttempts: retry.maximumAttempts ?? 0,
-    nonRetryableErrorTypes: retry.nonRetryableErrorTypes ?? [],
+    taskQueue: optionalString(o.taskQueue, where("taskQueue")),
+    activityId: optionalString(o.activityId, where("activityId")),
+    scheduleToCloseTimeout: durationOptionToTs(o.scheduleToCloseTimeout, where("scheduleToCloseTimeout")),
+    scheduleToStartTimeout: durationOptionToTs(o.scheduleToStartTimeout, where("scheduleToStartTimeout")),
+    startToCloseTimeout: durationOptionToTs(o.startToCloseTimeout, where("startToCloseTimeout")),
+    heartbeatTimeout: durationOptionToTs(o.heartbeatTimeout, where("heartbeatTimeout")),
+    localRetryThreshold: durationOptionToTs(o.localRetryThreshold, where("localRetryThreshold")),
+    retryPolicy: o.retry === undefined || o.retry === null ? undefined : compileRetryPolicy(o.retry, where("retry")),
+    cancellationType: activityCancellationTypeCodec.encode(o.cancellationType, where("cancellationType")) ?? 0,
+    // As the official SDK: any truthy value allows eager dispatch, unset means allowed.
+    doNotEagerlyExecute: !(o.allowEagerDispatch ?? true),
+    versioningIntent: versioningIntentCodec.encode(o.versioningIntent, where("versioningIntent")) ?? 0,
+    summary: o.summary,
+    priority: o.priority === undefined || o.priority === null ? undefined : compilePriority(o.priority, where("priority")),
   };
 }
 
-function validateActivityOptions(options: ActivityOptions | LocalActivityOptions | undefined): void {
-  if (options === undefined) throw new TypeError("Got empty activity options");
-  if (options.scheduleToCloseTimeout === undefined && options.startToCloseTimeout === undefined) {
-    throw new TypeError("Required either scheduleToCloseTimeout or startToCloseTimeout");
-  }
+/** The user metadata of a command whose options carry a `summary` (none when unset, as the official SDK). */
+function summaryMetadata(summary: unknown): { summary: Payload } | undefined {
+  return summary === undefined || summary === null ? undefined : { summary: getActivator().toPayload(summary) };
 }
 
 /** Schedule an activity by name. Prefer `proxyActivities`, which is typed. */
 export function scheduleActivity<R>(activityType: string, args: unknown[], options: ActivityOptions): Promise<R> {
+  return scheduleCompiledActivity<R>(activityType, args, compileActivityOptions(options, "scheduleActivity", false));
+}
+
+function scheduleCompiledActivity<R>(activityType: string, args: unknown[], options: CompiledActivityOptions): Promise<R> {
   const a = getActivator();
-  validateActivityOptions(options);
   const seq = a.nextSeq.activity++;
   const activityId = options.activityId ?? `${seq}`;
   return new Promise<R>((resolve, reject) => {
@@ -127,15 +225,18 @@ export function scheduleActivity<R>(activityType: string, args: unknown[], optio
           activityType,
           taskQueue: options.taskQueue || a.info!.taskQueue,
           arguments: args.map((v) => a.toPayload(v)),
-          scheduleToCloseTimeout: msOptionalToTs(options.scheduleToCloseTimeout),
-          scheduleToStartTimeout: msOptionalToTs(options.scheduleToStartTimeout),
-          startToCloseTimeout: msOptionalToTs(options.startToCloseTimeout),
-          heartbeatTimeout: msOptionalToTs(options.heartbeatTimeout),
-          retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
-          cancellationType: options.cancellationType ?? 0,
-          doNotEagerlyExecute: !(options.allowEagerDispatch ?? true),
+          scheduleToCloseTimeout: options.scheduleToCloseTimeout,
+          scheduleToStartTimeout: options.scheduleToStartTimeout,
+          startToCloseTimeout: options.startToCloseTimeout,
+          heartbeatTimeout: options.heartbeatTimeout,
+          retryPolicy: options.retryPolicy,
+          cancellationType: options.cancellationType,
+          doNotEagerlyExecute: options.doNotEagerlyExecute,
+          versioningIntent: options.versioningIntent,
+          priority: options.priority,
         },
       },
+      userMetadata: summaryMetadata(options.summary),
     });
     a.completions.activity.set(seq, { resolve: resolve as (v: unknown) => void, reject, stack: a.captureStack() });
   });
@@ -144,7 +245,7 @@ export function scheduleActivity<R>(activityType: string, args: unknown[], optio
 function scheduleLocalActivityAttempt(
   activityType: string,
   args: unknown[],
-  options: LocalActivityOptions,
+  options: CompiledActivityOptions,
   attempt: number,
   originalScheduleTime: unknown,
 ): Promise<unknown> {
@@ -178,22 +279,26 @@ function scheduleLocalActivityAttempt(
           attempt,
           originalScheduleTime: originalScheduleTime as undefined,
           arguments: args.map((v) => a.toPayload(v)),
-          scheduleToCloseTimeout: msOptionalToTs(options.scheduleToCloseTimeout),
-          scheduleToStartTimeout: msOptionalToTs(options.scheduleToStartTimeout),
-          startToCloseTimeout: msOptionalToTs(options.startToCloseTimeout),
-          localRetryThreshold: msOptionalToTs(options.localRetryThreshold),
-          retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
-          cancellationType: options.cancellationType ?? 0,
+          scheduleToCloseTimeout: options.scheduleToCloseTimeout,
+          scheduleToStartTimeout: options.scheduleToStartTimeout,
+          startToCloseTimeout: options.startToCloseTimeout,
+          localRetryThreshold: options.localRetryThreshold,
+          retryPolicy: options.retryPolicy,
+          cancellationType: options.cancellationType,
         },
       },
+      userMetadata: summaryMetadata(options.summary),
     });
     a.completions.activity.set(seq, { resolve, reject, stack: a.captureStack() });
   });
 }
 
 /** Schedule a local activity by name; backs off on a durable timer when core asks for it. */
-export async function scheduleLocalActivity<R>(activityType: string, args: unknown[], options: LocalActivityOptions): Promise<R> {
-  validateActivityOptions(options);
+export function scheduleLocalActivity<R>(activityType: string, args: unknown[], options: LocalActivityOptions): Promise<R> {
+  return scheduleCompiledLocalActivity<R>(activityType, args, compileActivityOptions(options, "scheduleLocalActivity", true));
+}
+
+async function scheduleCompiledLocalActivity<R>(activityType: string, args: unknown[], options: CompiledActivityOptions): Promise<R> {
   let attempt = 1;
   let originalScheduleTime: unknown = undefined;
   for (;;) {
@@ -210,24 +315,25 @@ export async function scheduleLocalActivity<R>(activityType: string, args: unkno
 
 /**
  * Typed stubs for activities: `const { greet } = proxyActivities<typeof activities>({ startToCloseTimeout: "1m" })`.
- * Import the activities module with `import type` so it is not bundled.
+ * Import the activities module with `import type` so it is not bundled. The options are
+ * checked here, once: a bad one throws a TypeError/ValueError naming it.
  */
 export function proxyActivities<A = UntypedActivities>(options: ActivityOptions): ActivityInterfaceFor<A> {
-  validateActivityOptions(options);
+  const compiled = compileActivityOptions(options, "proxyActivities", false);
   return new Proxy({} as ActivityInterfaceFor<A>, {
     get(_, activityType) {
       if (typeof activityType !== "string") throw new TypeError(`Only strings are supported for activity types, got: ${String(activityType)}`);
-      return (...args: unknown[]) => scheduleActivity(activityType, args, options);
+      return (...args: unknown[]) => scheduleCompiledActivity(activityType, args, compiled);
     },
   });
 }
 
 export function proxyLocalActivities<A = UntypedActivities>(options: LocalActivityOptions): ActivityInterfaceFor<A> {
-  validateActivityOptions(options);
+  const compiled = compileActivityOptions(options, "proxyLocalActivities", true);
   return new Proxy({} as ActivityInterfaceFor<A>, {
     get(_, activityType) {
       if (typeof activityType !== "string") throw new TypeError(`Only strings are supported for activity types, got: ${String(activityType)}`);
-      return (...args: unknown[]) => scheduleLocalActivity(activityType, args, options);
+      return (...args: unknown[]) => scheduleCompiledLocalActivity(activityType, args, compiled);
     },
   });
 }
@@ -357,20 +463,40 @@ export function setDefaultQueryHandler(handler: DefaultQueryHandler | undefined)
   getActivator().defaultQueryHandler = handler;
 }
 
-/** A function that continues this workflow as new with the given options. */
+/**
+ * A function that continues this workflow as new with the given options. The options are
+ * checked here (TypeError/ValueError naming the option), not when the function is called.
+ */
 export function makeContinueAsNewFunc<F extends Workflow>(options?: ContinueAsNewOptions): (...args: Parameters<F>) => Promise<never> {
   const a = getActivator();
   const info = a.info!;
+  const api = "continueAsNew";
+  if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) {
+    throw new TypeError(`${api}: expected an options object, got ${describeValue(options)}`);
+  }
+  const o = (options ?? {}) as Record<string, unknown>;
+  checkOptions({ name: `${api} options`, supported: CONTINUE_AS_NEW_OPTIONS, officialOnly: CONTINUE_AS_NEW_OPTIONS_OFFICIAL_ONLY }, o, warnOption);
+  const where = (key: string) => `${api} option ${key}`;
+  const workflowType = optionalString(o.workflowType, where("workflowType")) ?? info.workflowType;
+  const taskQueue = optionalString(o.taskQueue, where("taskQueue")) ?? info.taskQueue;
+  const workflowRunTimeout = durationOptionToTs(o.workflowRunTimeout, where("workflowRunTimeout"));
+  const workflowTaskTimeout = durationOptionToTs(o.workflowTaskTimeout, where("workflowTaskTimeout"));
+  const retryPolicy = o.retry === undefined || o.retry === null ? undefined : compileRetryPolicy(o.retry, where("retry"));
+  const versioningIntent = versioningIntentCodec.encode(o.versioningIntent, where("versioningIntent")) ?? 0;
+  const memo = o.memo;
+  if (memo !== undefined && memo !== null && (typeof memo !== "object" || Array.isArray(memo))) {
+    throw new TypeError(`${where("memo")}: expected an object, got ${describeValue(memo)}`);
+  }
   return (...args: Parameters<F>): Promise<never> => {
-    const memo = options?.memo;
     throw new ContinueAsNew({
-      workflowType: options?.workflowType ?? info.workflowType,
-      taskQueue: options?.taskQueue ?? info.taskQueue,
+      workflowType,
+      taskQueue,
       arguments: args.map((v) => a.toPayload(v)),
-      workflowRunTimeout: msOptionalToTs(options?.workflowRunTimeout),
-      workflowTaskTimeout: msOptionalToTs(options?.workflowTaskTimeout),
+      workflowRunTimeout,
+      workflowTaskTimeout,
       memo: memo ? (Object.fromEntries(Object.entries(memo).map(([k, v]) => [k, a.toPayload(v)])) as Record<string, Payload>) : {},
-      retryPolicy: options?.retry ? compileRetryPolicy(options.retry) : undefined,
+      retryPolicy,
+      versioningIntent,
     });
   };
 }

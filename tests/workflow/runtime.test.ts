@@ -220,11 +220,10 @@ describe("outcomes", () => {
     expect(String(logged?.meta?.stack)).toContain("bugWorkflow");
   });
 
-  test("an unknown workflow type fails the task naming the exported workflows", async () => {
+  test("an unknown workflow type (no default export) fails the task with the official message", async () => {
     const rt = runtime();
     const c = await rt.activate(activation("r1", [jobs.init("noSuchWorkflow")]));
-    expect(failureOf(c).message).toContain("noSuchWorkflow");
-    expect(failureOf(c).message).toContain("timerWorkflow");
+    expect(failureOf(c).message).toBe("Failed to initialize workflow of type 'noSuchWorkflow': no such function is exported by the workflow bundle");
   });
 
   test("workflow arguments and workflowInfo()", async () => {

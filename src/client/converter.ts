@@ -12,22 +12,28 @@ import type { Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import {
   decodePayloadsInMessage,
   encodePayloadsInMessage,
-  loadDataConverter as loadCommonDataConverter,
   msNumberToTs,
   msToNumber,
   type DataConverter,
   type Duration,
   type LoadedDataConverter,
+  ValueError,
 } from "../common/index.js";
+import { loadDataConverterWithModules } from "../common/converter-module.js";
 
 export type { DataConverter, LoadedDataConverter } from "../common/index.js";
 
-/** src/common's loadDataConverter; errors name `ClientOptions.dataConverter`. */
+/**
+ * src/common's loadDataConverter, converter module paths loaded in this realm (as the official
+ * client `require`s them); errors name `ClientOptions.dataConverter…` and keep their class
+ * (TypeError for a bad shape, ValueError for a converter module that is missing or malformed).
+ */
 export function loadDataConverter(dc?: DataConverter): LoadedDataConverter {
   try {
-    return loadCommonDataConverter(dc);
+    return loadDataConverterWithModules(dc);
   } catch (err) {
     if (err instanceof TypeError) throw new TypeError(`ClientOptions.${err.message}`, { cause: err });
+    if (err instanceof ValueError) throw new ValueError(`ClientOptions.${err.message}`, { cause: err });
     throw err;
   }
 }

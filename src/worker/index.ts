@@ -34,6 +34,13 @@ export {
   WorkerValidationError,
 } from "./errors.js";
 export type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from "./activity.js";
-export { bundleWorkflowCode, WorkflowBundleError, WorkflowDeadlockError, type BundleOptions, type WorkflowBundle } from "./workflow/index.js";
+export {
+  bundleWorkflowCode,
+  WorkflowBundleError,
+  WorkflowDeadlockError,
+  type BundleOptions,
+  type WorkflowBundle,
+  type WorkflowBundleOption,
+} from "./workflow/index.js";
 export { DefaultLogger, Runtime, type LogLevel, type Logger, type RuntimeOptions, type TelemetryOptions } from "../runtime/index.js";
 export { CompleteAsyncError } from "../activity/index.js";

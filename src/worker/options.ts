@@ -4,9 +4,10 @@
  */
 import { availableParallelism, totalmem } from "node:os";
 import { z } from "zod";
-import { loadDataConverter, msToNumber, sortOptions, type DataConverter, type Duration, type LoadedDataConverter } from "../common/index.js";
+import { msToNumber, sortOptions, type DataConverter, type Duration, type LoadedDataConverter } from "../common/index.js";
+import { loadDataConverterWithModules } from "../common/converter-module.js";
 import type { NativeWorkerOptions } from "../bridge/index.js";
-import type { WorkflowBundle } from "./workflow/index.js";
+import { checkWorkflowBundleOption, type WorkflowBundleOption } from "./workflow/index.js";
 import { WorkerOptionsError } from "./errors.js";
 import type { ActivityInterceptorsFactory } from "./activity.js";
 
@@ -28,8 +29,12 @@ export interface WorkerOptions {
   taskQueue: string;
   /** Module exporting the workflow functions; bundled with Bun.build at create time. */
   workflowsPath?: string;
-  /** A prebuilt bundle from `bundleWorkflowCode` (instead of workflowsPath). */
-  workflowBundle?: WorkflowBundle;
+  /**
+   * A prebuilt bundle (instead of workflowsPath), as in @temporalio/worker: `{ codePath }` (a
+   * file holding `(await bundleWorkflowCode(…)).code`) or `{ code }` (bundleWorkflowCode's
+   * result itself works). Only bundles made by this SDK's bundleWorkflowCode are accepted.
+   */
+  workflowBundle?: WorkflowBundleOption;
   /** Modules replaced by an empty module when bundling workflowsPath (type-only imports). */
   bundlerIgnoreModules?: string[];
   /** Activity functions by activity type name. */
@@ -54,7 +59,12 @@ export interface WorkerOptions {
   defaultHeartbeatThrottleInterval?: Duration;
   /** An activation running longer fails the workflow task (deadlock detection). Default 5 s, as in the official SDK. */
   isolateExecutionTimeout?: Duration;
-  /** Payload converter / failure converter / codecs (src/common's DataConverter); codecs run over every activation, completion, activity task and heartbeat. */
+  /**
+   * Payload converter / failure converter / codecs (src/common's DataConverter); codecs run over
+   * every activation, completion, activity task and heartbeat. `payloadConverterPath` /
+   * `failureConverterPath` are loaded here for activities and bundled into the workflow code
+   * when the worker bundles `workflowsPath` (a prebuilt bundle carries its own).
+   */
   dataConverter?: DataConverter;
   interceptors?: { activity?: ActivityInterceptorsFactory[] };
   /** Signals that start a graceful shutdown while run() is active (a second one exits). Default SIGINT, SIGTERM. */
@@ -108,7 +118,14 @@ const schema = z.strictObject({
   namespace: z.string().min(1).default("default"),
   taskQueue: z.string().min(1, "taskQueue is required and must not be empty"),
   workflowsPath: z.string().min(1).optional(),
-  workflowBundle: z.object({ code: z.string(), workflowsPath: z.string(), bundleTimeMs: z.number() }).optional(),
+  // Read and checked (header, SDK version) by Worker.create; here only the shape.
+  workflowBundle: z
+    .custom<WorkflowBundleOption>()
+    .superRefine((v, ctx) => {
+      const problem = checkWorkflowBundleOption(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   bundlerIgnoreModules: z.array(z.string()).optional(),
   // A module namespace is the usual value: non-function exports are ignored (as in @temporalio/worker).
   activities: z
@@ -139,8 +156,10 @@ const schema = z.strictObject({
 });
 
 export type ParsedWorkerOptions = Omit<z.output<typeof schema>, "dataConverter"> & {
-  /** With src/common's defaults filled in. */
+  /** With src/common's defaults filled in and the converter modules loaded. */
   dataConverter: LoadedDataConverter;
+  /** The module paths, for bundling workflowsPath with them. */
+  converterPaths: { payloadConverterPath?: string; failureConverterPath?: string };
   maxCachedWorkflows: number;
   maxConcurrentWorkflowTaskExecutions: number;
   maxConcurrentActivityTaskExecutions: number;
@@ -218,7 +237,7 @@ export function parseWorkerOptions(options: WorkerOptions): ParsedWorkerOptions 
   }
   let dataConverter: LoadedDataConverter;
   try {
-    dataConverter = loadDataConverter(o.dataConverter);
+    dataConverter = loadDataConverterWithModules(o.dataConverter);
   } catch (err) {
     // src/common's messages start with the option path: "dataConverter.payloadCodecs[0]: expected …".
     const text = err instanceof Error ? err.message : String(err);
@@ -228,6 +247,7 @@ export function parseWorkerOptions(options: WorkerOptions): ParsedWorkerOptions 
   const parsed: ParsedWorkerOptions = {
     ...o,
     dataConverter,
+    converterPaths: { payloadConverterPath: o.dataConverter?.payloadConverterPath, failureConverterPath: o.dataConverter?.failureConverterPath },
     maxCachedWorkflows: o.maxCachedWorkflows ?? defaultCacheSize(),
     maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions ?? defaultWorkflowSlots(),
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 100,

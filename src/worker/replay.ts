@@ -32,18 +32,19 @@ import {
   type WorkflowActivationCompletion,
 } from "../proto/temporal/sdk/core/workflow_completion/workflow_completion_pb.js";
 import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
-import { decodePayloadsInMessage, encodePayloadsInMessage, loadDataConverter, msToNumber, type DataConverter, type LoadedDataConverter } from "../common/index.js";
+import { decodePayloadsInMessage, defaultFailureConverter, defaultPayloadConverter, encodePayloadsInMessage, msToNumber, type DataConverter, type LoadedDataConverter } from "../common/index.js";
 import { NativeReplayer, bridgeDisabledError, isZigBridgeEnabled } from "../bridge/index.js";
 import { Runtime, type Logger } from "../runtime/index.js";
 import { DeterminismViolationError } from "../workflow/errors.js";
-import { bundleWorkflowCode, createWorkflowRuntime, type WorkflowBundle, type WorkflowRuntime } from "./workflow/index.js";
+import { createWorkflowRuntime, hostConvertersForWorkflows, workflowBundleFor, type WorkflowBundleOption, type WorkflowRuntime } from "./workflow/index.js";
+import { loadDataConverterWithModules } from "../common/converter-module.js";
 
 /** Options of a replay worker: the workflow code and how to read the histories' payloads. */
 export interface ReplayWorkerOptions {
   /** Module exporting the workflow functions (bundled with Bun.build), or … */
   workflowsPath?: string;
-  /** … a bundle from `bundleWorkflowCode` (faster when replaying in many calls). */
-  workflowBundle?: WorkflowBundle;
+  /** … a bundle from `bundleWorkflowCode` (faster when replaying in many calls): `{ code }` or `{ codePath }`, as for `Worker.create`. */
+  workflowBundle?: WorkflowBundleOption;
   /** Modules replaced by an empty module when bundling workflowsPath. */
   bundlerIgnoreModules?: string[];
   /** Prefix of the replay worker's task queue (reported by `workflowInfo().taskQueue`). Default "fake_replay_queue". */
@@ -209,8 +210,15 @@ class ReplayWorker {
     if (options.workflowBundle === undefined && options.workflowsPath === undefined) {
       throw new TypeError("Replay needs workflowsPath or workflowBundle");
     }
-    const bundle = options.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: options.workflowsPath!, ignoreModules: options.bundlerIgnoreModules }));
-    const converters = loadDataConverter(options.dataConverter);
+    // Converter modules load first: a bad path fails before bundling, as in Worker.create.
+    const converters = loadDataConverterWithModules(options.dataConverter);
+    const bundle = (await workflowBundleFor({
+      workflowBundle: options.workflowBundle,
+      workflowsPath: options.workflowsPath,
+      ignoreModules: options.bundlerIgnoreModules,
+      payloadConverterPath: options.dataConverter?.payloadConverterPath,
+      failureConverterPath: options.dataConverter?.failureConverterPath,
+    }))!;
     const rt = options.runtime ?? Runtime.default();
     const namespace = options.namespace ?? "default";
     const taskQueue = `${options.replayName ?? "fake_replay_queue"}-${++replayWorkerCount}`;
@@ -228,8 +236,7 @@ class ReplayWorker {
       bundle,
       namespace,
       taskQueue,
-      payloadConverter: converters.payloadConverter,
-      failureConverter: converters.failureConverter,
+      ...hostConvertersForWorkflows(bundle, options.dataConverter ?? {}, converters, { payloadConverter: defaultPayloadConverter, failureConverter: defaultFailureConverter }),
       logger: rt.logger,
       deadlockTimeoutMs: options.isolateExecutionTimeout === undefined ? undefined : msToNumber(options.isolateExecutionTimeout as never),
     });

@@ -23,12 +23,20 @@ import { WorkflowCommandSchema } from "../proto/temporal/sdk/core/workflow_comma
 import { ActivityTaskSchema } from "../proto/temporal/sdk/core/activity_task/activity_task_pb.js";
 import { FailureSchema } from "../proto/temporal/api/failure/v1/message_pb.js";
 import { NativeBridgeError, NativeWorker, bridgeDisabledError, isZigBridgeEnabled, type PollResult } from "../bridge/index.js";
-import { decodePayloadsInMessage, encodePayloadsInMessage, type LoadedDataConverter } from "../common/index.js";
+import { decodePayloadsInMessage, defaultFailureConverter, defaultPayloadConverter, encodePayloadsInMessage, type LoadedDataConverter } from "../common/index.js";
 import type { Logger } from "../runtime/index.js";
-import { bundleWorkflowCode, createWorkflowRuntime, type WorkflowBundle, type WorkflowRuntime } from "./workflow/index.js";
+import {
+  converterMismatchWarning,
+  createWorkflowRuntime,
+  hostConvertersForWorkflows,
+  WorkflowBundleError,
+  workflowBundleFor,
+  type WorkflowBundle,
+  type WorkflowRuntime,
+} from "./workflow/index.js";
 import { ActivityExecutor } from "./activity.js";
 import { NativeConnection } from "./connection.js";
-import { GracefulShutdownPeriodExpiredError, IllegalStateError, NamespaceNotFoundError, UnexpectedError, WorkerValidationError } from "./errors.js";
+import { GracefulShutdownPeriodExpiredError, IllegalStateError, NamespaceNotFoundError, UnexpectedError, WorkerOptionsError, WorkerValidationError } from "./errors.js";
 import { nativeWorkerOptions, parseWorkerOptions, type ParsedWorkerOptions, type WorkerConnection, type WorkerOptions } from "./options.js";
 import { runReplayHistories, runReplayHistory, type ReplayHistoriesIterable, type ReplayResult, type ReplayWorkerOptions } from "./replay.js";
 
@@ -63,6 +71,30 @@ async function orTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeo
   }
 }
 
+/**
+ * The worker's workflow bundle: `workflowBundle` read back (a bundle of ours, or a
+ * WorkerOptionsError naming the option), or `workflowsPath` bundled with the data converter's
+ * module paths. Undefined for an activity-only worker.
+ */
+async function workerBundle(o: ParsedWorkerOptions, logger: Logger): Promise<WorkflowBundle | undefined> {
+  let bundle: WorkflowBundle | undefined;
+  try {
+    bundle = await workflowBundleFor({ workflowBundle: o.workflowBundle, workflowsPath: o.workflowsPath, ignoreModules: o.bundlerIgnoreModules, ...o.converterPaths });
+  } catch (err) {
+    // Bundling errors of workflowsPath keep their own type (they name the import chain).
+    if (err instanceof WorkflowBundleError && o.workflowBundle !== undefined) {
+      const option = /^workflowBundle\.codePath/.test(err.message) ? "workflowBundle.codePath" : "workflowBundle";
+      throw new WorkerOptionsError(option, err.message);
+    }
+    throw err;
+  }
+  if (bundle && o.workflowBundle !== undefined) {
+    const warning = converterMismatchWarning(bundle, o.converterPaths);
+    if (warning) logger.warn(warning, { sdkComponent: "worker", taskQueue: o.taskQueue });
+  }
+  return bundle;
+}
+
 /** A worker created without `connection` makes (and later closes) its own. */
 function defaultConnection(): Promise<WorkerConnection> {
   return NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
@@ -95,8 +127,7 @@ export class Worker {
     const logger = connection.runtime.logger;
     let native: NativeWorker | undefined;
     try {
-      const bundle: WorkflowBundle | undefined =
-        o.workflowBundle ?? (o.workflowsPath !== undefined ? await bundleWorkflowCode({ workflowsPath: o.workflowsPath, ignoreModules: o.bundlerIgnoreModules }) : undefined);
+      const bundle = await workerBundle(o, logger);
       const converters = o.dataConverter;
       native = NativeWorker.create(connection.nativeClient, nativeWorkerOptions(o, bundle !== undefined));
       try {
@@ -109,8 +140,7 @@ export class Worker {
             bundle,
             namespace: o.namespace,
             taskQueue: o.taskQueue,
-            payloadConverter: converters.payloadConverter,
-            failureConverter: converters.failureConverter,
+            ...hostConvertersForWorkflows(bundle, o.converterPaths, converters, { payloadConverter: defaultPayloadConverter, failureConverter: defaultFailureConverter }),
             logger,
             deadlockTimeoutMs: o.isolateExecutionTimeout,
             registeredActivityNames: Object.keys(o.activities),

@@ -8,26 +8,69 @@
  * - Node/Bun built-in modules (node:fs, node:net, bun:ffi, …) are rejected, with the chain of
  *   imports that reached them; `ignoreModules` replaces listed modules with an empty stub
  *   (for modules imported only for their types).
+ * - `payloadConverterPath` / `failureConverterPath` modules are bundled too (as the official
+ *   bundler aliases them into the webpack bundle), so workflow code converts with its own
+ *   sandboxed, per-run copy of the user's converter.
+ * - The code starts with a header comment (BUNDLE_HEADER + JSON: format, SDK version, paths), so
+ *   a bundle written to a file and passed back as `workflowBundle: { codePath }` or `{ code }`
+ *   is recognised (parseWorkflowBundle), and anything else is refused before it runs.
  */
+import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import type { BunPlugin } from "bun";
+import { requireConverterModule, resolveConverterPath } from "../../common/converter-module.js";
+import { converterFromModule, type ConverterPathOption } from "../../common/index.js";
 import { COMMON_MODULE_ID } from "./sandbox.js";
+import { sourceMapCommentFor } from "./source-map.js";
 
 export interface BundleOptions {
   /** Path of the module that exports the workflow functions. */
   workflowsPath: string;
   /** Module specifiers to replace with an empty module instead of rejecting / bundling them. */
   ignoreModules?: string[];
+  /** Module with a `payloadConverter` named export, bundled for workflow-side conversion (as @temporalio/worker). */
+  payloadConverterPath?: string;
+  /** Module with a `failureConverter` named export, bundled likewise. */
+  failureConverterPath?: string;
 }
 
 export interface WorkflowBundle {
-  /** CommonJS code; see sandbox.ts for how it is evaluated. */
+  /** CommonJS code, starting with the bundle header; see sandbox.ts for how it is evaluated. */
   code: string;
   workflowsPath: string;
-  /** Wall time Bun.build took, in ms. */
+  /** Wall time Bun.build took, in ms (0 for a bundle read back from code). */
   bundleTimeMs: number;
+  /** The converter modules bundled in (absolute paths), from the header. */
+  payloadConverterPath?: string;
+  failureConverterPath?: string;
 }
+
+/**
+ * First characters of every bundle this bundler makes: a block comment holding a JSON
+ * BundleHeader, on the bundle's first line with no line break after it, so line numbers
+ * (stack traces, source maps) are those Bun.build produced.
+ */
+export const BUNDLE_HEADER = "/* temporal-bun-sdk workflow bundle ";
+const BUNDLE_HEADER_END = " */";
+/** Bumped when the bundle's contract with the sandbox/runtime changes. */
+export const BUNDLE_FORMAT = 1;
+
+interface BundleHeader {
+  format: number;
+  sdkVersion: string;
+  workflowsPath: string;
+  payloadConverterPath?: string;
+  failureConverterPath?: string;
+}
+
+const SDK_VERSION: string = (() => {
+  try {
+    return String((JSON.parse(readFileSync(path.resolve(import.meta.dir, "../../../package.json"), "utf8")) as { version?: unknown }).version);
+  } catch {
+    return "unknown";
+  }
+})();
 
 export class WorkflowBundleError extends Error {
   override name = "WorkflowBundleError";
@@ -45,11 +88,31 @@ function isForbiddenBuiltin(specifier: string): boolean {
   return BUILTINS.has(specifier) || specifier.startsWith("node:") || specifier === "bun" || specifier.startsWith("bun:");
 }
 
+/**
+ * The converter module for `option`, resolved and checked in the host (exists, has the named
+ * export of the right shape) so a bad path fails here, naming the option, rather than in
+ * every workflow task.
+ */
+function converterModulePath(p: string | undefined, option: ConverterPathOption): string | undefined {
+  if (p === undefined) return undefined;
+  if (typeof p !== "string" || p === "") throw new WorkflowBundleError(`${option}: expected a non-empty module path, got ${JSON.stringify(p)}`);
+  try {
+    const file = resolveConverterPath(p, option);
+    converterFromModule(requireConverterModule(file, option), p, option);
+    return file;
+  } catch (err) {
+    // bundleWorkflowCode's own option names have no "dataConverter." prefix.
+    throw new WorkflowBundleError((err as Error).message.replace(/^dataConverter\./, ""), { cause: err });
+  }
+}
+
 export async function bundleWorkflowCode(options: BundleOptions): Promise<WorkflowBundle> {
   const workflowsPath = path.resolve(options.workflowsPath);
   if (!(await Bun.file(workflowsPath).exists())) {
     throw new WorkflowBundleError(`workflowsPath does not exist: ${workflowsPath}`);
   }
+  const payloadConverterPath = converterModulePath(options.payloadConverterPath, "payloadConverterPath");
+  const failureConverterPath = converterModulePath(options.failureConverterPath, "failureConverterPath");
   const ignored = new Set(options.ignoreModules ?? []);
   /** resolved path → the module that first imported it: walks back to the entry. */
   const importedBy = new Map<string, string>();
@@ -95,7 +158,11 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
       build.onLoad({ filter: /.*/, namespace: "temporal-entry" }, () => ({
         contents:
           `export * as workflows from ${JSON.stringify(workflowsPath)};\n` +
-          `export * as __internals from ${JSON.stringify(WORKFLOW_INTERNALS)};\n`,
+          `export * as __internals from ${JSON.stringify(WORKFLOW_INTERNALS)};\n` +
+          // Converter modules are evaluated per run, like every module of the bundle; the
+          // runtime picks their exports up (runtime.ts, createRun).
+          (payloadConverterPath ? `export * as __payloadConverterModule from ${JSON.stringify(payloadConverterPath)};\n` : "") +
+          (failureConverterPath ? `export * as __failureConverterModule from ${JSON.stringify(failureConverterPath)};\n` : ""),
         loader: "ts",
       }));
       build.onLoad({ filter: /.*/, namespace: "temporal-ignored" }, () => ({ contents: "module.exports = {};", loader: "js" }));
@@ -111,6 +178,8 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
       target: "browser",
       plugins: [plugin],
       minify: false,
+      // Mapped back by the stack trace queries (stack-traces.ts); appended to the code inline.
+      sourcemap: "external",
       throw: false,
     });
   } catch (err) {
@@ -131,11 +200,155 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
     const messages = result.logs.map((l) => `  ${l.message}`).join("\n");
     throw new WorkflowBundleError(`Failed to bundle ${workflowsPath}:\n${messages}`);
   }
-  const code = await result.outputs[0]!.text();
-  return { code, workflowsPath, bundleTimeMs };
+  const header: BundleHeader = { format: BUNDLE_FORMAT, sdkVersion: SDK_VERSION, workflowsPath, payloadConverterPath, failureConverterPath };
+  // "\/" is JSON for "/": no "*/" inside the header can end the comment early.
+  const code = `${BUNDLE_HEADER}${JSON.stringify(header).replaceAll("/", "\\/")}${BUNDLE_HEADER_END}${await result.outputs[0]!.text()}${await sourceMapCommentFor(result.outputs, SRC_DIR + path.sep)}`;
+  return { code, workflowsPath, bundleTimeMs, payloadConverterPath, failureConverterPath };
+}
+
+/**
+ * A bundle's code read back (from `workflowBundle: { code }` or the file of `{ codePath }`):
+ * checks that this bundler made it, for this SDK version, and recovers what the header says.
+ * Anything else is refused here with a WorkflowBundleError, before any of it runs.
+ */
+export function parseWorkflowBundle(code: string, source: string): WorkflowBundle {
+  if (!code.startsWith(BUNDLE_HEADER)) {
+    const webpack = code.includes("__webpack_require__") || code.includes("__TEMPORAL__");
+    throw new WorkflowBundleError(
+      `${source} is not a workflow bundle made by temporal-bun-sdk's bundleWorkflowCode` +
+        (webpack ? " (it looks like a webpack bundle from @temporalio/worker, which runs only on the official SDK's worker)" : "") +
+        `: rebuild it with bundleWorkflowCode({ workflowsPath }) from temporal-bun-sdk/worker, or pass workflowsPath instead`,
+    );
+  }
+  const end = code.indexOf(BUNDLE_HEADER_END, BUNDLE_HEADER.length);
+  let header: Partial<BundleHeader>;
+  try {
+    header = JSON.parse(code.slice(BUNDLE_HEADER.length, end < 0 ? 0 : end)) as Partial<BundleHeader>;
+  } catch {
+    throw new WorkflowBundleError(`${source}: the workflow bundle header is damaged; rebuild the bundle with bundleWorkflowCode`);
+  }
+  if (header.format !== BUNDLE_FORMAT || header.sdkVersion !== SDK_VERSION) {
+    throw new WorkflowBundleError(
+      `${source} was built by temporal-bun-sdk ${header.sdkVersion ?? "?"} (bundle format ${header.format ?? "?"}); ` +
+        `this worker runs ${SDK_VERSION} (format ${BUNDLE_FORMAT}): rebuild the bundle with this version's bundleWorkflowCode`,
+    );
+  }
+  if (typeof header.workflowsPath !== "string") throw new WorkflowBundleError(`${source}: the workflow bundle header has no workflowsPath; rebuild the bundle`);
+  return {
+    code,
+    workflowsPath: header.workflowsPath,
+    bundleTimeMs: 0,
+    payloadConverterPath: header.payloadConverterPath,
+    failureConverterPath: header.failureConverterPath,
+  };
 }
 
 function rel(p: string): string {
   const r = path.relative(process.cwd(), p);
   return r.startsWith("..") ? p : r;
+}
+
+/**
+ * `workflowBundle` as @temporalio/worker takes it: `{ code }` (what bundleWorkflowCode returns,
+ * or its code read back) or `{ codePath }` (a file the code was written to). `sourceMap` /
+ * `sourceMapPath` are accepted and ignored, as in the official SDK 1.24 (source maps are inline).
+ */
+export type WorkflowBundleOption =
+  | { code: string; sourceMap?: string }
+  | WorkflowBundle
+  | { codePath: string; sourceMapPath?: string };
+
+/** Checks the shape of a `workflowBundle` value; the message says what was expected. */
+export function checkWorkflowBundleOption(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return `expected { codePath } or { code } (from bundleWorkflowCode), got ${value === null ? "null" : typeof value}`;
+  const v = value as { code?: unknown; codePath?: unknown };
+  if (typeof v.code === "string" || typeof v.codePath === "string") return undefined;
+  if (v.code !== undefined) return `workflowBundle.code: expected a string, got ${typeof v.code}`;
+  if (v.codePath !== undefined) return `workflowBundle.codePath: expected a string, got ${typeof v.codePath}`;
+  return `expected { codePath } or { code } (from bundleWorkflowCode), got an object with keys [${Object.keys(v).join(", ")}]`;
+}
+
+/**
+ * The bundle a worker (or replayer) runs: `workflowBundle` read and checked (code wins over
+ * codePath, as in the official SDK), else `workflowsPath` bundled with the data converter's
+ * module paths; undefined when neither is given. Throws WorkflowBundleError.
+ */
+export async function workflowBundleFor(o: {
+  workflowBundle?: WorkflowBundleOption;
+  workflowsPath?: string;
+  ignoreModules?: string[];
+  payloadConverterPath?: string;
+  failureConverterPath?: string;
+}): Promise<WorkflowBundle | undefined> {
+  const wb = o.workflowBundle as { code?: unknown; codePath?: unknown } | undefined;
+  if (wb !== undefined) {
+    if (typeof wb.code === "string") return parseWorkflowBundle(wb.code, "workflowBundle.code");
+    if (typeof wb.codePath === "string") {
+      const file = path.resolve(wb.codePath);
+      let code: string;
+      try {
+        code = await Bun.file(file).text();
+      } catch (err) {
+        throw new WorkflowBundleError(`workflowBundle.codePath: cannot read '${wb.codePath}': ${(err as Error).message}`, { cause: err });
+      }
+      return parseWorkflowBundle(code, `workflowBundle.codePath '${wb.codePath}'`);
+    }
+    throw new WorkflowBundleError(`workflowBundle: ${checkWorkflowBundleOption(wb) ?? "invalid"}`);
+  }
+  if (o.workflowsPath === undefined) return undefined;
+  return bundleWorkflowCode({
+    workflowsPath: o.workflowsPath,
+    ignoreModules: o.ignoreModules,
+    payloadConverterPath: o.payloadConverterPath,
+    failureConverterPath: o.failureConverterPath,
+  });
+}
+
+/**
+ * The converters the workflow runtime gets from the host, as the official SDK decides: workflow
+ * code converts with the bundle's modules (runtime.ts picks them from the bundle), and when the
+ * bundle has none, with the defaults, even if the worker's dataConverter names a module. A
+ * host-loaded module must not reach workflow code: its `instanceof Date/Map/Set` checks and the
+ * values it makes belong to the host realm, so sandbox values would be converted wrongly
+ * (a Date written as `{}`) instead of failing. Converter instances (`payloadConverter`, ours
+ * only) are the exception: they have always been handed in.
+ */
+export function hostConvertersForWorkflows<P, F>(
+  bundle: WorkflowBundle,
+  paths: { payloadConverterPath?: string; failureConverterPath?: string },
+  loaded: { payloadConverter: P; failureConverter: F },
+  defaults: { payloadConverter: P; failureConverter: F },
+): { payloadConverter: P; failureConverter: F } {
+  return {
+    payloadConverter: paths.payloadConverterPath !== undefined && bundle.payloadConverterPath === undefined ? defaults.payloadConverter : loaded.payloadConverter,
+    failureConverter: paths.failureConverterPath !== undefined && bundle.failureConverterPath === undefined ? defaults.failureConverter : loaded.failureConverter,
+  };
+}
+
+/**
+ * When a prebuilt bundle's converter modules differ from the worker's `dataConverter` paths.
+ * The official SDK says nothing (workflows use the bundle's converter, or the default one, as
+ * here); we warn, since such code is valid there.
+ */
+export function converterMismatchWarning(bundle: WorkflowBundle, paths: { payloadConverterPath?: string; failureConverterPath?: string }): string | undefined {
+  const lines: string[] = [];
+  for (const option of ["payloadConverterPath", "failureConverterPath"] as const) {
+    const inBundle = bundle[option];
+    let inWorker: string | undefined;
+    try {
+      inWorker = paths[option] === undefined ? undefined : resolveConverterPath(paths[option]!, option);
+    } catch {
+      inWorker = paths[option];
+    }
+    if (inBundle === inWorker) continue;
+    const what = option === "payloadConverterPath" ? "payload converter" : "failure converter";
+    lines.push(
+      inBundle === undefined
+        ? `the workflow bundle was built without ${option}: workflow code converts with the default ${what}, activities with dataConverter.${option} '${inWorker}'`
+        : `the workflow bundle was built with ${option} '${inBundle}' but dataConverter.${option} is ${inWorker ? `'${inWorker}'` : "not set"}: ` +
+            `workflow code converts with the bundle's module, activities with ${inWorker ? "the worker's" : `the default ${what}`}`,
+    );
+  }
+  if (lines.length === 0) return undefined;
+  return `${lines.join("; ")}. Pass the same paths to bundleWorkflowCode({ workflowsPath, payloadConverterPath, failureConverterPath }) and to the Worker's dataConverter.`;
 }

@@ -15,6 +15,17 @@
  * Activations of one run must be passed one at a time, in order; different runs may be
  * passed concurrently (they are queued and processed one after another).
  */
-export { bundleWorkflowCode, WorkflowBundleError, type BundleOptions, type WorkflowBundle } from "./bundler.js";
+export {
+  bundleWorkflowCode,
+  converterMismatchWarning,
+  hostConvertersForWorkflows,
+  parseWorkflowBundle,
+  workflowBundleFor,
+  WorkflowBundleError,
+  checkWorkflowBundleOption,
+  type BundleOptions,
+  type WorkflowBundle,
+  type WorkflowBundleOption,
+} from "./bundler.js";
 export { createWorkflowRuntime, type WorkflowRuntime, type WorkflowRuntimeOptions } from "./runtime.js";
 export { WorkflowDeadlockError } from "./sandbox.js";

@@ -36,7 +36,10 @@ export interface WorkflowRuntimeOptions {
   /** Reported by workflowInfo(); core's activation does not carry them. */
   namespace: string;
   taskQueue: string;
-  /** Defaults to src/common's defaultPayloadConverter. Payloads arrive codec-decoded. */
+  /**
+   * Defaults to src/common's defaultPayloadConverter. Payloads arrive codec-decoded. Workflow
+   * code uses it only when the bundle has no payloadConverterPath module of its own.
+   */
   payloadConverter?: PayloadConverter;
   /** Defaults to a src/common DefaultFailureConverter. */
   failureConverter?: FailureConverter;
@@ -248,8 +251,7 @@ class Runtime implements WorkflowRuntime {
         namespace: this.options.namespace,
         taskQueue: this.options.taskQueue,
         workflows: exports.workflows as Record<string, unknown>,
-        payloadConverter: this.payloadConverter,
-        failureConverter: this.failureConverter,
+        ...this.runConverters(exports),
         logger: this.logger,
         wallClock: () => Date.now(),
         randomness: { seed, random },
@@ -260,6 +262,24 @@ class Runtime implements WorkflowRuntime {
     } finally {
       this.sandbox.current = undefined;
     }
+  }
+
+  /**
+   * A run converts with the bundle's own instance of the converter modules it was built with
+   * (payloadConverterPath / failureConverterPath: evaluated in the sandbox, per run, like the
+   * workflow modules), else with the host's converters. A module whose export is missing or
+   * malformed throws a ValueError naming the path: that fails the workflow task.
+   */
+  private runConverters(exports: Record<string, unknown>): { payloadConverter: PayloadConverter; failureConverter: FailureConverter } {
+    const { payloadConverterPath, failureConverterPath } = this.options.bundle;
+    return {
+      payloadConverter: payloadConverterPath
+        ? common.converterFromModule(exports.__payloadConverterModule, payloadConverterPath, "payloadConverterPath")
+        : this.payloadConverter,
+      failureConverter: failureConverterPath
+        ? common.converterFromModule(exports.__failureConverterModule, failureConverterPath, "failureConverterPath")
+        : this.failureConverter,
+    };
   }
 
   private success(runId: string, commands: Conclusion["commands"]): WorkflowActivationCompletion {

@@ -21,6 +21,12 @@ export interface OptionsShape {
   readonly supported: readonly string[];
   /** Options the official SDK 1.24 accepts here that this SDK does not implement (they have no effect). */
   readonly officialOnly?: readonly string[];
+  /**
+   * Options the official SDK lets through here without using them (e.g. ActivityOptions-only
+   * fields in an options object shared with proxyLocalActivities): a warning, as they have no
+   * effect on either SDK, but never an error.
+   */
+  readonly ignoredByOfficial?: readonly string[];
 }
 
 const warned = new Set<string>();
@@ -34,7 +40,7 @@ export function checkOptions(shape: OptionsShape, options: object, warn: (messag
   const { ignored, unknown } = sortOptions(shape, options, warn);
   const key = unknown[0];
   if (key !== undefined) {
-    const hint = closest(key, [...shape.supported, ...(shape.officialOnly ?? [])]);
+    const hint = closest(key, [...shape.supported, ...(shape.officialOnly ?? []), ...(shape.ignoredByOfficial ?? [])]);
     throw new TypeError(`${shape.name}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}`);
   }
   return ignored;
@@ -48,11 +54,12 @@ export function checkOptions(shape: OptionsShape, options: object, warn: (messag
 export function sortOptions(shape: OptionsShape, options: object, warn: (message: string) => void = defaultWarn): { ignored: string[]; unknown: string[] } {
   const supported = new Set(shape.supported);
   const officialOnly = new Set(shape.officialOnly ?? []);
+  const ignoredByOfficial = new Set(shape.ignoredByOfficial ?? []);
   const ignored: string[] = [];
   const unknown: string[] = [];
   for (const key of Object.keys(options)) {
     if (supported.has(key)) continue;
-    if (!officialOnly.has(key)) {
+    if (!officialOnly.has(key) && !ignoredByOfficial.has(key)) {
       unknown.push(key);
       continue;
     }
@@ -61,7 +68,11 @@ export function sortOptions(shape: OptionsShape, options: object, warn: (message
     const id = `${shape.name}\u0000${key}`;
     if (!warned.has(id)) {
       warned.add(id);
-      warn(`${shape.name}: option '${key}' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect`);
+      warn(
+        officialOnly.has(key)
+          ? `${shape.name}: option '${key}' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect`
+          : `${shape.name}: option '${key}' has no effect here (the official Temporal SDK ignores it too)`,
+      );
     }
   }
   return { ignored, unknown };

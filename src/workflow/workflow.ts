@@ -162,11 +162,20 @@ function compileActivityOptions(options: unknown, api: string, local: boolean): 
   if (options === undefined || options === null) throw new TypeError(`${api}: got empty activity options`);
   if (typeof options !== "object" || Array.isArray(options)) throw new TypeError(`${api}: expected an options object, got ${describeValue(options)}`);
   checkOptions(
-    { name: `${api} options`, supported: local ? LOCAL_ACTIVITY_OPTIONS : ACTIVITY_OPTIONS, officialOnly: ACTIVITY_OPTIONS_OFFICIAL_ONLY },
+    {
+      name: `${api} options`,
+      supported: local ? LOCAL_ACTIVITY_OPTIONS : ACTIVITY_OPTIONS,
+      officialOnly: ACTIVITY_OPTIONS_OFFICIAL_ONLY,
+      // Fields of ActivityOptions in an object shared with proxyLocalActivities: the official
+      // SDK lets them through unused, so they must not fail a workflow that runs there.
+      ignoredByOfficial: local ? ACTIVITY_OPTIONS.filter((k) => !LOCAL_ACTIVITY_OPTIONS.includes(k)) : LOCAL_ACTIVITY_OPTIONS.filter((k) => !ACTIVITY_OPTIONS.includes(k)),
+    },
     options,
     warnOption,
   );
-  const o = options as Record<string, unknown>;
+  const all = options as Record<string, unknown>;
+  // Only the fields of this kind of activity are read (and checked); the others are ignored, as officially.
+  const o = Object.fromEntries((local ? LOCAL_ACTIVITY_OPTIONS : ACTIVITY_OPTIONS).map((k) => [k, all[k]]));
   const where = (key: string) => `${api} option ${key}`;
   if ((o.scheduleToCloseTimeout ?? undefined) === undefined && (o.startToCloseTimeout ?? undefined) === undefined) {
     throw new TypeError(`${api}: required either scheduleToCloseTimeout or startToCloseTimeout`);

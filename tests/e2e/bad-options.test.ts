@@ -101,6 +101,11 @@ describe("a workflow with a bad option fails its own task, never the worker", ()
     const after = await start("goodWorkflow", taskQueue, [99]);
     expect(await after.result()).toBe("good-99");
     await expectReplays(after, V1);
+    // ActivityOptions shared with proxyLocalActivities: ignored fields warn, as the official SDK ignores them.
+    const shared = await start("sharedOptionsWorkflow", taskQueue);
+    expect(await shared.result()).toBe("SHARED");
+    await expectReplays(shared, V1);
+    expect(lines.some((l) => l.level === "warn" && l.message === "proxyLocalActivities options: option 'taskQueue' has no effect here (the official Temporal SDK ignores it too)")).toBe(true);
     for (const h of handles) {
       expect((await h.describe()).status.name).toBe("RUNNING");
       await h.terminate("test over");

@@ -23,7 +23,7 @@ import { ApplicationFailure, TemporalFailure, defaultPayloadConverter, ensureTem
 import { RootCancellationScope, CancellationScope } from "./cancellation-scope.js";
 import { ContinueAsNew, DeterminismViolationError, IllegalStateError, LocalActivityDoBackoff, isCancellation } from "./errors.js";
 import type { DefaultQueryHandler, DefaultSignalHandler, Logger, WorkflowInfo } from "./interfaces.js";
-import { alea, namedStreamSeed, seedBytes, uuid4FromRandom, type RNG } from "./random.js";
+import { alea, createUnsafeRandomSource, namedStreamSeed, seedBytes, uuid4FromRandom, type RNG } from "./random.js";
 
 export type CommandInit = MessageInitShape<typeof WorkflowCommandSchema>;
 
@@ -46,6 +46,8 @@ export interface ActivatorOptions {
    * starts at the initializeWorkflow job.
    */
   randomness?: { seed: bigint; random: RNG };
+  /** Real entropy, only for `workflowInfo().unsafe.random`. Default: this realm's Math.random. */
+  unsafeRandom?: RNG;
   /**
    * Activity types registered on the worker (its `activities` keys). Set: scheduling a local
    * activity of another type (and no `default` activity) fails at the call, as official.
@@ -350,6 +352,7 @@ export class Activator {
           return self.isReplaying;
         },
         now: () => this.options.wallClock(),
+        random: createUnsafeRandomSource(this.options.unsafeRandom ?? Math.random),
       },
     };
   }

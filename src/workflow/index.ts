@@ -61,3 +61,4 @@ export {
   workflowInfo,
 } from "./workflow.js";
 export { getRandomStream, workflowRandom, type WorkflowRandomStream } from "./random-streams.js";
+export type { UnsafeRandomSource } from "./interfaces.js";

@@ -131,7 +131,20 @@ export interface WorkflowInfo {
     readonly isReplaying: boolean;
     /** Real wall-clock time; never use it for workflow logic. */
     now(): number;
+    /** @experimental Fresh entropy, not replay-stable: only for read-only query handlers. */
+    readonly random: UnsafeRandomSource;
   };
+}
+
+/**
+ * A nondeterministic random source (`workflowInfo().unsafe.random`): every draw is fresh
+ * entropy, not derived from the run's seed. Using it on the workflow's main path breaks replay.
+ * @experimental
+ */
+export interface UnsafeRandomSource {
+  random(): number;
+  uuid4(): string;
+  fillRandom(bytes: Uint8Array): Uint8Array;
 }
 
 export interface ContinueAsNewOptions {

@@ -98,6 +98,16 @@ export function uuid4FromRandom(random: RNG): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * `workflowInfo().unsafe.random`: fresh entropy (the host's real `Math.random`), for read-only
+ * query handlers; not replay-stable. Left out of JSON like the official one.
+ */
+export function createUnsafeRandomSource(random: RNG): { random(): number; uuid4(): string; fillRandom(bytes: Uint8Array): Uint8Array } {
+  const source = { random, uuid4: () => uuid4FromRandom(random), fillRandom: (bytes: Uint8Array) => fillWithRandom(random, bytes) };
+  Object.defineProperty(source, "toJSON", { value: () => undefined, enumerable: true });
+  return source;
+}
+
 /** Fill `bytes` with one draw per byte. */
 export function fillWithRandom<T extends Uint8Array>(random: RNG, bytes: T): T {
   for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(random() * 0x100);

@@ -82,3 +82,26 @@ describe("in the workflow runtime (module top level, Math.random, uuid4, crypto,
     }
   });
 });
+
+test("workflowInfo().unsafe.random is fresh entropy, does not consume the run's stream, and stays out of JSON", async () => {
+  const bundle = await bundleWorkflowCode({ workflowsPath: path.join(import.meta.dir, "fixtures", "alea-workflows.ts") });
+  const c = cases[0]!;
+  const outs: { draws: number[]; uuid: string; bytes: number[]; next: number; json: string }[] = [];
+  for (const runId of ["a", "b"]) {
+    const rt = createWorkflowRuntime({ bundle, namespace: "default", taskQueue: "tq" });
+    try {
+      outs.push(resultOf(await rt.activate(activation(runId, [jobs.init("unsafeRandom", [], BigInt(c.seed))]))) as (typeof outs)[number]);
+    } finally {
+      rt.dispose();
+    }
+  }
+  const [a, b] = outs as [(typeof outs)[number], (typeof outs)[number]];
+  // Module top level drew c.random[0]; the workflow's next draw is c.random[1] despite the unsafe draws.
+  expect(a.next).toBe(c.random[1]!);
+  expect(b.next).toBe(c.random[1]!);
+  expect(a.draws).not.toEqual(b.draws);
+  expect(a.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(a.uuid).not.toBe(b.uuid);
+  expect(a.bytes).toHaveLength(16);
+  expect(a.json).not.toContain("random");
+});

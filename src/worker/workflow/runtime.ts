@@ -255,6 +255,7 @@ class Runtime implements WorkflowRuntime {
         logger: this.logger,
         wallClock: () => Date.now(),
         randomness: { seed, random },
+        unsafeRandom: () => Math.random(),
         registeredActivityNames: this.registeredActivityNames,
         stackTraces: this.stackTraces,
       });

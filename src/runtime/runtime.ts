@@ -20,18 +20,44 @@ export interface Logger {
 
 const levelRank: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
-/** Writes `<ISO time> [LEVEL] message {meta}` to stderr, at or above `minLevel`. */
+/** What DefaultLogger hands its log function, as @temporalio/worker's LogEntry. */
+export interface LogEntry {
+  message: string;
+  level: LogLevel;
+  /** Time since the epoch, in nanoseconds. */
+  timestampNanos: bigint;
+  meta?: Record<string, unknown>;
+}
+
+/** Writes `<ISO time> [LEVEL] message {meta}` to stderr. */
+function defaultLogFunction(entry: LogEntry): void {
+  const time = new Date(Number(entry.timestampNanos / 1_000_000n));
+  const rest = entry.meta !== undefined ? " " + safeJson(entry.meta) : "";
+  process.stderr.write(`${time.toISOString()} [${entry.level}] ${entry.message}${rest}\n`);
+}
+
+/**
+ * Logs at or above `level` through `logFunction` (default: a line on stderr), with the
+ * official constructor `new DefaultLogger(level = 'INFO', logFunction)`, so code that passes
+ * its own log function moves over unchanged. A record's time is its `timestampMs` meta (core's
+ * forwarded logs carry one), else now.
+ */
 export class DefaultLogger implements Logger {
   constructor(
-    readonly minLevel: LogLevel = "INFO",
-    private readonly sink: (line: string) => void = (line) => process.stderr.write(line + "\n"),
+    readonly level: LogLevel = "INFO",
+    protected readonly logFunction: (entry: LogEntry) => void = defaultLogFunction,
   ) {}
 
+  /** The level, under this SDK's former name. */
+  get minLevel(): LogLevel {
+    return this.level;
+  }
+
   log(level: LogLevel, message: string, meta?: Record<string, unknown>): void {
-    if (levelRank[level] < levelRank[this.minLevel]) return;
-    const time = typeof meta?.timestampMs === "number" ? new Date(meta.timestampMs) : new Date();
-    const rest = meta && Object.keys(meta).length > 0 ? " " + safeJson(meta) : "";
-    this.sink(`${time.toISOString()} [${level}] ${message}${rest}`);
+    if (levelRank[level] < levelRank[this.level]) return;
+    const { timestampMs, ...rest } = meta ?? {};
+    const timestampNanos = BigInt(Math.trunc(typeof timestampMs === "number" ? timestampMs : Date.now())) * 1_000_000n;
+    this.logFunction({ level, message, timestampNanos, meta: Object.keys(rest).length === 0 ? undefined : rest });
   }
   trace(m: string, meta?: Record<string, unknown>) { this.log("TRACE", m, meta); }
   debug(m: string, meta?: Record<string, unknown>) { this.log("DEBUG", m, meta); }

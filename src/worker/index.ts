@@ -42,5 +42,5 @@ export {
   type WorkflowBundle,
   type WorkflowBundleOption,
 } from "./workflow/index.js";
-export { DefaultLogger, Runtime, type LogLevel, type Logger, type RuntimeOptions, type TelemetryOptions } from "../runtime/index.js";
+export { DefaultLogger, Runtime, type LogEntry, type LogLevel, type Logger, type RuntimeOptions, type TelemetryOptions } from "../runtime/index.js";
 export { CompleteAsyncError } from "../activity/index.js";

@@ -158,7 +158,10 @@ function verdict(eviction: Eviction, workflowId: string, runId: string): ReplayE
     );
   }
   if (failure !== undefined) {
-    const type = failure.failureInfo.case === "applicationFailureInfo" ? failure.failureInfo.value.type : "";
+    // A plain Error (TypeError, DeterminismViolationError, …) converts without failure info, as
+    // official; its name is the first word of its stack ("TypeError: …").
+    const type =
+      failure.failureInfo.case === "applicationFailureInfo" ? failure.failureInfo.value.type : (/^([A-Za-z_$][\w$]*): /.exec(failure.stackTrace)?.[1] ?? "");
     const text = `Replay of workflow ${workflowId} (run ${runId}) failed: the workflow code failed a workflow task: ${type ? `${type}: ` : ""}${failure.message}`;
     // Workflow code that broke a determinism rule the sandbox enforces (WeakRef, …) is a determinism violation too.
     return type === "DeterminismViolationError" ? new DeterminismViolationError(text) : new ReplayError(text, workflowId, runId);

@@ -71,6 +71,12 @@ describe("workflowBundle in the official shapes", () => {
     expect(header).toMatchObject({ format: 1, workflowsPath });
     expect(typeof header.sdkVersion).toBe("string");
   });
+
+  test("bundleWorkflowCode's result has the official { code, sourceMap } strings (a deploy script may write both)", async () => {
+    const b = await bundleWorkflowCode({ workflowsPath });
+    expect(typeof b.code).toBe("string");
+    expect(typeof b.sourceMap).toBe("string");
+  });
 });
 
 describe("files that are not bundles of ours are refused at Worker.create", () => {

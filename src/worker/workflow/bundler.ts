@@ -44,7 +44,14 @@ export interface WorkflowBundle {
   /** The converter modules bundled in (absolute paths), from the header. */
   payloadConverterPath?: string;
   failureConverterPath?: string;
+  /**
+   * Kept for scripts written for @temporalio/worker, whose result has a (deprecated, unused)
+   * `sourceMap` string they may write to a file: the source map is inline in `code`.
+   */
+  sourceMap: string;
 }
+
+const SOURCE_MAP_NOTE = "the source map is inline in the bundle's code\n";
 
 /**
  * First characters of every bundle this bundler makes: a block comment holding a JSON
@@ -203,7 +210,7 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
   const header: BundleHeader = { format: BUNDLE_FORMAT, sdkVersion: SDK_VERSION, workflowsPath, payloadConverterPath, failureConverterPath };
   // "\/" is JSON for "/": no "*/" inside the header can end the comment early.
   const code = `${BUNDLE_HEADER}${JSON.stringify(header).replaceAll("/", "\\/")}${BUNDLE_HEADER_END}${await result.outputs[0]!.text()}${await sourceMapCommentFor(result.outputs, SRC_DIR + path.sep)}`;
-  return { code, workflowsPath, bundleTimeMs, payloadConverterPath, failureConverterPath };
+  return { code, workflowsPath, bundleTimeMs, payloadConverterPath, failureConverterPath, sourceMap: SOURCE_MAP_NOTE };
 }
 
 /**
@@ -240,6 +247,7 @@ export function parseWorkflowBundle(code: string, source: string): WorkflowBundl
     bundleTimeMs: 0,
     payloadConverterPath: header.payloadConverterPath,
     failureConverterPath: header.failureConverterPath,
+    sourceMap: SOURCE_MAP_NOTE,
   };
 }
 

@@ -46,6 +46,7 @@ export {
   defineQuery,
   defineSignal,
   deprecatePatch,
+  enhancedStackTraceQuery,
   inWorkflowContext,
   makeContinueAsNewFunc,
   patched,
@@ -57,8 +58,10 @@ export {
   setDefaultSignalHandler,
   setHandler,
   sleep,
+  stackTraceQuery,
   uuid4,
   workflowInfo,
+  workflowMetadataQuery,
 } from "./workflow.js";
 export { getRandomStream, workflowRandom, type WorkflowRandomStream } from "./random-streams.js";
 export type { UnsafeRandomSource } from "./interfaces.js";

@@ -16,7 +16,7 @@ import {
   type CompiledRetryPolicy,
 } from "../common/index.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
-import { ENHANCED_STACK_TRACE_QUERY_NAME, STACK_TRACE_QUERY_NAME, getActivator, maybeGetActivator } from "./activator.js";
+import { ENHANCED_STACK_TRACE_QUERY_NAME, STACK_TRACE_QUERY_NAME, WORKFLOW_METADATA_QUERY_NAME, getActivator, maybeGetActivator } from "./activator.js";
 import { CancellationScope, registerSleep } from "./cancellation-scope.js";
 import { uuid4FromRandom } from "./random.js";
 import { ContinueAsNew, LocalActivityDoBackoff } from "./errors.js";
@@ -404,6 +404,11 @@ export function defineSignal<Args extends unknown[] = [], Name extends string = 
 export function defineQuery<Ret, Args extends unknown[] = [], Name extends string = string>(name: Name, options: QueryDefinitionOptions = {}): QueryDefinition<Ret, Args, Name> {
   return { type: "query", name, ...options } as QueryDefinition<Ret, Args, Name>;
 }
+
+/** The built-in queries' definitions, as official (e.g. `handle.query(stackTraceQuery)` from a client). */
+export const stackTraceQuery = defineQuery<string>(STACK_TRACE_QUERY_NAME);
+export const enhancedStackTraceQuery = defineQuery<unknown>(ENHANCED_STACK_TRACE_QUERY_NAME);
+export const workflowMetadataQuery = defineQuery<unknown>(WORKFLOW_METADATA_QUERY_NAME);
 
 const TEMPORAL_RESERVED_PREFIX = "__temporal_";
 

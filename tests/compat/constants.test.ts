@@ -39,9 +39,6 @@ const SUBPATH: Record<string, string> = {
 
 /** Official constants we do not export (yet), with why and which issue adds them. */
 const ALLOWED: Record<string, { reason: string; issue: number | null }> = {
-  "@temporalio/workflow.stackTraceQuery": { reason: "built-in query definitions come with the real stack-trace queries", issue: 9 },
-  "@temporalio/workflow.enhancedStackTraceQuery": { reason: "built-in query definitions come with the real stack-trace queries", issue: 9 },
-  "@temporalio/workflow.workflowMetadataQuery": { reason: "built-in query definitions come with __temporal_workflow_metadata", issue: 9 },
   "@temporalio/client.LOCAL_TARGET": {
     reason: "our Connection's default address is DEFAULT_ADDRESS = 127.0.0.1:7233 (no IPv6 'localhost' lookup against an IPv4 dev server); docs/compatibility.md",
     issue: null,

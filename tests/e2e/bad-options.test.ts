@@ -106,6 +106,15 @@ describe("a workflow with a bad option fails its own task, never the worker", ()
     expect(await shared.result()).toBe("SHARED");
     await expectReplays(shared, V1);
     expect(lines.some((l) => l.level === "warn" && l.message === "proxyLocalActivities options: option 'taskQueue' has no effect here (the official Temporal SDK ignores it too)")).toBe(true);
+    // summary and priority are sent as the official SDK sends them.
+    const summarized = await start("summaryWorkflow", taskQueue);
+    expect(await summarized.result()).toBe("LOUD");
+    const history = await expectReplays(summarized, V1);
+    const scheduled = history.events.find(isType(EventType.ACTIVITY_TASK_SCHEDULED))!;
+    expect(new TextDecoder().decode(scheduled.userMetadata?.summary?.data)).toBe('"shout it"');
+    if (scheduled.attributes.case !== "activityTaskScheduledEventAttributes") throw new Error("not an ActivityTaskScheduled event");
+    expect(scheduled.attributes.value.priority?.priorityKey).toBe(3);
+    expect(scheduled.attributes.value.retryPolicy?.initialInterval?.seconds).toBe(1n);
     for (const h of handles) {
       expect((await h.describe()).status.name).toBe("RUNNING");
       await h.terminate("test over");

@@ -165,6 +165,10 @@ export class Activator {
   readonly nextSeq = { timer: 1, activity: 1, condition: 1, timeoutHandle: 1 };
   readonly completions = { timer: new Map<number, Completion>(), activity: new Map<number, Completion>() };
   readonly signalHandlers = new Map<string, HandlerEntry>();
+  /** Signal handler executions that have not settled yet (official `inProgressSignals`). */
+  readonly inProgressSignals = new Map<number, { name: string; unfinishedPolicy: string }>();
+  private signalExecutionSeq = 0;
+  private warnedUnfinished = false;
   /** The built-in queries first, as official (they are listed by `__temporal_workflow_metadata`). */
   readonly queryHandlers = new Map<string, HandlerEntry>([
     [STACK_TRACE_QUERY_NAME, { handler: () => this.stackTrace(), description: "Returns a sensible stack trace.", builtIn: true }],
@@ -360,15 +364,19 @@ export class Activator {
   // ---- signals and queries ------------------------------------------------------------
 
   deliverSignal(name: string, args: unknown[]): void {
-    const handler = this.signalHandlers.get(name)?.handler;
-    if (handler) {
-      this.runAndHandle(() => handler(...args));
-    } else if (this.defaultSignalHandler) {
-      const fallback = this.defaultSignalHandler;
-      this.runAndHandle(() => fallback(name, ...args));
-    } else {
+    const entry = this.signalHandlers.get(name);
+    const fallback = this.defaultSignalHandler;
+    if (!entry && !fallback) {
       this.bufferedSignals.push({ name, args });
+      return;
     }
+    // Tracked until it settles, for allHandlersFinished() and the unfinished-handler warning
+    // (a default handler's policy is WARN_AND_ABANDON, as official).
+    const execution = this.signalExecutionSeq++;
+    this.inProgressSignals.set(execution, { name, unfinishedPolicy: entry?.unfinishedPolicy ?? "WARN_AND_ABANDON" });
+    const done = () => void this.inProgressSignals.delete(execution);
+    if (entry) this.runAndHandle(() => entry.handler(...args), done, done);
+    else this.runAndHandle(() => fallback!(name, ...args), done, done);
   }
 
   /** Deliver buffered signals a newly set handler (or default handler) can take. */
@@ -463,8 +471,8 @@ export class Activator {
 
   // ---- outcomes -----------------------------------------------------------------------
 
-  /** Run a piece of user code (main, a signal handler) and route what it throws or rejects. */
-  runAndHandle(fn: () => unknown, onResult?: (value: unknown) => void): void {
+  /** Run a piece of user code (main, a signal handler) and route what it throws or rejects; `onFailure` runs before the routing. */
+  runAndHandle(fn: () => unknown, onResult?: (value: unknown) => void, onFailure?: () => void): void {
     let promise: Promise<unknown>;
     try {
       promise = Promise.resolve(fn());
@@ -473,7 +481,10 @@ export class Activator {
     }
     promise.then(
       (value) => onResult?.(value),
-      (err) => this.handleWorkflowFailure(err),
+      (err) => {
+        onFailure?.();
+        this.handleWorkflowFailure(err);
+      },
     );
   }
 
@@ -495,6 +506,8 @@ export class Activator {
     } else if (err instanceof ContinueAsNew) {
       this.pushCommand({ variant: { case: "continueAsNewWorkflowExecution", value: err.command } }, true);
     } else if (err instanceof TemporalFailure) {
+      // As official: no unfinished-handler warning when the workflow fails.
+      this.inProgressSignals.clear();
       this.pushCommand({ variant: { case: "failWorkflowExecution", value: { failure: this.errorToFailure(err) } } }, true);
     } else {
       this.failTask(err);
@@ -550,7 +563,28 @@ export class Activator {
       this.taskFailure = undefined;
       return { commands: [], taskFailure };
     }
+    if (this.completed) this.warnIfUnfinishedHandlers();
     return { commands };
+  }
+
+  /** The official [TMPRL1102] warning, once, for signal handlers still running (WARN_AND_ABANDON) when the workflow completed. */
+  private warnIfUnfinishedHandlers(): void {
+    if (this.warnedUnfinished) return;
+    const counts = new Map<string, number>();
+    for (const ex of this.inProgressSignals.values()) {
+      if (ex.unfinishedPolicy === "WARN_AND_ABANDON") counts.set(ex.name, (counts.get(ex.name) ?? 0) + 1);
+    }
+    if (counts.size === 0) return;
+    this.warnedUnfinished = true;
+    const message =
+      "[TMPRL1102] Workflow finished while a signal handler was still running. This may have interrupted work that the " +
+      "signal handler was doing. You can wait for all update and signal handlers to complete by using " +
+      "`await workflow.condition(workflow.allHandlersFinished)`. Alternatively, if both you and the " +
+      "clients sending the update are okay with interrupting running handlers when the workflow finishes, " +
+      "then you can disable this warning by passing an option when setting the handler: " +
+      "`workflow.setHandler(mySignal, mySignalHandler, {unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON});`.";
+    const unfinished = JSON.stringify([...counts].map(([name, count]) => ({ name, count })));
+    this.log("warn", `${message} The following signals were unfinished (and warnings were not disabled for their handler): ${unfinished}`);
   }
 
   // ---- helpers used by the API --------------------------------------------------------

@@ -41,6 +41,7 @@ export {
 } from "./interfaces.js";
 export { log } from "./logs.js";
 export {
+  allHandlersFinished,
   condition,
   continueAsNew,
   defineQuery,

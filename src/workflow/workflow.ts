@@ -141,7 +141,7 @@ function optionalString(value: unknown, where: string): string | undefined {
   return value;
 }
 
-/** Activity options checked and turned into their command fields once (proxyActivities reuses them). */
+/** Activity options checked and turned into their command fields. */
 interface CompiledActivityOptions {
   taskQueue: string | undefined;
   activityId: string | undefined;
@@ -325,24 +325,26 @@ async function scheduleCompiledLocalActivity<R>(activityType: string, args: unkn
 /**
  * Typed stubs for activities: `const { greet } = proxyActivities<typeof activities>({ startToCloseTimeout: "1m" })`.
  * Import the activities module with `import type` so it is not bundled. The options are
- * checked here, once: a bad one throws a TypeError/ValueError naming it.
+ * checked here (a bad one throws a TypeError/ValueError naming it) and at each call.
  */
 export function proxyActivities<A = UntypedActivities>(options: ActivityOptions): ActivityInterfaceFor<A> {
-  const compiled = compileActivityOptions(options, "proxyActivities", false);
+  // Checked now, for immediate feedback; compiled again at each call, as official, so changes
+  // made to the options object later are seen (and checked) too.
+  compileActivityOptions(options, "proxyActivities", false);
   return new Proxy({} as ActivityInterfaceFor<A>, {
     get(_, activityType) {
       if (typeof activityType !== "string") throw new TypeError(`Only strings are supported for activity types, got: ${String(activityType)}`);
-      return (...args: unknown[]) => scheduleCompiledActivity(activityType, args, compiled);
+      return (...args: unknown[]) => scheduleCompiledActivity(activityType, args, compileActivityOptions(options, "proxyActivities", false));
     },
   });
 }
 
 export function proxyLocalActivities<A = UntypedActivities>(options: LocalActivityOptions): ActivityInterfaceFor<A> {
-  const compiled = compileActivityOptions(options, "proxyLocalActivities", true);
+  compileActivityOptions(options, "proxyLocalActivities", true);
   return new Proxy({} as ActivityInterfaceFor<A>, {
     get(_, activityType) {
       if (typeof activityType !== "string") throw new TypeError(`Only strings are supported for activity types, got: ${String(activityType)}`);
-      return (...args: unknown[]) => scheduleCompiledLocalActivity(activityType, args, compiled);
+      return (...args: unknown[]) => scheduleCompiledLocalActivity(activityType, args, compileActivityOptions(options, "proxyLocalActivities", true));
     },
   });
 }
@@ -475,6 +477,14 @@ export function setDefaultSignalHandler(handler: DefaultSignalHandler | undefine
 /** Handler for queries that have no handler of their own (receives the name first). */
 export function setDefaultQueryHandler(handler: DefaultQueryHandler | undefined): void {
   getActivator().defaultQueryHandler = handler;
+}
+
+/**
+ * True when no signal handler execution is still running (updates are not supported here), as
+ * official: `await condition(allHandlersFinished)` before returning lets handlers finish.
+ */
+export function allHandlersFinished(): boolean {
+  return getActivator().inProgressSignals.size === 0;
 }
 
 /**

@@ -210,6 +210,26 @@ describe("paused and reset activities", () => {
 });
 
 describe("workflows", () => {
+  test("signal handlers still running when the workflow completes: the official [TMPRL1102] warning for WARN_AND_ABANDON ones; allHandlersFinished", async () => {
+    const abandoned = await start(main, "unfinishedHandlers", [false]);
+    await abandoned.signal("slowSignal");
+    await abandoned.signal("abandonedSignal");
+    expect(await abandoned.result()).toBe(false);
+    const warnings = () =>
+      log.lines.filter((l) => l.level === "warn" && l.message.startsWith("[TMPRL1102]") && (l.meta as { workflowId?: string } | undefined)?.workflowId === abandoned.workflowId);
+    await until("the warning", () => warnings().length > 0);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]!.message).toEndWith('The following signals were unfinished (and warnings were not disabled for their handler): [{"name":"slowSignal","count":1}]');
+    await expectReplays(abandoned, FILE);
+
+    const waited = await start(main, "unfinishedHandlers", [true]);
+    await waited.signal("slowSignal");
+    await waited.signal("abandonedSignal");
+    expect(await waited.result()).toBe(true);
+    await expectReplays(waited, FILE);
+    expect(log.lines.some((l) => l.message.startsWith("[TMPRL1102]") && (l.meta as { workflowId?: string } | undefined)?.workflowId === waited.workflowId)).toBe(false);
+  });
+
   test("a `default` export runs unknown workflow types; workflowInfo().workflowType is the requested type", async () => {
     const h = await start(main, "neverExported", ["a", 1]);
     expect(await h.result()).toEqual({ workflowType: "neverExported", args: ["a", 1] });

@@ -72,6 +72,21 @@ describe("workflowBundle in the official shapes", () => {
     expect(typeof header.sdkVersion).toBe("string");
   });
 
+  test("bundleWorkflowCode: an unknown option is refused naming it; an official one without effect here warns", async () => {
+    await expect(bundleWorkflowCode({ workflowsPath, payloadConverterPat: "x" } as never)).rejects.toThrow(
+      "bundleWorkflowCode options: unknown option 'payloadConverterPat' (did you mean 'payloadConverterPath'?)",
+    );
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (m: string) => void warnings.push(m);
+    try {
+      await bundleWorkflowCode({ workflowsPath, webpackConfigHook: (c: unknown) => c } as never);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings.some((w) => w.includes("webpackConfigHook"))).toBe(true);
+  });
+
   test("bundleWorkflowCode's result has the official { code, sourceMap } strings (a deploy script may write both)", async () => {
     const b = await bundleWorkflowCode({ workflowsPath });
     expect(typeof b.code).toBe("string");

@@ -20,7 +20,7 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import type { BunPlugin } from "bun";
 import { requireConverterModule, resolveConverterPath } from "../../common/converter-module.js";
-import { converterFromModule, type ConverterPathOption } from "../../common/index.js";
+import { checkOptions, converterFromModule, type ConverterPathOption, type OptionsShape } from "../../common/index.js";
 import { COMMON_MODULE_ID } from "./sandbox.js";
 import { sourceMapCommentFor } from "./source-map.js";
 
@@ -113,7 +113,20 @@ function converterModulePath(p: string | undefined, option: ConverterPathOption)
   }
 }
 
+/** Options of bundleWorkflowCode: ours, and the official ones that have no effect here (a warning each, once). */
+const bundleOptionsShape: OptionsShape = {
+  name: "bundleWorkflowCode options",
+  supported: ["workflowsPath", "ignoreModules", "payloadConverterPath", "failureConverterPath"],
+  officialOnly: ["workflowInterceptorModules", "preloadModules", "webpackConfigHook", "plugins", "logger"],
+};
+
 export async function bundleWorkflowCode(options: BundleOptions): Promise<WorkflowBundle> {
+  if (typeof options !== "object" || options === null) throw new WorkflowBundleError("bundleWorkflowCode needs an options object ({ workflowsPath })");
+  try {
+    checkOptions(bundleOptionsShape, options);
+  } catch (err) {
+    throw new WorkflowBundleError((err as Error).message, { cause: err });
+  }
   const workflowsPath = path.resolve(options.workflowsPath);
   if (!(await Bun.file(workflowsPath).exists())) {
     throw new WorkflowBundleError(`workflowsPath does not exist: ${workflowsPath}`);

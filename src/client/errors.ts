@@ -117,8 +117,8 @@ export function isServiceError(err: unknown, code?: number): err is ServiceError
   return err instanceof ServiceError && (code === undefined || err.code === code);
 }
 
-/** src/common's `RetryState` (the official SDK's string union), or "UNSPECIFIED" when the server sent none. */
-export type RetryStateName = RetryState | "UNSPECIFIED";
+/** src/common's `RetryState` (the official SDK's string union), or undefined when the server sent none (as official). */
+export type RetryStateName = RetryState | undefined;
 
 /** The workflow closed as failed, cancelled, terminated or timed out; `cause` says which. */
 export class WorkflowFailedError extends Error {

@@ -216,8 +216,8 @@ export interface ListOptions {
 
 // ------------------------------------------------------------------------ helpers
 
-/** The retry state of a close event, by name (src/common's RetryState; 0 is "UNSPECIFIED"). */
-const retryStateName = (n: number): RetryStateName => decodeRetryState(n) ?? "UNSPECIFIED";
+/** The retry state of a close event, by name (src/common's RetryState; 0 is undefined, as official). */
+const retryStateName = (n: number): RetryStateName => decodeRetryState(n);
 
 function nameOf(defOrName: SignalOrQuery, what: string): string {
   const name = typeof defOrName === "string" ? defOrName : defOrName?.name;

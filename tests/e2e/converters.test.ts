@@ -6,6 +6,8 @@
  * The histories replay with the same modules, and not without them.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { create } from "@bufbuild/protobuf";
 import { ApplicationFailure, Client, ValueError, WorkflowFailedError } from "../../src/client/index.js";
 import { collectPayloads, payloadEncoding, type Payload } from "../../src/common/index.js";
@@ -237,6 +239,24 @@ describe("bad converter modules are refused where they are given, naming the opt
     await expect(bundleWorkflowCode({ workflowsPath, payloadConverterPath: wrongShape })).rejects.toThrow(WorkflowBundleError);
     await expect(bundleWorkflowCode({ workflowsPath, payloadConverterPath: missing })).rejects.toThrow(`payloadConverterPath: could not find a module at '${missing}'`);
     await expect(Worker.runReplayHistory({ workflowsPath, dataConverter: { payloadConverterPath: noExport } }, { events: [] })).rejects.toThrow(/no `payloadConverter` named export/);
+  });
+
+  test("a prebuilt bundle file with a converter module, on a worker without one: workflow code uses the bundle's module, and a warning says activities do not", async () => {
+    const e = await env();
+    const log = await captureWorkerLog();
+    const file = `${tmpdir()}/converters-bundle-${process.pid}.js`;
+    try {
+      await Bun.write(file, (await bundleWorkflowCode({ workflowsPath, payloadConverterPath: tagged })).code);
+      const worker = await Worker.create({ connection: e.connection, taskQueue: uid("bundle-file"), workflowBundle: { codePath: file }, activities, shutdownSignals: [] });
+      await worker.runUntil(async () => undefined);
+    } finally {
+      log.restore();
+      rmSync(file, { force: true });
+    }
+    const warning = log.lines.find((l) => l.level === "warn" && l.message.includes("payloadConverterPath"));
+    expect(warning?.message).toContain(
+      `the workflow bundle was built with payloadConverterPath '${tagged}' but dataConverter.payloadConverterPath is not set: workflow code converts with the bundle's module, activities with the default payload converter`,
+    );
   });
 
   test("a prebuilt bundle without the worker's converter module: workflow code uses the default converter, as official (fails loudly, not corrupting), with a warning", async () => {

@@ -10,6 +10,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "../../src/worker/index.js";
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
+import { WorkflowTaskFailedCause } from "../../src/proto/temporal/api/enums/v1/failed_cause_pb.js";
 import { testEnv } from "../helpers/dev-server.js";
 import * as activities from "../../tools/compat/activities.mjs";
 import { WORKFLOWS_PATH, readCorpus, recordRuns, type RecordedHistory } from "../../tools/compat/corpus.js";
@@ -37,13 +38,20 @@ const eventCount = (histories: RecordedHistory[], type: EventType) =>
   histories.reduce((n, h) => n + h.history.events.filter((e) => e.eventType === type).length, 0);
 
 describe("official SDK 1.24 histories", () => {
-  test("the corpus holds 100 histories of every corpus workflow, with signals, timers and activities", () => {
+  test("the corpus holds 100 histories of every corpus workflow, with signals, timers, activities and resets", () => {
     const histories = officialCorpus();
     expect(histories.length).toBeGreaterThanOrEqual(100);
     expect(new Set(histories.map((h) => h.workflowType))).toEqual(new Set(["randomWalk", "fanOut", "accumulate", "race"]));
     expect(eventCount(histories, EventType.WORKFLOW_EXECUTION_SIGNALED)).toBeGreaterThan(50);
     expect(eventCount(histories, EventType.TIMER_STARTED)).toBeGreaterThan(50);
     expect(eventCount(histories, EventType.ACTIVITY_TASK_SCHEDULED)).toBeGreaterThan(50);
+    // Reset runs: core sends UpdateRandomSeed at the reset point while replaying them.
+    const resets = histories.filter((h) =>
+      h.history.events.some(
+        (e) => e.attributes.case === "workflowTaskFailedEventAttributes" && e.attributes.value.cause === WorkflowTaskFailedCause.RESET_WORKFLOW,
+      ),
+    );
+    expect(resets.length).toBeGreaterThanOrEqual(5);
     // Every history ends with the workflow completed: the recording ran to the end.
     for (const h of histories) expect(h.history.events.at(-1)?.eventType).toBe(EventType.WORKFLOW_EXECUTION_COMPLETED);
   });

@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { HistorySchema, type Client, type History } from "../../src/client/index.js";
+import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
 
 export const WORKFLOWS_PATH = new URL("./workflows.ts", import.meta.url).pathname;
 
@@ -21,6 +22,12 @@ export interface PlannedRun {
   /** `add` signals sent while it runs (value, delay in ms before sending), then `finish` if set. */
   signals: { value: number; delayMs: number }[];
   finish: boolean;
+  /**
+   * After it completes, reset it to its second workflow task (ResetWorkflowExecution) and record
+   * the new run instead: core then sends UpdateRandomSeed (the new run id's seed) while the
+   * history replays, so the re-seeded stream is checked on real histories too.
+   */
+  reset: boolean;
 }
 
 const TYPES = ["randomWalk", "fanOut", "accumulate", "race"] as const;
@@ -32,7 +39,7 @@ export function plannedRun(index: number): PlannedRun {
   const arg = workflowType === "accumulate" ? 5 + (k % 6) * 3 : 1 + (k % 5);
   const signalCount = workflowType === "accumulate" ? 2 + (k % 4) : workflowType === "randomWalk" && k % 2 === 1 ? 1 + (k % 3) : 0;
   const signals = Array.from({ length: signalCount }, (_, j) => ({ value: 1 + ((index + j * 3) % 7), delayMs: 40 + ((index * 37 + j * 61) % 160) }));
-  return { index, workflowType, args: [arg], signals, finish: workflowType === "accumulate" && k % 3 !== 2 };
+  return { index, workflowType, args: [arg], signals, finish: workflowType === "accumulate" && k % 3 !== 2, reset: index % 9 === 2 };
 }
 
 export interface RecordedHistory {
@@ -58,9 +65,28 @@ export async function recordRuns(client: Client, taskQueue: string, idPrefix: st
       }
       if (run.finish) await handle.signal("finish").catch(() => undefined);
       await handle.result();
-      return { workflowId, workflowType: run.workflowType, history: await handle.fetchHistory() };
+      const history = await handle.fetchHistory();
+      if (!run.reset) return { workflowId, workflowType: run.workflowType, history };
+      const reset = await resetToSecondTask(client, workflowId, history);
+      await reset.result();
+      return { workflowId, workflowType: run.workflowType, history: await reset.fetchHistory() };
     }),
   );
+}
+
+async function resetToSecondTask(client: Client, workflowId: string, history: History) {
+  const completed = history.events.filter((e) => e.eventType === EventType.WORKFLOW_TASK_COMPLETED);
+  const target = completed[1] ?? completed[0];
+  if (!target) throw new Error(`${workflowId}: no completed workflow task to reset to`);
+  const runId = history.events[0]?.attributes.case === "workflowExecutionStartedEventAttributes" ? history.events[0].attributes.value.originalExecutionRunId : "";
+  const res = await client.connection.workflowService.resetWorkflowExecution({
+    namespace: client.namespace,
+    workflowExecution: { workflowId, runId },
+    reason: "compat corpus: check the re-seeded random stream",
+    workflowTaskFinishEventId: target.eventId,
+    requestId: crypto.randomUUID(),
+  });
+  return client.workflow.getHandle(workflowId, res.runId);
 }
 
 export function writeCorpus(file: string, histories: RecordedHistory[]): void {

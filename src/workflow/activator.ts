@@ -73,6 +73,8 @@ export interface StackTraceSupport {
   mapStacks(rawStacks: readonly string[]): { formatted: string; structured: StackTraceFileLocation[] }[];
   /** Reported as `sdk` by `__enhanced_stack_trace`. */
   sdk: { name: string; version: string };
+  /** An error's stack with bundle positions mapped to the user's files (for failures sent to the server). */
+  mapErrorStack(stack: string): string;
 }
 
 /** A handler with what `setHandler`'s options said about it (reported by `__temporal_workflow_metadata`). */
@@ -666,12 +668,33 @@ export class Activator {
   }
 
   errorToFailure(err: unknown): Failure {
+    const map = this.options.stackTraces?.mapErrorStack;
+    if (map) mapErrorStacks(err, map);
     return this.failureConverter.errorToFailure(err, this.payloadConverter) as Failure;
   }
 
   failureToError(failure: Failure | undefined): Error {
     if (!failure) return new IllegalStateError("Resolution carried no failure");
     return this.failureConverter.failureToError(failure, this.payloadConverter) as Error;
+  }
+}
+
+/**
+ * Maps the stacks of `err` and its causes to source positions, in place (the official SDK's
+ * workflow errors carry source-mapped stacks from their creation). Errors that carry a Failure
+ * from the other side are sent unchanged by the converter, and are left alone.
+ */
+export function mapErrorStacks(err: unknown, map: (stack: string) => string): void {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === "object" && depth < 32; e = (e as { cause?: unknown }).cause, depth++) {
+    const error = e as { stack?: unknown; failure?: unknown };
+    if (error.failure !== undefined) return;
+    if (typeof error.stack === "string") {
+      try {
+        error.stack = map(error.stack);
+      } catch {
+        return; // a frozen error keeps its stack
+      }
+    }
   }
 }
 

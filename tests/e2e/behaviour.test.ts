@@ -147,6 +147,10 @@ describe("activities", () => {
     if (failed.attributes.case !== "workflowTaskFailedEventAttributes") throw new Error("unexpected event");
     expect(failed.attributes.value.failure!.message).toBe("Local activity of type 'notRegisteredLocally' not registered on worker");
     expect(failed.attributes.value.failure!.failureInfo.case).toBeUndefined(); // a plain error, as official
+    // Its stack names the user's file (source-mapped), not the bundle.
+    const stack = failed.attributes.value.failure!.stackTrace;
+    expect(stack).toContain(`at unregisteredLocalActivity (${fixture(FILE)}:`);
+    expect(stack).not.toContain("workflow-bundle.js");
     expect((await h.describe()).status.name).toBe("RUNNING");
     await h.terminate("test done");
     await replay(h, FILE);
@@ -228,6 +232,19 @@ describe("workflows", () => {
     expect(await waited.result()).toBe(true);
     await expectReplays(waited, FILE);
     expect(log.lines.some((l) => l.message.startsWith("[TMPRL1102]") && (l.meta as { workflowId?: string } | undefined)?.workflowId === waited.workflowId)).toBe(false);
+  });
+
+  test("a workflow failure's stack trace in history names the user's file and line", async () => {
+    const h = await start(main, "failsWorkflow");
+    await expect(h.result()).rejects.toThrow();
+    const history = await expectReplays(h, FILE);
+    const failedEvent = history.events.find(isType(EventType.WORKFLOW_EXECUTION_FAILED))!;
+    if (failedEvent.attributes.case !== "workflowExecutionFailedEventAttributes") throw new Error("unexpected event");
+    const failure = failedEvent.attributes.value.failure!;
+    const line = readFileSync(fixture(FILE), "utf8").split("\n").findIndex((l) => l.includes('"workflow failed on purpose"')) + 1;
+    expect(failure.stackTrace.split("\n")[0]).toBe("ApplicationFailure: workflow failed on purpose");
+    expect(failure.stackTrace).toContain(`at failsWorkflow (${fixture(FILE)}:${line}:`);
+    expect(failure.stackTrace).not.toContain("workflow-bundle.js");
   });
 
   test("a `default` export runs unknown workflow types; workflowInfo().workflowType is the requested type", async () => {

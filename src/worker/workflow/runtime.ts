@@ -24,7 +24,7 @@ import * as common from "../../common/index.js";
 import type { FailureConverter, PayloadConverter } from "../../common/index.js";
 import type { Logger } from "../../workflow/interfaces.js";
 import type { Conclusion, RunGlobals, RunInstance } from "../../workflow/internals.js";
-import type { StackTraceSupport } from "../../workflow/activator.js";
+import { mapErrorStacks, type StackTraceSupport } from "../../workflow/activator.js";
 import { alea, seedBytes, uuid4FromRandom } from "../../workflow/random.js";
 import type { WorkflowBundle } from "./bundler.js";
 import { Sandbox, WorkflowDeadlockError } from "./sandbox.js";
@@ -108,7 +108,11 @@ class Runtime implements WorkflowRuntime {
     this.deadlockTimeoutMs = options.deadlockTimeoutMs ?? 5000;
     this.registeredActivityNames = options.registeredActivityNames ? new Set(options.registeredActivityNames) : undefined;
     const mapper = new StackTraceMapper(options.bundle.code);
-    this.stackTraces = { mapStacks: (raw) => mapper.mapStacks(raw), sdk: { name: "typescript", version: sdkVersion() } };
+    this.stackTraces = {
+      mapStacks: (raw) => mapper.mapStacks(raw),
+      sdk: { name: "typescript", version: sdkVersion() },
+      mapErrorStack: (stack) => mapper.mapErrorStack(stack),
+    };
     this.sandbox = new Sandbox(options.bundle.code, common, (reason) => {
       // Which run made the promise is not known by the time Bun reports it; log, keep going.
       const e = reason as { message?: string; stack?: string } | undefined;
@@ -289,6 +293,8 @@ class Runtime implements WorkflowRuntime {
 
   /** Fail the workflow task: core retries it later; the workflow stays open. */
   private failure(runId: string, err: unknown, workflowType: string): WorkflowActivationCompletion {
+    // The log and the WorkflowTaskFailed event name the user's files, not bundle positions.
+    mapErrorStacks(err, this.stackTraces.mapErrorStack);
     const e = err as { name?: string; message?: string; stack?: string } | undefined;
     this.logger.error(`Workflow task failed: ${e?.name ?? "Error"}: ${e?.message ?? String(err)}`, {
       sdkComponent: "workflow",

@@ -75,6 +75,35 @@ export class StackTraceMapper {
     return [...out.values()];
   }
 
+  /**
+   * An error's stack with its bundle positions mapped to the original files (as the official
+   * SDK's source-mapped `prepareStackTrace` gives workflow errors), and the host's frames (the
+   * runtime, the sandbox, Bun) dropped. The first line (`Name: message`) is kept. Unchanged
+   * when it has no bundle frame.
+   */
+  mapErrorStack(stack: string): string {
+    if (!stack.includes(BUNDLE_FILE)) return stack;
+    const map = this.map;
+    const out: string[] = [];
+    for (const text of stack.split("\n")) {
+      const m = FRAME.exec(text);
+      if (!m) {
+        out.push(text);
+        continue;
+      }
+      const [, asyncMark, fnName, file, lineText, columnText] = m;
+      if (file !== BUNDLE_FILE) continue;
+      const pos = map?.originalPositionFor(Number(lineText) - SANDBOX_LINE_OFFSET, Number(columnText));
+      if (!pos) {
+        out.push(text);
+        continue;
+      }
+      const where = `${pos.source}:${pos.line}:${pos.column}`;
+      out.push(fnName && fnName !== "<anonymous>" ? `    at ${asyncMark ?? ""}${fnName} (${where})` : `    at ${asyncMark ?? ""}${where}`);
+    }
+    return out.join("\n");
+  }
+
   mapStack(raw: string): MappedStack {
     const lines: string[] = [];
     const structured: StackTraceFileLocation[] = [];

@@ -105,3 +105,19 @@ test("workflowInfo().unsafe.random is fresh entropy, does not consume the run's 
   expect(a.bytes).toHaveLength(16);
   expect(a.json).not.toContain("random");
 });
+
+test("stream.with(fn) routes Math.random() to the named stream across fn's awaits, and only inside fn", async () => {
+  const bundle = await bundleWorkflowCode({ workflowsPath: path.join(import.meta.dir, "fixtures", "alea-workflows.ts") });
+  const c = cases[1]!;
+  const name = "com.example/interceptor";
+  const rt = createWorkflowRuntime({ bundle, namespace: "default", taskQueue: "tq" });
+  try {
+    await rt.activate(activation("r", [jobs.init("withAcrossAwait", [name], BigInt(c.seed))]));
+    const out = resultOf(await rt.activate(activation("r", [jobs.fireTimer(1)]))) as { inside: number[]; outside: number };
+    expect(out.inside).toEqual(c.named[name]!.random.slice(0, 2));
+    // Module top level drew c.random[0]; nothing inside `with` touched the main stream.
+    expect(out.outside).toBe(c.random[1]!);
+  } finally {
+    rt.dispose();
+  }
+});

@@ -41,6 +41,9 @@ export {
   type BundleOptions,
   type WorkflowBundle,
   type WorkflowBundleOption,
+  type WorkflowBundlePath,
+  type WorkflowBundlePathWithSourceMap,
+  type WorkflowBundleWithSourceMap,
 } from "./workflow/index.js";
 export { DefaultLogger, Runtime, type LogEntry, type LogLevel, type Logger, type RuntimeOptions, type TelemetryOptions } from "../runtime/index.js";
 export { CompleteAsyncError } from "../activity/index.js";

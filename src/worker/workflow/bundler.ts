@@ -35,20 +35,42 @@ export interface BundleOptions {
   failureConverterPath?: string;
 }
 
+/**
+ * A workflow bundle: `code` as bundleWorkflowCode made it (header first), as @temporalio/worker's
+ * `WorkflowBundle` ({ code }). The other fields are filled in once the header is read.
+ */
 export interface WorkflowBundle {
   /** CommonJS code, starting with the bundle header; see sandbox.ts for how it is evaluated. */
   code: string;
-  workflowsPath: string;
+  workflowsPath?: string;
   /** Wall time Bun.build took, in ms (0 for a bundle read back from code). */
-  bundleTimeMs: number;
+  bundleTimeMs?: number;
   /** The converter modules bundled in (absolute paths), from the header. */
   payloadConverterPath?: string;
   failureConverterPath?: string;
+  sourceMap?: string;
+}
+
+/** What bundleWorkflowCode returns (the official name; the official fields are `code` and `sourceMap`). */
+export interface WorkflowBundleWithSourceMap extends WorkflowBundle {
+  workflowsPath: string;
+  bundleTimeMs: number;
   /**
    * Kept for scripts written for @temporalio/worker, whose result has a (deprecated, unused)
    * `sourceMap` string they may write to a file: the source map is inline in `code`.
    */
   sourceMap: string;
+}
+
+/** `workflowBundle: { codePath }`: a file holding a bundle's code (official name). */
+export interface WorkflowBundlePath {
+  codePath: string;
+}
+
+/** @deprecated as in @temporalio/worker: `sourceMapPath` is not read (the source map is inline). */
+export interface WorkflowBundlePathWithSourceMap {
+  codePath: string;
+  sourceMapPath: string;
 }
 
 const SOURCE_MAP_NOTE = "the source map is inline in the bundle's code\n";
@@ -120,7 +142,7 @@ const bundleOptionsShape: OptionsShape = {
   officialOnly: ["workflowInterceptorModules", "preloadModules", "webpackConfigHook", "plugins", "logger"],
 };
 
-export async function bundleWorkflowCode(options: BundleOptions): Promise<WorkflowBundle> {
+export async function bundleWorkflowCode(options: BundleOptions): Promise<WorkflowBundleWithSourceMap> {
   if (typeof options !== "object" || options === null) throw new WorkflowBundleError("bundleWorkflowCode needs an options object ({ workflowsPath })");
   try {
     checkOptions(bundleOptionsShape, options);
@@ -231,7 +253,7 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
  * checks that this bundler made it, for this SDK version, and recovers what the header says.
  * Anything else is refused here with a WorkflowBundleError, before any of it runs.
  */
-export function parseWorkflowBundle(code: string, source: string): WorkflowBundle {
+export function parseWorkflowBundle(code: string, source: string): WorkflowBundleWithSourceMap {
   if (!code.startsWith(BUNDLE_HEADER)) {
     const webpack = code.includes("__webpack_require__") || code.includes("__TEMPORAL__");
     throw new WorkflowBundleError(
@@ -274,10 +296,7 @@ function rel(p: string): string {
  * or its code read back) or `{ codePath }` (a file the code was written to). `sourceMap` /
  * `sourceMapPath` are accepted and ignored, as in the official SDK 1.24 (source maps are inline).
  */
-export type WorkflowBundleOption =
-  | { code: string; sourceMap?: string }
-  | WorkflowBundle
-  | { codePath: string; sourceMapPath?: string };
+export type WorkflowBundleOption = WorkflowBundle | WorkflowBundleWithSourceMap | WorkflowBundlePath | WorkflowBundlePathWithSourceMap;
 
 /** Checks the shape of a `workflowBundle` value; the message says what was expected. */
 export function checkWorkflowBundleOption(value: unknown): string | undefined {

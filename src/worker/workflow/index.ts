@@ -26,6 +26,9 @@ export {
   type BundleOptions,
   type WorkflowBundle,
   type WorkflowBundleOption,
+  type WorkflowBundlePath,
+  type WorkflowBundlePathWithSourceMap,
+  type WorkflowBundleWithSourceMap,
 } from "./bundler.js";
 export { createWorkflowRuntime, type WorkflowRuntime, type WorkflowRuntimeOptions } from "./runtime.js";
 export { WorkflowDeadlockError } from "./sandbox.js";

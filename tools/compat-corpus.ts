@@ -74,13 +74,20 @@ function killChild(child: ChildProcess, name: string): Promise<void> {
   });
 }
 
-/** The official worker on Node; resolves once it printed COMPAT_READY (its workflow code is bundled). */
-async function startNodeWorker(sdkDir: string, address: string, namespace: string, taskQueue: string): Promise<void> {
+/**
+ * The official worker on Node; resolves once it printed COMPAT_READY (its workflow code is
+ * bundled), with a promise that rejects if the worker exits before it is stopped.
+ */
+async function startNodeWorker(sdkDir: string, address: string, namespace: string, taskQueue: string): Promise<{ exited: Promise<never> }> {
   const child = spawn("node", [NODE_WORKER, "run"], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, COMPAT_SDK_DIR: sdkDir, COMPAT_ADDRESS: address, COMPAT_NAMESPACE: namespace, COMPAT_TASK_QUEUE: taskQueue },
   });
-  cleanups.push(() => killChild(child, "the official worker"));
+  let stopping = false;
+  cleanups.push(() => {
+    stopping = true;
+    return killChild(child, "the official worker");
+  });
   const stderr: string[] = [];
   child.stderr!.on("data", (d: Buffer) => {
     stderr.push(d.toString());
@@ -92,6 +99,21 @@ async function startNodeWorker(sdkDir: string, address: string, namespace: strin
       if (line.trim() === "COMPAT_READY") resolve();
     });
     child.once("exit", (code, signal) => reject(new Error(`the official worker exited (${code ?? signal}) before it was ready:\n${stderr.join("")}`)));
+  });
+  const exited = new Promise<never>((_, reject) => {
+    child.once("exit", (code, signal) => {
+      if (!stopping) reject(new Error(`the official worker exited (${code ?? signal}) while recording:\n${stderr.join("")}`));
+    });
+  });
+  exited.catch(() => undefined); // observed by the race in main()
+  return { exited };
+}
+
+/** Rejects after `ms`: nothing here may wait forever (a lost workflow, a stuck worker). */
+function deadline(ms: number, what: string): Promise<never> {
+  return new Promise((_, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+    cleanups.push(() => clearTimeout(timer));
   });
 }
 
@@ -141,7 +163,7 @@ async function main(): Promise<number> {
   const oursQueue = `compat-ours-${tag}`;
 
   const tNode = performance.now();
-  await startNodeWorker(sdkDir, env.address, env.namespace, officialQueue);
+  const nodeWorker = await startNodeWorker(sdkDir, env.address, env.namespace, officialQueue);
   console.log(`official worker ready in ${((performance.now() - tNode) / 1000).toFixed(1)} s (webpack bundling included)`);
 
   const worker = await Worker.create({
@@ -159,9 +181,14 @@ async function main(): Promise<number> {
   });
 
   const tRecord = performance.now();
-  const [official, ours] = await Promise.all([
-    recordRuns(env.client, officialQueue, `compat-official-${tag}`, count),
-    recordRuns(env.client, oursQueue, `compat-ours-${tag}`, count),
+  const [official, ours] = await Promise.race([
+    Promise.all([
+      recordRuns(env.client, officialQueue, `compat-official-${tag}`, count),
+      recordRuns(env.client, oursQueue, `compat-ours-${tag}`, count),
+    ]),
+    nodeWorker.exited,
+    running.then(() => Promise.reject(new Error("our worker stopped while recording"))),
+    deadline(300_000, "recording"),
   ]);
   console.log(`recorded ${official.length} histories with the official SDK ${OFFICIAL_VERSION} (Node) and ${ours.length} with ours (Bun) in ${((performance.now() - tRecord) / 1000).toFixed(1)} s`);
 

@@ -227,9 +227,7 @@ export function parseWorkerOptions(options: WorkerOptions): ParsedWorkerOptions 
     throw new WorkerOptionsError(option, message);
   }
   const o = result.data;
-  if (o.workflowsPath !== undefined && o.workflowBundle !== undefined) {
-    throw new WorkerOptionsError("workflowsPath", "pass either workflowsPath or workflowBundle, not both");
-  }
+  // workflowsPath beside workflowBundle: ignored with a warning, as the official worker does (Worker.create).
   const hasWorkflows = o.workflowsPath !== undefined || o.workflowBundle !== undefined;
   const hasActivities = o.enableNonLocalActivities && Object.keys(o.activities).length > 0;
   if (!hasWorkflows && !hasActivities) {

@@ -77,6 +77,9 @@ async function orTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeo
  * module paths. Undefined for an activity-only worker.
  */
 async function workerBundle(o: ParsedWorkerOptions, logger: Logger): Promise<WorkflowBundle | undefined> {
+  if (o.workflowBundle !== undefined && o.workflowsPath !== undefined) {
+    logger.warn("Ignoring WorkerOptions.workflowsPath because WorkerOptions.workflowBundle is set", { sdkComponent: "worker", taskQueue: o.taskQueue });
+  }
   let bundle: WorkflowBundle | undefined;
   try {
     bundle = await workflowBundleFor({ workflowBundle: o.workflowBundle, workflowsPath: o.workflowsPath, ignoreModules: o.bundlerIgnoreModules, ...o.converterPaths });

@@ -64,6 +64,27 @@ describe("workflowBundle in the official shapes", () => {
     expect(await runHello(await bundleWorkflowCode({ workflowsPath }))).toBe(await activities.greet("bundle"));
   });
 
+  test("workflowsPath beside workflowBundle is ignored with a warning, as in the official worker", async () => {
+    const tq = taskQueue("bundle-and-path");
+    const conn = await connection();
+    const lines: string[] = [];
+    const logger = conn.runtime.logger as unknown as { warn: (m: string, meta?: unknown) => void };
+    const own = Object.prototype.hasOwnProperty.call(logger, "warn");
+    const original = logger.warn;
+    logger.warn = (m, meta) => {
+      lines.push(m);
+      original.call(logger, m, meta);
+    };
+    try {
+      const worker = await Worker.create({ connection: conn, taskQueue: tq, workflowBundle: { codePath: bundlePath }, workflowsPath: "/no/such/workflows.ts", activities, shutdownSignals: [] });
+      expect(await worker.runUntil(executeWorkflow("hello", { taskQueue: tq, args: ["both"] }))).toBe(await activities.greet("both"));
+    } finally {
+      if (own) logger.warn = original;
+      else delete (logger as { warn?: unknown }).warn;
+    }
+    expect(lines).toContain("Ignoring WorkerOptions.workflowsPath because WorkerOptions.workflowBundle is set");
+  });
+
   test("the bundle starts with a recognisable header naming the SDK version and the workflows path", () => {
     const m = /^\/\* temporal-bun-sdk workflow bundle (\{.*?\}) \*\//.exec(code);
     expect(m).not.toBeNull();

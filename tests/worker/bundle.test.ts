@@ -13,7 +13,8 @@ import path from "node:path";
 import { Worker, WorkerOptionsError, bundleWorkflowCode, type WorkerOptions } from "../../src/worker/index.js";
 import { ensureOfficialSdk } from "../../tools/official-sdk.js";
 import * as activities from "./fixtures/activities.js";
-import { connection, executeWorkflow, fixturesDir, taskQueue } from "./helpers.js";
+import { connection, executeWorkflow, fixturesDir, startWorkflow, taskQueue, workflowOutcome } from "./helpers.js";
+import { Client } from "../../src/client/index.js";
 
 const workflowsPath = path.join(fixturesDir, "workflows.ts");
 let dir: string;
@@ -54,8 +55,18 @@ async function refusal(workflowBundle: unknown): Promise<WorkerOptionsError> {
 }
 
 describe("workflowBundle in the official shapes", () => {
-  test("{ codePath }: a worker from a bundle file written by bundleWorkflowCode runs workflows", async () => {
-    expect(await runHello({ codePath: bundlePath })).toBe(await activities.greet("bundle"));
+  test("{ codePath }: a worker from a bundle file written by bundleWorkflowCode runs workflows; the history replays from the same file", async () => {
+    const tq = taskQueue("bundle");
+    const conn = await connection();
+    const worker = await Worker.create({ connection: conn, taskQueue: tq, workflowBundle: { codePath: bundlePath }, activities, shutdownSignals: [] });
+    const { workflowId } = await worker.runUntil(async () => {
+      const started = await startWorkflow("hello", { taskQueue: tq, args: ["bundle"] });
+      const outcome = await workflowOutcome(started.workflowId);
+      expect(outcome).toEqual({ status: "completed", result: await activities.greet("bundle") });
+      return started;
+    });
+    const history = await new Client({ connection: conn }).workflow.getHandle(workflowId).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: bundlePath } }, history, workflowId);
   });
 
   test("{ codePath, sourceMapPath } (official, deprecated) and { code } work too; so does bundleWorkflowCode's result as it is", async () => {

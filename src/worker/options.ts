@@ -59,6 +59,8 @@ export interface WorkerOptions {
   defaultHeartbeatThrottleInterval?: Duration;
   /** An activation running longer fails the workflow task (deadlock detection). Default 5 s, as in the official SDK. */
   isolateExecutionTimeout?: Duration;
+  /** Send the user's source files with `__enhanced_stack_trace` answers (official option). Default false. */
+  showStackTraceSources?: boolean;
   /**
    * Payload converter / failure converter / codecs (src/common's DataConverter); codecs run over
    * every activation, completion, activity task and heartbeat. `payloadConverterPath` /
@@ -148,6 +150,7 @@ const schema = z.strictObject({
   maxHeartbeatThrottleInterval: durationMs("maxHeartbeatThrottleInterval").default(60_000),
   defaultHeartbeatThrottleInterval: durationMs("defaultHeartbeatThrottleInterval").default(30_000),
   isolateExecutionTimeout: durationMs("isolateExecutionTimeout").default(5_000),
+  showStackTraceSources: z.boolean().default(false),
   // Checked in full by src/common's loadDataConverter (in parseWorkerOptions).
   dataConverter: z.custom<DataConverter>((v) => typeof v === "object" && v !== null, "expected a DataConverter object").optional(),
   interceptors: z.strictObject({ activity: z.array(z.custom<ActivityInterceptorsFactory>((v) => typeof v === "function")).optional() }).optional(),
@@ -192,7 +195,6 @@ const OFFICIAL_ONLY_OPTIONS = [
   "sinks",
   "workflowFailureErrorTypes",
   "enableSDKTracing",
-  "showStackTraceSources",
   "debugMode",
   "bundlerOptions",
 ];

@@ -147,6 +147,7 @@ export class Worker {
             logger,
             deadlockTimeoutMs: o.isolateExecutionTimeout,
             registeredActivityNames: Object.keys(o.activities),
+            showStackTraceSources: o.showStackTraceSources,
           })
         : undefined;
       return new Worker(o, connection, ownsConnection, native, converters, workflowRuntime, logger);

@@ -75,6 +75,8 @@ export interface StackTraceSupport {
   sdk: { name: string; version: string };
   /** An error's stack with bundle positions mapped to the user's files (for failures sent to the server). */
   mapErrorStack(stack: string): string;
+  /** Set when the worker sends sources (showStackTraceSources): the text of a user file. */
+  sourceContent?: (file: string) => string | undefined;
 }
 
 /** A handler with what `setHandler`'s options said about it (reported by `__temporal_workflow_metadata`). */
@@ -452,10 +454,21 @@ export class Activator {
       .join("\n\n");
   }
 
-  /** `__enhanced_stack_trace`: the official EnhancedStackTrace shape (sources are not sent: showStackTraceSources is off). */
+  /** `__enhanced_stack_trace`: the official EnhancedStackTrace shape; `sources` only with showStackTraceSources, as official. */
   private enhancedStackTrace(): unknown {
+    const support = this.options.stackTraces!;
     const stacks = this.pendingStacks().map((s) => ({ locations: s.structured }));
-    return { sdk: this.options.stackTraces!.sdk, stacks, sources: {} };
+    const sources: Record<string, { line_offset: number; content: string }[]> = {};
+    if (support.sourceContent) {
+      for (const { locations } of stacks) {
+        for (const { file_path } of locations) {
+          if (!file_path || sources[file_path]) continue;
+          const content = support.sourceContent(file_path);
+          if (content) sources[file_path] = [{ line_offset: 0, content }];
+        }
+      }
+    }
+    return { sdk: support.sdk, stacks, sources };
   }
 
   /** `__temporal_workflow_metadata`: temporal.api.sdk.v1.WorkflowMetadata, as official builds it. */

@@ -247,6 +247,21 @@ describe("workflows", () => {
     expect(failure.stackTrace).not.toContain("workflow-bundle.js");
   });
 
+  test("showStackTraceSources: __enhanced_stack_trace carries the user's source file, as official", async () => {
+    const w = await startWorker(FILE, { activities: withoutDefault, showStackTraceSources: true });
+    try {
+      const h = await start(w, "blocked");
+      await waitForEvent(h, isType(EventType.TIMER_STARTED), "the timers");
+      const enhanced = (await h.query("__enhanced_stack_trace")) as { sources: Record<string, { line_offset: number; content: string }[]> };
+      expect(enhanced.sources).toEqual({ [fixture(FILE)]: [{ line_offset: 0, content: readFileSync(fixture(FILE), "utf8") }] });
+      await h.signal("finish", "done");
+      expect(await h.result()).toBe("done");
+      await expectReplays(h, FILE);
+    } finally {
+      await w.stop();
+    }
+  });
+
   test("a `default` export runs unknown workflow types; workflowInfo().workflowType is the requested type", async () => {
     const h = await start(main, "neverExported", ["a", 1]);
     expect(await h.result()).toEqual({ workflowType: "neverExported", args: ["a", 1] });

@@ -52,6 +52,8 @@ export interface WorkflowRuntimeOptions {
    * fails at the call, as official. Unset (replay): not checked.
    */
   registeredActivityNames?: Iterable<string>;
+  /** `__enhanced_stack_trace` answers carry the user's source files (official WorkerOptions.showStackTraceSources). Default false. */
+  showStackTraceSources?: boolean;
 }
 
 export interface WorkflowRuntime {
@@ -112,6 +114,7 @@ class Runtime implements WorkflowRuntime {
       mapStacks: (raw) => mapper.mapStacks(raw),
       sdk: { name: "typescript", version: sdkVersion() },
       mapErrorStack: (stack) => mapper.mapErrorStack(stack),
+      sourceContent: options.showStackTraceSources ? (file) => mapper.sourceContent(file) : undefined,
     };
     this.sandbox = new Sandbox(options.bundle.code, common, (reason) => {
       // Which run made the promise is not known by the time Bun reports it; log, keep going.

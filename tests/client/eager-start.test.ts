@@ -38,6 +38,13 @@ describe("Client with a NativeConnection", () => {
     expect(await h.result()).toBe("pong");
   });
 
+  test("it is a ConnectionLike itself, as the official one: raw RPCs and call contexts", async () => {
+    const info = await nc.withDeadline(Date.now() + 10_000, () => nc.workflowService.getSystemInfo({}));
+    expect(info.capabilities?.signalAndQueryHeader).toBe(true);
+    await nc.ensureConnected();
+    expect((await nc.healthService.check({})).status).toBe(1); // SERVING
+  });
+
   test("anything else is refused, naming the option", () => {
     expect(() => new Client({ connection: {} as never })).toThrow(
       "ClientOptions.connection: expected a Connection (Connection.connect()) or a NativeConnection (NativeConnection.connect())",

@@ -331,15 +331,20 @@ export class ActivityExecutor {
   }
 }
 
+/**
+ * The flags come from core's details only, all false when it sent none (as the official
+ * `ActivityCancellationDetails.fromProto`, e.g. for the worker's own shutdown cancellation);
+ * `reason` is ours, always set.
+ */
 function cancellationDetails(reason: CancelReason, d: CoreCancellationDetails | undefined): ActivityCancellationDetails {
   return {
     reason,
-    notFound: d?.isNotFound ?? reason === "NOT_FOUND",
-    cancelRequested: d?.isCancelled ?? reason === "CANCELLED",
-    paused: d?.isPaused ?? reason === "PAUSED",
-    timedOut: d?.isTimedOut ?? reason === "TIMED_OUT",
-    workerShutdown: d?.isWorkerShutdown ?? reason === "WORKER_SHUTDOWN",
-    reset: d?.isReset ?? reason === "RESET",
+    notFound: d?.isNotFound ?? false,
+    cancelRequested: d?.isCancelled ?? false,
+    paused: d?.isPaused ?? false,
+    timedOut: d?.isTimedOut ?? false,
+    workerShutdown: d?.isWorkerShutdown ?? false,
+    reset: d?.isReset ?? false,
   };
 }
 

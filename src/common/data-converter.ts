@@ -10,6 +10,7 @@
  * and by the workflow bundle for workflow code (docs/data-conversion.md, "Converter modules").
  */
 import { ValueError } from "./errors.js";
+import { checkOptions, type OptionsShape } from "./option-check.js";
 import { DefaultFailureConverter, type FailureConverter } from "./failure-converter.js";
 import type { PayloadCodec } from "./payload-codec.js";
 import { defaultPayloadConverter, type PayloadConverter } from "./payload-converter.js";
@@ -42,6 +43,17 @@ export interface LoadedDataConverter {
 }
 
 export const defaultFailureConverter: FailureConverter = new DefaultFailureConverter();
+
+/**
+ * The keys of a DataConverter (and of a LoadedDataConverter, which the official client also
+ * takes). A misspelt key would otherwise be dropped and values would silently reach history in
+ * the default encoding. `externalStorage` (official, experimental) is not implemented: it warns.
+ */
+const dataConverterShape: OptionsShape = {
+  name: "dataConverter",
+  supported: ["payloadConverterPath", "failureConverterPath", "payloadConverter", "failureConverter", "payloadCodecs"],
+  officialOnly: ["externalStorage"],
+};
 
 /** Which converter module option: the export it must have and the methods that export needs. */
 export type ConverterPathOption = "payloadConverterPath" | "failureConverterPath";
@@ -96,6 +108,7 @@ export function converterFromModule(module: unknown, path: string, option: Conve
 export function loadDataConverter(dataConverter?: DataConverter | null, loadModule?: ConverterModuleLoader): LoadedDataConverter {
   const dc = dataConverter ?? {};
   if (typeof dc !== "object") throw new TypeError(`dataConverter: expected an object, got ${typeof dc}`);
+  checkOptions(dataConverterShape, dc);
   const { payloadCodecs } = dc;
   let { payloadConverter, failureConverter } = dc;
   if (payloadConverter !== undefined && (typeof payloadConverter?.toPayload !== "function" || typeof payloadConverter.fromPayload !== "function")) {

@@ -224,6 +224,9 @@ describe("bad converter modules are refused where they are given, naming the opt
     await expect(create({ failureConverterPath: wrongShape })).rejects.toThrow(
       `Invalid worker option 'dataConverter.failureConverterPath': the \`failureConverter\` export of '${wrongShape}' must be an object with errorToFailure and failureToError methods, got string`,
     );
+    const typo = await create({ payloadConvertrPath: tagged } as never).catch((x: unknown) => x);
+    expect((typo as WorkerOptionsError).option).toBe("dataConverter");
+    expect((typo as Error).message).toContain("unknown option 'payloadConvertrPath' (did you mean 'payloadConverterPath'?)");
     await expect(create({ payloadConverterPath: tagged, payloadConverter: { toPayload: () => undefined, fromPayload: () => undefined } as never })).rejects.toThrow(
       /dataConverter.payloadConverterPath.*pass either payloadConverterPath or payloadConverter, not both/,
     );
@@ -232,6 +235,9 @@ describe("bad converter modules are refused where they are given, naming the opt
   test("Client, bundleWorkflowCode and replay", async () => {
     const e = await env();
     expect(() => new Client({ connection: e.connection, dataConverter: { payloadConverterPath: missing } })).toThrow(ValueError);
+    expect(() => new Client({ connection: e.connection, dataConverter: { failureConverterPth: tagged } as never })).toThrow(
+      "ClientOptions.dataConverter: unknown option 'failureConverterPth' (did you mean 'failureConverterPath'?)",
+    );
     expect(() => new Client({ connection: e.connection, dataConverter: { payloadConverterPath: noExport } })).toThrow(
       `ClientOptions.dataConverter.payloadConverterPath: module '${noExport}' has no \`payloadConverter\` named export`,
     );

@@ -172,6 +172,8 @@ export class Activator {
   /** Signal handler executions that have not settled yet (official `inProgressSignals`). */
   readonly inProgressSignals = new Map<number, { name: string; unfinishedPolicy: string }>();
   private signalExecutionSeq = 0;
+  /** `setCurrentDetails()`: reported by `__temporal_workflow_metadata` (official default ''). */
+  currentDetails = "";
   private warnedUnfinished = false;
   /** The built-in queries first, as official (they are listed by `__temporal_workflow_metadata`). */
   readonly queryHandlers = new Map<string, HandlerEntry>([
@@ -481,6 +483,7 @@ export class Activator {
         signalDefinitions: defs(this.signalHandlers),
         updateDefinitions: [],
       },
+      currentDetails: this.currentDetails,
     };
   }
 

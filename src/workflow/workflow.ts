@@ -487,6 +487,19 @@ export function allHandlersFinished(): boolean {
   return getActivator().inProgressSignals.size === 0;
 }
 
+/** The workflow's current details (`setCurrentDetails`), '' until set, as official. */
+export function getCurrentDetails(): string {
+  return getActivator().currentDetails;
+}
+
+/**
+ * Sets the workflow's current details (a string, e.g. Markdown), reported by the
+ * `__temporal_workflow_metadata` query (the UI shows them), as official.
+ */
+export function setCurrentDetails(details: string): void {
+  getActivator().currentDetails = details;
+}
+
 /**
  * A function that continues this workflow as new with the given options. The options are
  * checked here (TypeError/ValueError naming the option), not when the function is called.

@@ -306,6 +306,7 @@ describe("workflows", () => {
         signalDefinitions: [{ name: "finish", description: "Ends the workflow with this value." }, { name: "ping" }],
         updateDefinitions: [],
       },
+      currentDetails: "**blocked** on three things",
     });
 
     await h.signal("finish", "bye");

@@ -366,7 +366,8 @@ export function hostConvertersForWorkflows<P, F>(
 }
 
 /**
- * When a prebuilt bundle's converter modules differ from the worker's `dataConverter` paths.
+ * When a prebuilt bundle has a converter module and the worker's `dataConverter` has none, or
+ * the reverse.
  * The official SDK says nothing (workflows use the bundle's converter, or the default one, as
  * here); we warn, since such code is valid there.
  */
@@ -380,13 +381,15 @@ export function converterMismatchWarning(bundle: WorkflowBundle, paths: { payloa
     } catch {
       inWorker = paths[option];
     }
-    if (inBundle === inWorker) continue;
+    // Both set: the paths may well name the same module (a bundle built in CI, at another
+    // path, is the usual deployment), so only a module on one side only is reported.
+    if ((inBundle === undefined) === (inWorker === undefined)) continue;
     const what = option === "payloadConverterPath" ? "payload converter" : "failure converter";
     lines.push(
       inBundle === undefined
         ? `the workflow bundle was built without ${option}: workflow code converts with the default ${what}, activities with dataConverter.${option} '${inWorker}'`
-        : `the workflow bundle was built with ${option} '${inBundle}' but dataConverter.${option} is ${inWorker ? `'${inWorker}'` : "not set"}: ` +
-            `workflow code converts with the bundle's module, activities with ${inWorker ? "the worker's" : `the default ${what}`}`,
+        : `the workflow bundle was built with ${option} '${inBundle}' but dataConverter.${option} is not set: ` +
+            `workflow code converts with the bundle's module, activities with the default ${what}`,
     );
   }
   if (lines.length === 0) return undefined;

@@ -85,11 +85,10 @@ export function sleep(ms: Duration, options?: TimerOptions): Promise<void> {
 
 /** As official TimerOptions: `summary` goes into the StartTimer command's user metadata. */
 function timerMetadata(options: TimerOptions | undefined): { summary: Payload } | undefined {
-  if (options === undefined || options === null) return undefined;
-  if (typeof options !== "object") throw new TypeError(`sleep/condition timer options: expected an object, got ${typeof options}`);
-  const summary = options.summary;
+  // As official (`options?.summary` through the payload converter): any summary value is
+  // converted, none means no user metadata; nothing here rejects code the official SDK runs.
+  const summary = (options as { summary?: unknown } | null | undefined)?.summary;
   if (summary === undefined || summary === null) return undefined;
-  if (typeof summary !== "string") throw new TypeError(`timer option summary: expected a string, got ${typeof summary}`);
   return { summary: getActivator().toPayload(summary) };
 }
 
@@ -446,10 +445,8 @@ export function setHandler(
 ): void {
   const a = getActivator();
   throwIfReservedName(def.type, def.name);
+  // Not checked, as official: the description is reported as given.
   const description = options?.description;
-  if (description !== undefined && typeof description !== "string") {
-    throw new TypeError(`setHandler option description: expected a string, got ${typeof description}`);
-  }
   const notAFunction = () => new TypeError(`Expected handler to be either a function or 'undefined'. Got: '${typeof handler}'`);
   if (def.type === "signal") {
     if (typeof handler === "function") {

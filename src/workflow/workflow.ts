@@ -413,9 +413,15 @@ export const workflowMetadataQuery = defineQuery<unknown>(WORKFLOW_METADATA_QUER
 
 const TEMPORAL_RESERVED_PREFIX = "__temporal_";
 
+/** Reserved names the official SDK lets its own packages use (@temporalio/workflow-streams), by kind. */
+const RESERVED_NAME_ALLOWLIST: ReadonlyMap<string, string> = new Map([
+  ["__temporal_workflow_stream_publish", "signal"],
+  ["__temporal_workflow_stream_offset", "query"],
+]);
+
 /** As official: handler names starting `__temporal_`, and the stack trace query names, are the SDK's. */
 function throwIfReservedName(type: string, name: string): void {
-  if (name.startsWith(TEMPORAL_RESERVED_PREFIX)) {
+  if (name.startsWith(TEMPORAL_RESERVED_PREFIX) && RESERVED_NAME_ALLOWLIST.get(name) !== type) {
     throw new TypeError(`Cannot use ${type} name: '${name}', with reserved prefix: '${TEMPORAL_RESERVED_PREFIX}'`);
   }
   if (name === STACK_TRACE_QUERY_NAME || name === ENHANCED_STACK_TRACE_QUERY_NAME) {

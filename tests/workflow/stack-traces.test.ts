@@ -63,3 +63,16 @@ describe("stack trace queries", () => {
     rt.dispose();
   });
 });
+
+describe("reserved handler names", () => {
+  test("__temporal_ names and the stack trace query names are refused with the official TypeError; the official allow-list passes", async () => {
+    const { resultOf, failureOf } = await import("./helpers.js");
+    const rt = createWorkflowRuntime({ bundle, namespace: "default", taskQueue: "tq", logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const run = (id: string, kind: string, name: string) => rt.activate(activation(id, [jobs.init("setNamedHandler", [kind, name])]));
+    expect(failureOf(await run("n1", "query", "__temporal_mine")).message).toBe("Cannot use query name: '__temporal_mine', with reserved prefix: '__temporal_'");
+    expect(failureOf(await run("n2", "signal", "__stack_trace")).message).toBe("Cannot use signal name: '__stack_trace', which is a reserved name");
+    expect(resultOf(await run("n3", "signal", "__temporal_workflow_stream_publish"))).toBe("ok");
+    expect(failureOf(await run("n4", "query", "__temporal_workflow_stream_publish")).message).toContain("reserved prefix");
+    rt.dispose();
+  });
+});

@@ -11,6 +11,7 @@
 import path from "node:path";
 import vm from "node:vm";
 import { bundleWorkflowCode, createWorkflowRuntime } from "../src/worker/workflow/index.js";
+import { SourceMapConsumer, inlineSourceMapOf } from "../src/worker/workflow/source-map.js";
 import { activation, jobs } from "../tests/workflow/helpers.js";
 
 const N = Number(process.argv[2] ?? 2000);
@@ -40,7 +41,14 @@ for (let r = 0; r < 7; r++) {
 console.log(`sleep() in an activation, capture included: ${median(perSleep).toFixed(2)} µs per call (median of 7 activations × ${N} timers)`);
 console.log(`capture share of a sleep() call: ${((100 * median(captureRounds)) / median(perSleep)).toFixed(0)} %`);
 
-// 3. Answering __stack_trace with N pending timers (first query decodes the source map).
+// 3. Decoding the bundle's source map (once per worker, on the first stack mapped).
+for (const label of ["cold", "warm"]) {
+  const t0 = performance.now();
+  new SourceMapConsumer(inlineSourceMapOf(bundle.code)!);
+  console.log(`source map decode (${(bundle.code.length / 1024).toFixed(0)} KB bundle), ${label}: ${(performance.now() - t0).toFixed(1)} ms`);
+}
+
+// 4. Answering __stack_trace with N pending timers (the first query also decodes the source map).
 const query = (id: string) => ({ case: "queryWorkflow", value: { queryId: id, queryType: "__stack_trace", arguments: [] } }) as never;
 for (const label of ["first (decodes the source map)", "second"]) {
   const t0 = performance.now();

@@ -107,7 +107,18 @@ interface RandomScopeStorage {
 export interface Conclusion {
   commands: CommandInit[];
   taskFailure?: unknown;
+  /** The internal SDK flags to record with this workflow task (completion's usedInternalFlags). */
+  usedInternalFlags?: number[];
 }
+
+/**
+ * The official SDK's internal flags whose new behaviour is the only behaviour here:
+ * 1 NonCancellableScopesAreShieldedFromPropagation, 2 ProcessWorkflowActivationJobsAsSingleBatch.
+ * The official SDK falls back to its pre-1.11 paths when replaying a task that lacks them, so
+ * our tasks must carry them. (Flags 3–6 concern the OpenTelemetry interceptors, which record
+ * them themselves when they run.)
+ */
+const ALWAYS_ON_SDK_FLAGS = [1, 2] as const;
 
 interface Completion {
   resolve: (value: unknown) => void;
@@ -194,6 +205,8 @@ export class Activator {
   cancelled = false;
   /** A terminal command (complete, fail, cancel, continue-as-new) was produced. */
   completed = false;
+  /** Internal SDK flags known for this run (from history, or taken by a new task): sent as usedInternalFlags. */
+  readonly knownFlags = new Set<number>();
   private pendingStart: (() => void) | undefined;
   private commands: CommandInit[] = [];
   private taskFailure: unknown = undefined;
@@ -218,13 +231,43 @@ export class Activator {
     this.historyLength = activation.historyLength;
     this.historySize = Number(activation.historySizeBytes);
     this.continueAsNewSuggested = activation.continueAsNewSuggested;
-    for (const job of activation.jobs) this.applyJob(job);
-    // The workflow function starts only after every job of its first activation is applied,
-    // so patches and seeds apply to all of its code; signals delivered with the init job
-    // were buffered and reach the handlers the function sets.
+    for (const flag of activation.availableInternalFlags) this.knownFlags.add(flag);
+    // This runtime always behaves as the official SDK does with its flags 1 and 2 on; a new
+    // workflow task records them (as the official SDK records a flag the first time it takes
+    // the new path), so an official worker replaying our history takes the same paths.
+    if (!activation.isReplaying) for (const flag of ALWAYS_ON_SDK_FLAGS) this.knownFlags.add(flag);
+
+    // The official SDK's order (ProcessWorkflowActivationJobsAsSingleBatch): initialize, every
+    // patch notification, the last random seed, then the other jobs in core's order with the
+    // blocked conditions re-checked synchronously after each (before any microtask runs), and
+    // finally the workflow function, if this activation starts it. Where a condition unblocks
+    // relative to other continuations decides the order of commands, so this must not drift.
+    const jobs = activation.jobs;
+    for (const job of jobs) if (job.variant.case === "initializeWorkflow") this.applyJob(job);
+    for (const job of jobs) if (job.variant.case === "notifyHasPatch") this.applyJob(job);
+    let seed: WorkflowActivationJob | undefined;
+    for (const job of jobs) if (job.variant.case === "updateRandomSeed") seed = job;
+    if (seed) this.applyJob(seed);
+    for (const job of jobs) {
+      const kind = job.variant.case;
+      if (kind === "initializeWorkflow" || kind === "notifyHasPatch" || kind === "updateRandomSeed") continue;
+      this.applyJob(job);
+      if (kind !== "queryWorkflow") this.tryUnblockConditions();
+    }
+    // Signals delivered with the init job were buffered and reach the handlers the function sets.
     const start = this.pendingStart;
     this.pendingStart = undefined;
-    start?.();
+    if (start) {
+      start();
+      this.tryUnblockConditions();
+    }
+  }
+
+  /** Re-check blocked conditions until a pass unblocks none (the official tryUnblockConditions). */
+  tryUnblockConditions(): void {
+    while (this.unblockConditions()) {
+      // another pass: a predicate may read state another one's check changed
+    }
   }
 
   private applyJob(job: WorkflowActivationJob): void {
@@ -582,7 +625,7 @@ export class Activator {
       return { commands: [], taskFailure };
     }
     if (this.completed) this.warnIfUnfinishedHandlers();
-    return { commands };
+    return { commands, usedInternalFlags: [...this.knownFlags] };
   }
 
   /** The official [TMPRL1102] warning, once, for signal handlers still running (WARN_AND_ABANDON) when the workflow completed. */

@@ -227,7 +227,7 @@ class Runtime implements WorkflowRuntime {
       return this.failure(runId, err, workflowType);
     }
     if ("taskFailure" in conclusion) return this.failure(runId, conclusion.taskFailure, workflowType);
-    return this.success(runId, conclusion.commands);
+    return this.success(runId, conclusion.commands, conclusion.usedInternalFlags);
   }
 
   /** Instantiate the bundle for a new run; module top-level code runs here. */
@@ -290,8 +290,8 @@ class Runtime implements WorkflowRuntime {
     };
   }
 
-  private success(runId: string, commands: Conclusion["commands"]): WorkflowActivationCompletion {
-    return create(WorkflowActivationCompletionSchema, { runId, status: { case: "successful", value: { commands } } });
+  private success(runId: string, commands: Conclusion["commands"], usedInternalFlags: number[] = []): WorkflowActivationCompletion {
+    return create(WorkflowActivationCompletionSchema, { runId, status: { case: "successful", value: { commands, usedInternalFlags } } });
   }
 
   /** Fail the workflow task: core retries it later; the workflow stays open. */

@@ -1,0 +1,52 @@
+/**
+ * The order in which an activation's jobs are applied, as the official SDK 1.24 applies them
+ * (ProcessWorkflowActivationJobsAsSingleBatch): initialize, patches, the random seed, then the
+ * rest with conditions re-checked synchronously after each job. Mixed fleets depend on it: the
+ * order of commands must not differ between an official worker and ours.
+ */
+import { beforeAll, expect, test } from "bun:test";
+import path from "node:path";
+import { bundleWorkflowCode, createWorkflowRuntime, type WorkflowBundle } from "../../src/worker/workflow/index.js";
+import { activation, capturingLogger, jobs, T0 } from "./helpers.js";
+
+let bundle: WorkflowBundle;
+beforeAll(async () => {
+  bundle = await bundleWorkflowCode({ workflowsPath: path.join(import.meta.dir, "fixtures/activation-order-workflows.ts") });
+});
+
+const runtime = () => createWorkflowRuntime({ bundle, namespace: "default", taskQueue: "tq", logger: capturingLogger().logger });
+
+const activityTypes = (c: Awaited<ReturnType<ReturnType<typeof runtime>["activate"]>>) =>
+  c.status.case === "successful"
+    ? c.status.value.commands.flatMap((cmd) => (cmd.variant.case === "scheduleActivity" ? [cmd.variant.value.activityType] : []))
+    : [`failed: ${c.status.value?.failure?.message}`];
+
+test("a condition unblocked by a signal resumes before a timer's later steps, whichever job comes first", async () => {
+  for (const order of [
+    [jobs.fireTimer(1), jobs.signal("go")],
+    [jobs.signal("go"), jobs.fireTimer(1)],
+  ]) {
+    const rt = runtime();
+    await rt.activate(activation("r1", [jobs.init("conditionBeforeTimerContinuation")]));
+    const c = await rt.activate(activation("r1", order, { timeMs: T0 + 1000 }));
+    expect(activityTypes(c)).toEqual(["b", "a"]);
+    rt.dispose();
+  }
+});
+
+test("completions of new tasks record the official flags 1 and 2; replayed tasks record only the flags history has", async () => {
+  const rt = runtime();
+  const fresh = await rt.activate(activation("r1", [jobs.init("conditionBeforeTimerContinuation")]));
+  expect(fresh.status.case === "successful" && [...fresh.status.value.usedInternalFlags].sort()).toEqual([1, 2]);
+  rt.dispose();
+
+  const replay = runtime();
+  const a = activation("r2", [jobs.init("conditionBeforeTimerContinuation")], { isReplaying: true });
+  const replayed = await replay.activate(a);
+  expect(replayed.status.case === "successful" && replayed.status.value.usedInternalFlags).toEqual([]);
+  const b = activation("r2", [jobs.fireTimer(1)], { isReplaying: true, timeMs: T0 + 1000 });
+  b.availableInternalFlags = [2];
+  const withHistoryFlag = await replay.activate(b);
+  expect(withHistoryFlag.status.case === "successful" && withHistoryFlag.status.value.usedInternalFlags).toEqual([2]);
+  replay.dispose();
+});

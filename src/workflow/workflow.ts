@@ -250,7 +250,9 @@ function scheduleCompiledActivity<R>(activityType: string, args: unknown[], opti
   });
 }
 
-function scheduleLocalActivityAttempt(
+// async, as the official attempt function is: awaiting it takes the same number of microtask
+// ticks on both SDKs, so racing branches produce their commands in the same order.
+async function scheduleLocalActivityAttempt(
   activityType: string,
   args: unknown[],
   options: CompiledActivityOptions,

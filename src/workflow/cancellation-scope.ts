@@ -95,15 +95,33 @@ export class CancellationScope {
     return storage.run(this, () => this.runInScope(fn));
   }
 
+  /**
+   * The timeout works as in the official SDK (with its flag NonCancellableScopesAreShieldedFromPropagation,
+   * which every task of ours records): its timer runs in a child scope of its own, and when `fn`
+   * settles first that scope is cancelled, which cancels the timer (a CancelTimer command). A
+   * timeout of 0 sets no timer. The promise structure is the official one on purpose: the
+   * commands of racing branches come out in the same order on both SDKs only if each step takes
+   * the same number of microtask ticks.
+   */
   private async runInScope<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.timeout !== undefined) {
-      if (!sleepImpl) throw new IllegalStateError("Workflow module not initialised");
-      sleepImpl(this.timeout).then(
-        () => this.cancel(),
-        () => undefined, // the scope was cancelled before the timeout: nothing to do
-      );
+    let timerScope: CancellationScope | undefined;
+    if (this.timeout) {
+      const sleep = sleepImpl;
+      if (!sleep) throw new IllegalStateError("Workflow module not initialised");
+      const timeout = this.timeout;
+      timerScope = new CancellationScope(); // a child of this scope: run() made it the current one
+      timerScope
+        .run(() => sleep(timeout))
+        .then(
+          () => this.cancel(),
+          () => undefined, // the timer was cancelled (fn settled first, or this scope was cancelled)
+        );
     }
-    return await fn();
+    try {
+      return await fn();
+    } finally {
+      if (timerScope && !timerScope.consideredCancelled) timerScope.cancel();
+    }
   }
 
   /** Request cancellation of this scope and its cancellable children. */

@@ -50,3 +50,16 @@ test("completions of new tasks record the official flags 1 and 2; replayed tasks
   expect(withHistoryFlag.status.case === "successful" && withHistoryFlag.status.value.usedInternalFlags).toEqual([2]);
   replay.dispose();
 });
+
+test("CancellationScope.withTimeout cancels its timer when the function settles first; a timeout of 0 sets no timer", async () => {
+  const rt = runtime();
+  const c1 = await rt.activate(activation("r1", [jobs.init("withTimeoutFinishesFirst", [5000])]));
+  expect(c1.status.case === "successful" && c1.status.value.commands.map((c) => c.variant.case === "startTimer" && Number(c.variant.value.startToFireTimeout?.seconds))).toEqual([5, 0]);
+  const c2 = await rt.activate(activation("r1", [jobs.fireTimer(2)], { timeMs: T0 + 100 }));
+  expect(c2.status.case === "successful" && c2.status.value.commands.map((c) => c.variant.case)).toEqual(["cancelTimer", "completeWorkflowExecution"]);
+  expect(c2.status.case === "successful" && c2.status.value.commands[0]?.variant.value).toMatchObject({ seq: 1 });
+
+  const c3 = await rt.activate(activation("r2", [jobs.init("withTimeoutFinishesFirst", [0])]));
+  expect(c3.status.case === "successful" && c3.status.value.commands.map((c) => c.variant.case)).toEqual(["startTimer"]);
+  rt.dispose();
+});

@@ -177,7 +177,7 @@ export class Activator {
   readonly namedRandomStreams = new Map<string, RNG>();
   private randomScopes: RandomScopeStorage | undefined;
 
-  readonly nextSeq = { timer: 1, activity: 1, condition: 1, timeoutHandle: 1 };
+  readonly nextSeq = { timer: 1, activity: 1, condition: 1 };
   readonly completions = { timer: new Map<number, Completion>(), activity: new Map<number, Completion>() };
   readonly signalHandlers = new Map<string, HandlerEntry>();
   /** Signal handler executions that have not settled yet (official `inProgressSignals`). */

@@ -32,7 +32,8 @@ export function createRun(options: ActivatorOptions): RunInstance {
     random: () => a.currentRandom(),
     uuid4: () => a.uuid4(),
     setTimeout(cb, ms, args) {
-      const handle = a.nextSeq.timeoutHandle++;
+      // The handle is the seq of the timer sleep() allocates next, as the official SDK returns.
+      const handle = a.nextSeq.timer;
       const scope = new CancellationScope({ cancellable: true });
       a.timeouts.set(handle, scope);
       scope

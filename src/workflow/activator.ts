@@ -355,7 +355,7 @@ export class Activator {
       throw new TypeError(`Failed to initialize workflow of type '${init.workflowType}': ${details}`);
     }
     const args = init.arguments.map((p) => this.fromPayload(p));
-    this.pendingStart = () => this.runAndHandle(() => (fn as AnyHandler)(...args), (result) => this.completeWorkflow(result));
+    this.pendingStart = () => this.startWorkflowFunction(fn as AnyHandler, args);
   }
 
   private buildInfo(init: InitializeWorkflow): WorkflowInfo {
@@ -423,9 +423,33 @@ export class Activator {
     // (a default handler's policy is WARN_AND_ABANDON, as official).
     const execution = this.signalExecutionSeq++;
     this.inProgressSignals.set(execution, { name, unfinishedPolicy: entry?.unfinishedPolicy ?? "WARN_AND_ABANDON" });
-    const done = () => void this.inProgressSignals.delete(execution);
-    if (entry) this.runAndHandle(() => entry.handler(...args), done, done);
-    else this.runAndHandle(() => fallback!(name, ...args), done, done);
+    // The official chain: an async step awaiting the handler, failures to handleWorkflowFailure,
+    // then the bookkeeping. Same promise structure, so the same microtask ticks: which terminal
+    // command comes first, and when allHandlersFinished() turns true, match the official SDK.
+    const execute = async () => await (entry ? entry.handler(...args) : fallback!(name, ...args));
+    void execute()
+      .catch((err: unknown) => this.handleWorkflowFailure(err))
+      .finally(() => this.inProgressSignals.delete(execution));
+  }
+
+  /**
+   * Runs the workflow function through the same promise chain as the official SDK (an async
+   * step awaiting the function, the lifecycle step, then complete or fail), so the terminal
+   * command is pushed at the same microtask tick on both SDKs.
+   */
+  private startWorkflowFunction(fn: AnyHandler, args: unknown[]): void {
+    const execute = async () => await fn(...args);
+    void execute()
+      .then(
+        (value) => value,
+        (err: unknown) => {
+          throw err;
+        },
+      )
+      .then(
+        (result) => this.completeWorkflow(result),
+        (err: unknown) => this.handleWorkflowFailure(err),
+      );
   }
 
   /** Deliver buffered signals a newly set handler (or default handler) can take. */
@@ -581,8 +605,14 @@ export class Activator {
     this.taskFailure = err;
   }
 
+  /**
+   * Commands produced after the workflow's terminal command (by a handler or a branch still
+   * running in the same activation) are kept, as the official SDK keeps them: core sends every
+   * non-terminal command and moves the first terminal one last (its MoveTerminalCommands
+   * behaviour). A second terminal command is dropped here, as core would drop it.
+   */
   pushCommand(command: CommandInit, terminal = false): void {
-    if (this.completed) return;
+    if (terminal && this.completed) return;
     this.commands.push(command);
     if (terminal) this.completed = true;
   }

@@ -63,3 +63,11 @@ test("CancellationScope.withTimeout cancels its timer when the function settles 
   expect(c3.status.case === "successful" && c3.status.value.commands.map((c) => c.variant.case)).toEqual(["startTimer"]);
   rt.dispose();
 });
+
+test("a command produced after the workflow returned, in the same activation, is kept (core moves the completion last)", async () => {
+  const rt = runtime();
+  await rt.activate(activation("r1", [jobs.init("commandAfterReturn")]));
+  const c = await rt.activate(activation("r1", [jobs.signal("go")], { timeMs: T0 + 10 }));
+  expect(c.status.case === "successful" && c.status.value.commands.map((cmd) => cmd.variant.case)).toEqual(["completeWorkflowExecution", "scheduleActivity"]);
+  rt.dispose();
+});

@@ -64,16 +64,8 @@ export interface ActivityCancellationDetails {
   reset: boolean;
 }
 
-/**
- * Thrown (or returned by rejecting) from an activity to say it will be completed later by
- * `client.activity.complete(taskToken, result)`; the worker reports "will complete async".
- */
-export class CompleteAsyncError extends Error {
-  override readonly name = "CompleteAsyncError";
-  constructor() {
-    super("The activity will be completed asynchronously");
-  }
-}
+/** Defined in src/common, as @temporalio/common's (which @temporalio/activity re-exports). */
+export { CompleteAsyncError } from "../common/index.js";
 
 export class Context {
   /**

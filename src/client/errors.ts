@@ -81,10 +81,9 @@ export class ConnectionError extends Error {
 /** Alias kept for code written against @temporalio/core-bridge's `TransportError`. */
 export { ConnectionError as TransportError };
 
-/** Thrown when an operation is attempted in an illegal state (e.g. on a closed connection). */
-export class IllegalStateError extends Error {
-  override readonly name: string = "IllegalStateError";
-}
+// One class each for the whole SDK, defined in src/common as in @temporalio/common (which
+// @temporalio/client re-exports), so `instanceof` holds whichever subpath it was imported from.
+export { IllegalStateError, NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from "../common/index.js";
 
 function unpackDetails(bytes: Uint8Array | undefined): { message?: string; details: Message[] } {
   if (!bytes || bytes.length === 0) return { details: [] };
@@ -140,32 +139,6 @@ export class WorkflowContinuedAsNewError extends Error {
     readonly newExecutionRunId: string,
   ) {
     super(message);
-  }
-}
-
-/** A workflow with this id is already running (or the reuse policy forbids another run). */
-export class WorkflowExecutionAlreadyStartedError extends Error {
-  override readonly name: string = "WorkflowExecutionAlreadyStartedError";
-  constructor(
-    message: string,
-    readonly workflowId: string,
-    readonly workflowType: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** No such workflow execution (or run) in the namespace. */
-export class WorkflowNotFoundError extends Error {
-  override readonly name: string = "WorkflowNotFoundError";
-  constructor(
-    message: string,
-    readonly workflowId: string,
-    readonly runId: string | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
   }
 }
 

@@ -396,3 +396,110 @@ export const NexusOperationCancellationState = {
   BLOCKED: "BLOCKED",
 } as const;
 export type NexusOperationCancellationState = (typeof NexusOperationCancellationState)[keyof typeof NexusOperationCancellationState];
+
+// ── Codecs under the official names ──────────────────────────────────────────────────────
+// Codecs of the constants above that have no codec yet (all but ScheduleOverlapPolicy's are
+// only used through the official-named functions below).
+export const scheduleOverlapPolicyCodec = makeEnumCodec<NonNullable<ScheduleOverlapPolicy>>(
+  "ScheduleOverlapPolicy",
+  { SKIP: 1, BUFFER_ONE: 2, BUFFER_ALL: 3, CANCEL_OTHER: 4, TERMINATE_OTHER: 5, ALLOW_ALL: 6 },
+  "SCHEDULE_OVERLAP_POLICY_",
+  true,
+);
+const taskReachabilityCodec = makeEnumCodec<ReachabilityType>(
+  "TaskReachability",
+  { NEW_WORKFLOWS: 1, EXISTING_WORKFLOWS: 2, OPEN_WORKFLOWS: 3, CLOSED_WORKFLOWS: 4 },
+  "TASK_REACHABILITY_",
+  true,
+);
+const activityIdReusePolicyCodec = makeEnumCodec<ActivityIdReusePolicy>(
+  "ActivityIdReusePolicy",
+  { ALLOW_DUPLICATE: 1, ALLOW_DUPLICATE_FAILED_ONLY: 2, REJECT_DUPLICATE: 3 },
+  "ACTIVITY_ID_REUSE_POLICY_",
+  true,
+);
+const activityIdConflictPolicyCodec = makeEnumCodec<ActivityIdConflictPolicy>(
+  "ActivityIdConflictPolicy",
+  { FAIL: 1, USE_EXISTING: 2 },
+  "ACTIVITY_ID_CONFLICT_POLICY_",
+  true,
+);
+const activityExecutionStatusCodec = makeEnumCodec<ActivityExecutionStatus>(
+  "ActivityExecutionStatus",
+  { RUNNING: 1, COMPLETED: 2, FAILED: 3, CANCELED: 4, TERMINATED: 5, TIMED_OUT: 6, PAUSED: 7 },
+  "ACTIVITY_EXECUTION_STATUS_",
+  true,
+);
+const pendingActivityStateCodec = makeEnumCodec<PendingActivityState>(
+  "PendingActivityState",
+  { SCHEDULED: 1, STARTED: 2, CANCEL_REQUESTED: 3, PAUSED: 4, PAUSE_REQUESTED: 5 },
+  "PENDING_ACTIVITY_STATE_",
+  true,
+);
+const nexusOperationIdReusePolicyCodec = makeEnumCodec<NexusOperationIdReusePolicy>(
+  "NexusOperationIdReusePolicy",
+  { ALLOW_DUPLICATE: 1, ALLOW_DUPLICATE_FAILED_ONLY: 2, REJECT_DUPLICATE: 3 },
+  "NEXUS_OPERATION_ID_REUSE_POLICY_",
+  true,
+);
+const nexusOperationIdConflictPolicyCodec = makeEnumCodec<NexusOperationIdConflictPolicy>(
+  "NexusOperationIdConflictPolicy",
+  { FAIL: 1, USE_EXISTING: 2 },
+  "NEXUS_OPERATION_ID_CONFLICT_POLICY_",
+  true,
+);
+const nexusOperationExecutionStatusCodec = makeEnumCodec<NexusOperationExecutionStatus>(
+  "NexusOperationExecutionStatus",
+  { RUNNING: 1, COMPLETED: 2, FAILED: 3, CANCELED: 4, TERMINATED: 5, TIMED_OUT: 6 },
+  "NEXUS_OPERATION_EXECUTION_STATUS_",
+  true,
+);
+const pendingNexusOperationStateCodec = makeEnumCodec<PendingNexusOperationState>(
+  "PendingNexusOperationState",
+  { SCHEDULED: 1, BACKING_OFF: 2, STARTED: 3, BLOCKED: 4 },
+  "PENDING_NEXUS_OPERATION_STATE_",
+  true,
+);
+const nexusOperationCancellationStateCodec = makeEnumCodec<NexusOperationCancellationState>(
+  "NexusOperationCancellationState",
+  { SCHEDULED: 1, BACKING_OFF: 2, SUCCEEDED: 3, FAILED: 4, TIMED_OUT: 5, BLOCKED: 6 },
+  "NEXUS_OPERATION_CANCELLATION_STATE_",
+  true,
+);
+
+/**
+ * The official `encodeX`/`decodeX` pair of a codec. They answer as the official ones do, which
+ * is looser than the codec where this SDK compiles options itself: any number encodes as
+ * itself (the official encoders pass numbers through unchecked), `undefined`/`null` encode and
+ * decode to undefined, a name that is not a value (or any other type) throws ValueError, 0
+ * decodes to undefined where the proto enum has UNSPECIFIED, an unknown number to `unknown_<n>`,
+ * and decoding anything but a number or null/undefined throws ValueError.
+ */
+function officialCodecFunctions<T extends string>(
+  codec: EnumCodec<T>,
+): [encode: (input: T | `${string}${T}` | number | null | undefined) => number | undefined, decode: (input: number | null | undefined) => T | undefined] {
+  return [
+    (input) => (typeof input === "number" ? input : codec.encode(input)),
+    (input) => {
+      if (input === undefined || input === null || typeof input === "number") return codec.decode(input);
+      throw new ValueError(`Invalid proto enum value: ${describeValue(input)}`);
+    },
+  ];
+}
+
+export const [encodeWorkflowIdReusePolicy, decodeWorkflowIdReusePolicy] = officialCodecFunctions(workflowIdReusePolicyCodec);
+export const [encodeWorkflowIdConflictPolicy, decodeWorkflowIdConflictPolicy] = officialCodecFunctions(workflowIdConflictPolicyCodec);
+export const [encodeVersioningBehavior, decodeVersioningBehavior] = officialCodecFunctions(versioningBehaviorCodec);
+export const [encodeInitialVersioningBehavior, decodeInitialVersioningBehavior] = officialCodecFunctions(initialVersioningBehaviorCodec);
+export const [encodeQueryRejectCondition, decodeQueryRejectCondition] = officialCodecFunctions(queryRejectConditionCodec);
+export const [encodeScheduleOverlapPolicy, decodeScheduleOverlapPolicy] = officialCodecFunctions(scheduleOverlapPolicyCodec);
+export const [encodeTaskReachability, decodeTaskReachability] = officialCodecFunctions(taskReachabilityCodec);
+export const [encodeActivityIdReusePolicy, decodeActivityIdReusePolicy] = officialCodecFunctions(activityIdReusePolicyCodec);
+export const [encodeActivityIdConflictPolicy, decodeActivityIdConflictPolicy] = officialCodecFunctions(activityIdConflictPolicyCodec);
+export const [encodeActivityExecutionStatus, decodeActivityExecutionStatus] = officialCodecFunctions(activityExecutionStatusCodec);
+export const [encodePendingActivityState, decodePendingActivityState] = officialCodecFunctions(pendingActivityStateCodec);
+export const [encodeNexusOperationIdReusePolicy, decodeNexusOperationIdReusePolicy] = officialCodecFunctions(nexusOperationIdReusePolicyCodec);
+export const [encodeNexusOperationIdConflictPolicy, decodeNexusOperationIdConflictPolicy] = officialCodecFunctions(nexusOperationIdConflictPolicyCodec);
+export const [encodeNexusOperationExecutionStatus, decodeNexusOperationExecutionStatus] = officialCodecFunctions(nexusOperationExecutionStatusCodec);
+export const [encodePendingNexusOperationState, decodePendingNexusOperationState] = officialCodecFunctions(pendingNexusOperationStateCodec);
+export const [encodeNexusOperationCancellationState, decodeNexusOperationCancellationState] = officialCodecFunctions(nexusOperationCancellationStateCodec);

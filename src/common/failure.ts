@@ -114,6 +114,22 @@ export class TemporalFailure extends Error {
 }
 markErrorClass(TemporalFailure, "TemporalFailure");
 
+/**
+ * A workflow with this id is already running (or the reuse policy forbids another run). A
+ * TemporalFailure, as in @temporalio/common.
+ */
+export class WorkflowExecutionAlreadyStartedError extends TemporalFailure {
+  constructor(
+    message: string,
+    public readonly workflowId: string,
+    public readonly workflowType: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options?.cause instanceof Error ? options.cause : undefined);
+  }
+}
+markErrorClass(WorkflowExecutionAlreadyStartedError, "WorkflowExecutionAlreadyStartedError");
+
 /** A failure that originated at the Temporal service. */
 export class ServerFailure extends TemporalFailure {
   constructor(

@@ -6,7 +6,7 @@
  * timers, no I/O): workflow code sees it through `temporal-bun-sdk/workflow`. The gzip codec
  * (./gzip-codec.ts) and environment config (./config.ts) are separate modules for that reason.
  */
-export { ValueError, PayloadConverterError } from "./errors.js";
+export { CompleteAsyncError, IllegalStateError, NamespaceNotFoundError, PayloadConverterError, ValueError, WorkflowNotFoundError } from "./errors.js";
 // Every official enum-like constant (and its codec), defined once. Also the constants that the
 // official SDK exports from /workflow or /client only: workflow code reaches src/common only
 // through this index (the bundler maps every src/common import to it), so they live here too.
@@ -34,6 +34,7 @@ export {
   TerminatedFailure,
   TimeoutFailure,
   TimeoutType,
+  WorkflowExecutionAlreadyStartedError,
   type ApplicationFailureOptions,
   type ProtoFailure,
   type WorkflowExecution,

@@ -19,21 +19,10 @@ export class WorkerValidationError extends Error {
   }
 }
 
-/** `Worker.create` with a namespace the server does not know. */
-export class NamespaceNotFoundError extends WorkerValidationError {
-  override readonly name = "NamespaceNotFoundError";
-  constructor(
-    readonly namespace: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Namespace '${namespace}' does not exist on the server (create it, or pass the right 'namespace')`, options);
-  }
-}
-
-/** A method was called in a state that does not allow it (e.g. `run()` twice). */
-export class IllegalStateError extends Error {
-  override readonly name = "IllegalStateError";
-}
+// `Worker.create` with a namespace the server does not know throws src/common's
+// NamespaceNotFoundError; a call in the wrong state throws its IllegalStateError (one class
+// each for the whole SDK, as @temporalio/common's).
+export { IllegalStateError, NamespaceNotFoundError } from "../common/index.js";
 
 /** `shutdownForceTime` elapsed before the worker finished draining. */
 export class GracefulShutdownPeriodExpiredError extends Error {

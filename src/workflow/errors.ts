@@ -30,10 +30,8 @@ export class DeterminismViolationError extends WorkflowError {
   readonly [DETERMINISM_BRAND] = true;
 }
 
-/** An API was used outside of a workflow, or at a moment it cannot be used. */
-export class IllegalStateError extends Error {
-  override name = "IllegalStateError";
-}
+/** An API was used outside of a workflow, or at a moment it cannot be used (src/common's class, as official). */
+export { IllegalStateError } from "../common/index.js";
 
 /**
  * Thrown by `continueAsNew()`; the runtime turns it into a ContinueAsNewWorkflowExecution

@@ -2,7 +2,7 @@
  * The surface of a bundle instance that the runtime (src/worker/workflow) uses. Not part of
  * the public API. The bundle's entry re-exports this as `__internals`.
  */
-import { createActivator, type Activator, type ActivatorOptions } from "./activator.js";
+import { createActivator, isPromiseLike, type Activator, type ActivatorOptions } from "./activator.js";
 import { CancellationScope } from "./cancellation-scope.js";
 import { DeterminismViolationError } from "./errors.js";
 import { sleep } from "./workflow.js";
@@ -41,7 +41,14 @@ export function createRun(options: ActivatorOptions): RunInstance {
         .then(
           () => {
             a.timeouts.delete(handle);
-            a.runAndHandle(() => cb(...args));
+            // As official, the callback's outcome is nobody's: what it throws (or its promise
+            // rejects with) is an unhandled rejection there, which fails the workflow task.
+            try {
+              const result = cb(...args);
+              if (isPromiseLike(result)) result.then(undefined, (err: unknown) => a.failTask(err));
+            } catch (err) {
+              a.failTask(err);
+            }
           },
           () => {
             a.timeouts.delete(handle);
@@ -50,8 +57,20 @@ export function createRun(options: ActivatorOptions): RunInstance {
       return handle;
     },
     clearTimeout(handle) {
-      a.timeouts.get(handle)?.cancel();
-      a.timeouts.delete(handle);
+      const scope = a.timeouts.get(handle);
+      if (scope) {
+        a.timeouts.delete(handle);
+        scope.cancel();
+        return;
+      }
+      // A handle with no pending timeout (it fired, was cleared, or is no handle): the official
+      // SDK's legacy path still skips a timer seq and sends CancelTimer for the handle (core
+      // ignores it for a timer that is done). The seq skipped shifts the ids of later timers,
+      // so ours must do the same for histories to replay across SDKs.
+      // (The seq as the official protobuf encoder writes a uint32: anything else becomes 0.)
+      a.nextSeq.timer++;
+      a.completions.timer.delete(handle);
+      a.pushCommand({ variant: { case: "cancelTimer", value: { seq: Number(handle) >>> 0 } } });
     },
     log: (level, message) => a.log(level, message),
     determinismError: (message) => new DeterminismViolationError(message),

@@ -21,4 +21,4 @@ export {
   type CancelReason,
   type Info,
 } from "./context.js";
-export { ApplicationFailure, CancelledFailure } from "../common/index.js";
+export { ApplicationFailure, CancelledFailure, type ActivityFunction, type ActivityInterface, type UntypedActivities } from "../common/index.js";

@@ -12,6 +12,27 @@ export { CompleteAsyncError, IllegalStateError, NamespaceNotFoundError, PayloadC
 // through this index (the bundler maps every src/common import to it), so they live here too.
 export * from "./enums.js";
 export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
+export type {
+  ActivityFunction,
+  ActivityInterface,
+  ActivityOptions,
+  Headers,
+  LocalActivityOptions,
+  Logger,
+  LogLevel,
+  LogMetadata,
+  QueryDefinition,
+  QueryDefinitionOptions,
+  SignalDefinition,
+  SignalDefinitionOptions,
+  Timestamp,
+  UntypedActivities,
+  Workflow,
+  WorkflowQueryType,
+  WorkflowResultType,
+  WorkflowReturnType,
+  WorkflowSignalType,
+} from "./interfaces.js";
 export {
   ActivityFailure,
   ApplicationFailure,

@@ -47,3 +47,6 @@ export {
 } from "./workflow/index.js";
 export { DefaultLogger, Runtime, type LogEntry, type LogLevel, type Logger, type RuntimeOptions, type TelemetryOptions } from "../runtime/index.js";
 export { CompleteAsyncError } from "../activity/index.js";
+// As @temporalio/worker re-exports them from @temporalio/common and the protos.
+export { defaultPayloadConverter, type DataConverter, type Headers, type LogMetadata } from "../common/index.js";
+export type { History } from "../proto/temporal/api/history/v1/message_pb.js";

@@ -17,6 +17,7 @@ export { ContinueAsNew, DeterminismViolationError, IllegalStateError, WorkflowEr
 export {
   ActivityCancellationType,
   type ActivityFunction,
+  type ActivityInterface,
   type ActivityInterfaceFor,
   type ActivityOptions,
   type ContinueAsNewOptions,
@@ -38,6 +39,10 @@ export {
   type UntypedActivities,
   type Workflow,
   type WorkflowInfo,
+  type WorkflowQueryType,
+  type WorkflowResultType,
+  type WorkflowReturnType,
+  type WorkflowSignalType,
 } from "./interfaces.js";
 export { log } from "./logs.js";
 export {

@@ -11,78 +11,39 @@ export type { RetryPolicy } from "../common/retry-policy.js";
 import type { RetryPolicy } from "../common/retry-policy.js";
 
 export { ActivityCancellationType, ChildWorkflowCancellationType, ParentClosePolicy, type VersioningIntent } from "../common/enums.js";
-import type { ActivityCancellationType, VersioningIntent } from "../common/enums.js";
+import type { VersioningIntent } from "../common/enums.js";
 
 export type { Priority } from "../common/retry-policy.js";
-import type { Priority } from "../common/retry-policy.js";
 
-export interface ActivityOptions {
-  /** Defaults to the workflow's task queue. */
-  taskQueue?: string;
-  /** Defaults to the activity's sequence number in this run. */
-  activityId?: string;
-  scheduleToCloseTimeout?: Duration;
-  startToCloseTimeout?: Duration;
-  scheduleToStartTimeout?: Duration;
-  heartbeatTimeout?: Duration;
-  retry?: RetryPolicy;
-  /** A string of ActivityCancellationType (the proto number is accepted too); unset = TRY_CANCEL. */
-  cancellationType?: ActivityCancellationType;
-  /** Let core run the activity on this worker right away when it can (default true). */
-  allowEagerDispatch?: boolean;
-  /** Deprecated worker versioning: run on a compatible or the default Build Id. */
-  versioningIntent?: VersioningIntent;
-  /** A single-line summary shown in the UI (user metadata of the ScheduleActivityTask command). */
-  summary?: string;
-  priority?: Priority;
-}
-
-export interface LocalActivityOptions {
-  scheduleToCloseTimeout?: Duration;
-  startToCloseTimeout?: Duration;
-  scheduleToStartTimeout?: Duration;
-  /** Above this backoff, core asks the workflow to sleep on a timer between attempts. */
-  localRetryThreshold?: Duration;
-  retry?: RetryPolicy;
-  cancellationType?: ActivityCancellationType;
-  /** A single-line summary shown in the UI (user metadata of the local activity's marker). */
-  summary?: string;
-}
+// Defined in src/common (as in @temporalio/common, which /workflow re-exports).
+export type {
+  ActivityFunction,
+  ActivityInterface,
+  ActivityOptions,
+  LocalActivityOptions,
+  QueryDefinition,
+  QueryDefinitionOptions,
+  SignalDefinition,
+  SignalDefinitionOptions,
+  UntypedActivities,
+  Workflow,
+  WorkflowQueryType,
+  WorkflowResultType,
+  WorkflowReturnType,
+  WorkflowSignalType,
+} from "../common/interfaces.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type ActivityFunction<P extends any[] = any[], R = any> = (...args: P) => Promise<R> | R;
-export type UntypedActivities = Record<string, ActivityFunction>;
 /** `proxyActivities<typeof activities>()`: every activity becomes an async function. */
 export type ActivityInterfaceFor<T> = {
   [K in keyof T]: T[K] extends (...args: infer P) => infer R ? (...args: P) => Promise<Awaited<R>> : never;
 };
 
-export type Workflow = (...args: any[]) => Promise<any>;
 export type Handler<Args extends any[], R> = (...args: Args) => R;
 
-export interface SignalDefinition<Args extends any[] = [], Name extends string = string> {
-  type: "signal";
-  name: Name;
-  /** Phantom field so TypeScript keeps Args; never set. */
-  __argsBrand?: Args;
-}
-export interface QueryDefinition<Ret, Args extends any[] = [], Name extends string = string> {
-  type: "query";
-  name: Name;
-  __argsBrand?: Args;
-  __retBrand?: Ret;
-}
 export type DefaultSignalHandler = (signalName: string, ...args: unknown[]) => void | Promise<void>;
 export type DefaultQueryHandler = (queryName: string, ...args: unknown[]) => unknown;
 
-/** `defineSignal(name, options)`: kept on the definition, as official (its `typeInfo` is not used by this SDK's converters). */
-export interface SignalDefinitionOptions {
-  typeInfo?: unknown;
-}
-/** `defineQuery(name, options)`: kept on the definition, as official (its `typeInfo` is not used by this SDK's converters). */
-export interface QueryDefinitionOptions {
-  typeInfo?: unknown;
-}
 /** `setHandler(querydef, handler, options)`: the description is reported by `__temporal_workflow_metadata`. */
 export type QueryHandlerOptions = { description?: string };
 /** `setHandler(signalDef, handler, options)`, as official. */

@@ -60,6 +60,7 @@ export {
   encodeTaskReachability,
   encodeWorkflowIdConflictPolicy,
   encodeWorkflowIdReusePolicy,
+  extractWorkflowType,
   type ActivityFunction,
   type ActivityInterface,
   type Duration,

@@ -142,3 +142,10 @@ export function loadDataConverter(dataConverter?: DataConverter | null, loadModu
     payloadCodecs: payloadCodecs ? [...payloadCodecs] : [],
   };
 }
+
+/** The default converters with no codec, already loaded, as @temporalio/common's `defaultDataConverter`. */
+export const defaultDataConverter: LoadedDataConverter = {
+  payloadConverter: defaultPayloadConverter,
+  failureConverter: defaultFailureConverter,
+  payloadCodecs: [],
+};

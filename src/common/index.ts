@@ -12,6 +12,7 @@ export { CompleteAsyncError, IllegalStateError, NamespaceNotFoundError, PayloadC
 // through this index (the bundler maps every src/common import to it), so they live here too.
 export * from "./enums.js";
 export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
+export { errorCode, errorMessage, extractWorkflowType, str, toCanonicalString, u8, type WorkerDeploymentVersion } from "./official-helpers.js";
 export type {
   ActivityFunction,
   ActivityInterface,
@@ -104,6 +105,7 @@ export {
 export { asPayload, decodePayloads, encodePayloads, type PayloadCodec } from "./payload-codec.js";
 export {
   converterFromModule,
+  defaultDataConverter,
   defaultFailureConverter,
   loadDataConverter,
   type ConverterModuleLoader,
@@ -138,6 +140,8 @@ export {
 export {
   compilePriority,
   compileRetryPolicy,
+  decodePriority,
+  decompileRetryPolicy,
   durationOptionToMs,
   durationOptionToTs,
   type CompiledPriority,

@@ -3,7 +3,7 @@ import type { Duration as ProtoDuration } from "@bufbuild/protobuf/wkt";
 import { describeValue } from "./enums.js";
 import { ValueError } from "./errors.js";
 import { checkOptions } from "./option-check.js";
-import { msNumberToTs, msToNumber, type Duration } from "./time.js";
+import { msNumberToTs, msToNumber, optionalTsToMs, type Duration, type TimestampLike } from "./time.js";
 
 export interface RetryPolicy {
   initialInterval?: Duration;
@@ -129,5 +129,38 @@ export function compilePriority(priority: unknown, where = "Priority"): Compiled
     priorityKey: (p.priorityKey as number | undefined | null) ?? 0,
     fairnessKey: (p.fairnessKey as string | undefined | null) ?? "",
     fairnessWeight: (p.fairnessWeight as number | undefined | null) ?? 0,
+  };
+}
+
+/** A temporal.api.common.v1.RetryPolicy as it comes from the server (either protobuf library's shape). */
+interface RetryPolicyMessage {
+  initialInterval?: TimestampLike | null;
+  backoffCoefficient?: number | null;
+  maximumInterval?: TimestampLike | null;
+  maximumAttempts?: number | null;
+  nonRetryableErrorTypes?: string[] | null;
+}
+
+/**
+ * The reverse of compileRetryPolicy, as @temporalio/common's: a proto RetryPolicy (e.g. from a
+ * workflow description) to a RetryPolicy with intervals in ms; undefined for null/undefined.
+ */
+export function decompileRetryPolicy(retryPolicy?: RetryPolicyMessage | null): RetryPolicy | undefined {
+  if (!retryPolicy) return undefined;
+  return {
+    backoffCoefficient: retryPolicy.backoffCoefficient ?? undefined,
+    maximumAttempts: retryPolicy.maximumAttempts ?? undefined,
+    maximumInterval: optionalTsToMs(retryPolicy.maximumInterval),
+    initialInterval: optionalTsToMs(retryPolicy.initialInterval),
+    nonRetryableErrorTypes: retryPolicy.nonRetryableErrorTypes ?? undefined,
+  };
+}
+
+/** A proto Priority to a Priority, as @temporalio/common's: every field copied, null → undefined. */
+export function decodePriority(priority?: { priorityKey?: number | null; fairnessKey?: string | null; fairnessWeight?: number | null } | null): Priority {
+  return {
+    priorityKey: priority?.priorityKey ?? undefined,
+    fairnessKey: priority?.fairnessKey ?? undefined,
+    fairnessWeight: priority?.fairnessWeight ?? undefined,
   };
 }

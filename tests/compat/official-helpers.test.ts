@@ -1,0 +1,79 @@
+/**
+ * Small pure helpers exported under their official names, compared with the results of
+ * @temporalio/common 1.24 on the same inputs (recorded from the official package).
+ */
+import { describe, expect, test } from "bun:test";
+import * as client from "../../src/client/index.js";
+import * as common from "../../src/common/index.js";
+import * as worker from "../../src/worker/index.js";
+import * as workflow from "../../src/workflow/index.js";
+
+describe("official helpers", () => {
+  test("errorMessage: an Error-like's message, a string itself, else undefined", () => {
+    const stackNotString = { name: "N", message: "m", stack: 5 };
+    const got = [new Error("boom"), "s", { message: "m" }, { name: "N", message: "m" }, stackNotString, 42, undefined, null].map(common.errorMessage);
+    expect(got).toEqual(["boom", "s", undefined, "m", undefined, undefined, undefined, undefined]);
+  });
+
+  test("errorCode: a string `code`, else undefined", () => {
+    const got = [{ code: "ENOENT" }, { code: 5 }, "x", null, Object.assign(new Error("x"), { code: "E" })].map(common.errorCode);
+    expect(got).toEqual(["ENOENT", undefined, undefined, undefined, "E"]);
+  });
+
+  test("u8 / str are UTF-8", () => {
+    expect([...common.u8("héllo")]).toEqual([104, 195, 169, 108, 108, 111]);
+    expect(common.str(new Uint8Array([104, 195, 169]))).toBe("hé");
+  });
+
+  test("extractWorkflowType: a string, or a function's name; TypeError otherwise", () => {
+    async function myWf(): Promise<void> {}
+    for (const m of [common, client, workflow]) {
+      expect(m.extractWorkflowType("T")).toBe("T");
+      expect(m.extractWorkflowType(myWf)).toBe("myWf");
+    }
+    const anonymous = Object.defineProperty(() => undefined, "name", { value: "" });
+    expect(() => common.extractWorkflowType(anonymous)).toThrow(new TypeError("Invalid workflow type: the workflow function is anonymous"));
+    expect(() => common.extractWorkflowType(5 as never)).toThrow(new TypeError("Invalid workflow type: expected either a string or a function, got 'number'"));
+    expect(() => common.extractWorkflowType(null as never)).toThrow(new TypeError("Invalid workflow type: expected either a string or a function, got 'object'"));
+  });
+
+  test("decodePriority copies the fields, null → undefined", () => {
+    const none = { priorityKey: undefined, fairnessKey: undefined, fairnessWeight: undefined };
+    expect(common.decodePriority(undefined)).toStrictEqual(none);
+    expect(common.decodePriority(null)).toStrictEqual(none);
+    expect(common.decodePriority({ priorityKey: null })).toStrictEqual(none);
+    expect(common.decodePriority({ priorityKey: 3, fairnessKey: "k", fairnessWeight: 1.5 })).toStrictEqual({ priorityKey: 3, fairnessKey: "k", fairnessWeight: 1.5 });
+  });
+
+  test("decompileRetryPolicy: intervals back to ms; undefined for none", () => {
+    expect(common.decompileRetryPolicy(undefined)).toBeUndefined();
+    expect(common.decompileRetryPolicy(null)).toBeUndefined();
+    const proto = { initialInterval: { seconds: 1n, nanos: 500_000_000 }, backoffCoefficient: 2, maximumInterval: { seconds: 100n, nanos: 0 }, maximumAttempts: 5, nonRetryableErrorTypes: ["A"] };
+    expect(common.decompileRetryPolicy(proto)).toStrictEqual({ backoffCoefficient: 2, maximumAttempts: 5, maximumInterval: 100_000, initialInterval: 1500, nonRetryableErrorTypes: ["A"] });
+    expect(common.decompileRetryPolicy({})).toStrictEqual({
+      backoffCoefficient: undefined,
+      maximumAttempts: undefined,
+      maximumInterval: undefined,
+      initialInterval: undefined,
+      nonRetryableErrorTypes: undefined,
+    });
+    // Round trip with compileRetryPolicy.
+    const policy = { initialInterval: "2s", backoffCoefficient: 3, maximumInterval: "1m", maximumAttempts: 4, nonRetryableErrorTypes: ["X"] };
+    expect(common.decompileRetryPolicy(common.compileRetryPolicy(policy))).toEqual({ ...policy, initialInterval: 2000, maximumInterval: 60_000 });
+  });
+
+  test("toCanonicalString is deploymentName.buildId", () => {
+    expect(common.toCanonicalString({ deploymentName: "dep", buildId: "b1" })).toBe("dep.b1");
+  });
+
+  test("defaultDataConverter is the default converters, loaded, with no codec", async () => {
+    const dc = common.defaultDataConverter;
+    expect(Object.keys(dc).sort()).toEqual(["failureConverter", "payloadCodecs", "payloadConverter"]);
+    expect(dc.payloadConverter).toBe(common.defaultPayloadConverter);
+    expect(dc.failureConverter).toBe(common.defaultFailureConverter);
+    expect(dc.payloadCodecs).toEqual([]);
+    expect(worker.defaultPayloadConverter).toBe(common.defaultPayloadConverter);
+    const payload = dc.payloadConverter.toPayload({ a: 1 });
+    expect(dc.payloadConverter.fromPayload(payload!)).toEqual({ a: 1 });
+  });
+});

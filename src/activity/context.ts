@@ -5,7 +5,7 @@
  * anywhere in the activity's async call tree.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { CancelledFailure, msToNumber } from "../common/index.js";
+import { CancelledFailure, msToNumber, type ActivityCancellationDetails as CommonActivityCancellationDetails } from "../common/index.js";
 
 /** Same shape as the worker's Logger (src/runtime). */
 export interface ActivityLogger {
@@ -53,16 +53,11 @@ export interface Info {
  */
 export type CancelReason = "NOT_FOUND" | "CANCELLED" | "TIMED_OUT" | "WORKER_SHUTDOWN" | "PAUSED" | "RESET" | "HEARTBEAT_DETAILS_CONVERSION_FAILED";
 
-/** The flags core reports with a cancellation (several may be true). */
-export interface ActivityCancellationDetails {
-  reason: CancelReason;
-  notFound: boolean;
-  cancelRequested: boolean;
-  paused: boolean;
-  timedOut: boolean;
-  workerShutdown: boolean;
-  reset: boolean;
-}
+/**
+ * The flags core reports with a cancellation (several may be true): an instance of
+ * src/common's ActivityCancellationDetails (the official class), plus `reason`, ours.
+ */
+export type ActivityCancellationDetails = CommonActivityCancellationDetails & { readonly reason: CancelReason };
 
 /** Defined in src/common, as @temporalio/common's (which @temporalio/activity re-exports). */
 export { CompleteAsyncError } from "../common/index.js";
@@ -122,7 +117,7 @@ export class Context {
   }
 }
 
-/** @internal The worker runs each activity function inside `asyncLocalStorage.run(context, …)`. */
+/** The worker runs each activity function inside `asyncLocalStorage.run(context, …)`; exported from /activity as officially (for tests that build a Context). */
 export const asyncLocalStorage = new AsyncLocalStorage<Context>();
 
 /** `Context.current().info` */

@@ -10,6 +10,7 @@ export {
   Context,
   CompleteAsyncError,
   activityInfo,
+  asyncLocalStorage,
   cancellationDetails,
   cancellationSignal,
   cancelled,

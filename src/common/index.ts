@@ -11,6 +11,7 @@ export { CompleteAsyncError, IllegalStateError, NamespaceNotFoundError, PayloadC
 // official SDK exports from /workflow or /client only: workflow code reaches src/common only
 // through this index (the bundler maps every src/common import to it), so they live here too.
 export * from "./enums.js";
+export { ActivityCancellationDetails, type ActivityCancellationDetailsOptions } from "./activity-cancellation-details.js";
 export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
 export { errorCode, errorMessage, extractWorkflowType, str, toCanonicalString, u8, type WorkerDeploymentVersion } from "./official-helpers.js";
 export type {

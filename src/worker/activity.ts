@@ -19,6 +19,7 @@ import { ActivityHeartbeatSchema, ActivityTaskCompletionSchema } from "../proto/
 import { FailureSchema, type Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import {
+  ActivityCancellationDetails as CommonActivityCancellationDetails,
   ApplicationFailure,
   ApplicationFailureCategory,
   CancelledFailure,
@@ -337,15 +338,15 @@ export class ActivityExecutor {
  * `reason` is ours, always set.
  */
 function cancellationDetails(reason: CancelReason, d: CoreCancellationDetails | undefined): ActivityCancellationDetails {
-  return {
-    reason,
+  const flags = new CommonActivityCancellationDetails({
     notFound: d?.isNotFound ?? false,
     cancelRequested: d?.isCancelled ?? false,
     paused: d?.isPaused ?? false,
     timedOut: d?.isTimedOut ?? false,
     workerShutdown: d?.isWorkerShutdown ?? false,
     reset: d?.isReset ?? false,
-  };
+  });
+  return Object.assign(flags, { reason });
 }
 
 function activityInfo(taskToken: Uint8Array, base64TaskToken: string, s: Start, taskQueue: string, payloadConverter: LoadedDataConverter["payloadConverter"]): Info {

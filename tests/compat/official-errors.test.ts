@@ -51,3 +51,20 @@ describe("errors shared through @temporalio/common", () => {
     expect(new common.IllegalStateError("x") instanceof MyIllegalState).toBe(false);
   });
 });
+
+describe("ActivityCancellationDetails", () => {
+  test("a class with the official flags, all false unless given", () => {
+    expect(new common.ActivityCancellationDetails()).toEqual(
+      Object.assign(Object.create(common.ActivityCancellationDetails.prototype), {
+        notFound: false,
+        cancelRequested: false,
+        paused: false,
+        timedOut: false,
+        workerShutdown: false,
+        reset: false,
+      }),
+    );
+    const d = new common.ActivityCancellationDetails({ paused: true, cancelRequested: true });
+    expect([d.notFound, d.cancelRequested, d.paused, d.timedOut, d.workerShutdown, d.reset]).toEqual([false, true, true, false, false, false]);
+  });
+});

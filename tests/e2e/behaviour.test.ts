@@ -192,6 +192,8 @@ describe("paused and reset activities", () => {
       const cancelled = seen.get(h.workflowId)!.find((x) => x.cancelled)!;
       expect(cancelled.error).toBe("CancelledFailure");
       expect(cancelled.details).toMatchObject(action === "pause" ? { paused: true, reset: false } : { reset: true });
+      // An instance of the official class (src/common's ActivityCancellationDetails), as official.
+      expect(cancelled.officialClass).toBe(true);
       const word = action === "pause" ? "paused" : "reset";
       await until(`the worker to log "Activity ${word}"`, () =>
         log.lines.some((l) => l.message === `Activity ${word}` && (l.meta as { workflowId?: string } | undefined)?.workflowId === h.workflowId),

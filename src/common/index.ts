@@ -12,6 +12,16 @@ export { CompleteAsyncError, IllegalStateError, NamespaceNotFoundError, PayloadC
 // through this index (the bundler maps every src/common import to it), so they live here too.
 export * from "./enums.js";
 export { ActivityCancellationDetails, type ActivityCancellationDetailsOptions } from "./activity-cancellation-details.js";
+// Not SearchAttributeValue: ours is the typed value of a key's type, the official one of that
+// name the untyped (deprecated) array form; /client exports ours.
+export {
+  defineSearchAttributeKey,
+  TypedSearchAttributes,
+  type SearchAttributeKey,
+  type SearchAttributePair,
+  type SearchAttributes,
+  type SearchAttributeUpdatePair,
+} from "./search-attributes.js";
 export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
 export { errorCode, errorMessage, extractWorkflowType, str, toCanonicalString, u8, type WorkerDeploymentVersion } from "./official-helpers.js";
 export type {

@@ -77,3 +77,16 @@ describe("official helpers", () => {
     expect(dc.payloadConverter.fromPayload(payload!)).toEqual({ a: 1 });
   });
 });
+
+describe("typed search attributes from /common", () => {
+  test("are /client's (one definition), and behave as official for get / updateCopy", () => {
+    expect(common.TypedSearchAttributes).toBe(client.TypedSearchAttributes);
+    expect(common.defineSearchAttributeKey).toBe(client.defineSearchAttributeKey);
+    const key = common.defineSearchAttributeKey("CustomKeywordField", "KEYWORD");
+    expect(key).toEqual({ name: "CustomKeywordField", type: "KEYWORD" });
+    const attrs = new common.TypedSearchAttributes([{ key, value: "a" }]);
+    expect(attrs.get(key)).toBe("a");
+    expect(attrs.updateCopy([{ key, value: null }]).get(key)).toBeUndefined();
+    expect(attrs.get(key)).toBe("a");
+  });
+});

@@ -66,6 +66,7 @@ export {
   type Duration,
   type FailureConverter,
   type Headers,
+  type HistoryAndWorkflowId,
   type QueryDefinition,
   type QueryDefinitionOptions,
   type SignalDefinition,

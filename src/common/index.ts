@@ -29,6 +29,7 @@ export type {
   ActivityInterface,
   ActivityOptions,
   Headers,
+  HistoryAndWorkflowId,
   LocalActivityOptions,
   Logger,
   LogLevel,

@@ -6,6 +6,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { ActivityCancellationType, VersioningIntent } from "./enums.js";
+import type { History } from "../proto/temporal/api/history/v1/message_pb.js";
 import type { Payload } from "./payload-converter.js";
 import type { Priority, RetryPolicy } from "./retry-policy.js";
 import type { TimestampLike } from "./time.js";
@@ -99,4 +100,10 @@ export interface Logger {
   info(message: string, meta?: LogMetadata): any;
   warn(message: string, meta?: LogMetadata): any;
   error(message: string, meta?: LogMetadata): any;
+}
+
+/** A history (History message, its protobuf JSON, or serialized bytes) and the workflow id it belongs to (what replay takes). */
+export interface HistoryAndWorkflowId {
+  workflowId: string;
+  history: History | unknown | undefined;
 }

@@ -84,11 +84,9 @@ export interface ReplayResult {
   readonly error?: ReplayError | DeterminismViolationError;
 }
 
-/** A history (History message, its protobuf JSON, or serialized bytes) and the workflow id to replay it as. */
-export interface HistoryAndWorkflowId {
-  workflowId: string;
-  history: History | unknown;
-}
+/** A history (History message, its protobuf JSON, or serialized bytes) and the workflow id to replay it as (src/common's type, as official). */
+import type { HistoryAndWorkflowId } from "../common/index.js";
+export type { HistoryAndWorkflowId };
 
 export type ReplayHistoriesIterable = AsyncIterable<HistoryAndWorkflowId> | Iterable<HistoryAndWorkflowId>;
 

@@ -87,6 +87,7 @@ export {
   CompositePayloadConverter,
   DefaultPayloadConverter,
   defaultPayloadConverter,
+  encodingKeys,
   encodingTypes,
   fromPayloadsAtIndex,
   isUint8Array,

@@ -23,6 +23,14 @@ export const encodingTypes = {
   METADATA_ENCODING_PROTOBUF: "binary/protobuf",
 } as const;
 export type EncodingType = (typeof encodingTypes)[keyof typeof encodingTypes];
+/** The same encodings as UTF-8 bytes (the form of a payload's `encoding` metadata), as the official `encodingKeys`. */
+export const encodingKeys = {
+  METADATA_ENCODING_NULL: encode(encodingTypes.METADATA_ENCODING_NULL),
+  METADATA_ENCODING_RAW: encode(encodingTypes.METADATA_ENCODING_RAW),
+  METADATA_ENCODING_JSON: encode(encodingTypes.METADATA_ENCODING_JSON),
+  METADATA_ENCODING_PROTOBUF_JSON: encode(encodingTypes.METADATA_ENCODING_PROTOBUF_JSON),
+  METADATA_ENCODING_PROTOBUF: encode(encodingTypes.METADATA_ENCODING_PROTOBUF),
+} as const;
 
 /** Converts values to and from payloads. `toPayload` throws when it cannot convert. */
 export interface PayloadConverter {

@@ -50,3 +50,4 @@ export { CompleteAsyncError } from "../activity/index.js";
 // As @temporalio/worker re-exports them from @temporalio/common and the protos.
 export { defaultPayloadConverter, type DataConverter, type Headers, type LogMetadata } from "../common/index.js";
 export type { History } from "../proto/temporal/api/history/v1/message_pb.js";
+export { makeTelemetryFilterString, type CoreLogFilterOptions } from "./telemetry-filter.js";

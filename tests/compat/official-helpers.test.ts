@@ -90,3 +90,16 @@ describe("typed search attributes from /common", () => {
     expect(attrs.get(key)).toBe("a");
   });
 });
+
+describe("encodingKeys and makeTelemetryFilterString", () => {
+  test("encodingKeys are the encodings' UTF-8 bytes", () => {
+    expect(Object.keys(common.encodingKeys)).toEqual(Object.keys(common.encodingTypes));
+    for (const [k, v] of Object.entries(common.encodingKeys)) expect(new TextDecoder().decode(v)).toBe(common.encodingTypes[k as keyof typeof common.encodingTypes]);
+    expect([...common.encodingKeys.METADATA_ENCODING_JSON]).toEqual([106, 115, 111, 110, 47, 112, 108, 97, 105, 110]);
+  });
+
+  test("makeTelemetryFilterString gives the official string", () => {
+    expect(worker.makeTelemetryFilterString({ core: "DEBUG" })).toBe("ERROR,temporalio_sdk_core=DEBUG,temporalio_client=DEBUG,temporalio_common=DEBUG");
+    expect(worker.makeTelemetryFilterString({ core: "TRACE", other: "WARN" })).toBe("WARN,temporalio_sdk_core=TRACE,temporalio_client=TRACE,temporalio_common=TRACE");
+  });
+});

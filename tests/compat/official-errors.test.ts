@@ -68,3 +68,22 @@ describe("ActivityCancellationDetails", () => {
     expect([d.notFound, d.cancelRequested, d.paused, d.timedOut, d.workerShutdown, d.reset]).toEqual([false, true, true, false, false, false]);
   });
 });
+
+describe("TransportError from /worker", () => {
+  test("is what NativeConnection.connect rejects with when nothing listens", async () => {
+    const net = await import("node:net");
+    // A port that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const err = await worker.NativeConnection.connect({ address: `127.0.0.1:${port}` }).then(
+      (c) => c.close().then(() => undefined),
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(worker.TransportError);
+    expect(worker.TransportError).toBe(client.TransportError);
+  }, 30_000);
+});

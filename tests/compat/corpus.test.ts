@@ -1,8 +1,8 @@
 /**
  * Mixed fleets: histories recorded by the official SDK 1.24 on Node (tests/compat/corpus/, made
  * by tools/compat-corpus.ts) replay clean on ours. No Node and no server needed for that part.
- * The second part records a few histories of the same workflows with ours on the dev server and
- * replays them, so the corpus workflows (tools/compat/workflows.ts) stay runnable on ours.
+ * The second part records histories of the same workflows with ours on the dev server, replays
+ * them, and checks what our worker writes for official workers (the SDK flags of its tasks).
  * The reverse direction (ours → official) needs Node and runs in tools/compat-corpus.ts.
  */
 import { describe, expect, test } from "bun:test";
@@ -13,7 +13,7 @@ import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.j
 import { WorkflowTaskFailedCause } from "../../src/proto/temporal/api/enums/v1/failed_cause_pb.js";
 import { testEnv } from "../helpers/dev-server.js";
 import * as activities from "../../tools/compat/activities.mjs";
-import { WORKFLOWS_PATH, readCorpus, recordRuns, type RecordedHistory } from "../../tools/compat/corpus.js";
+import { WORKFLOWS_PATH, WORKFLOW_TYPES, readCorpus, recordRuns, type RecordedHistory } from "../../tools/compat/corpus.js";
 
 const CORPUS_DIR = join(import.meta.dir, "corpus");
 
@@ -34,17 +34,71 @@ async function replayAll(histories: RecordedHistory[]): Promise<{ replayed: numb
   return { replayed, failures };
 }
 
-const eventCount = (histories: RecordedHistory[], type: EventType) =>
-  histories.reduce((n, h) => n + h.history.events.filter((e) => e.eventType === type).length, 0);
+/** How many events of each kind the histories hold, by EventType name. */
+function eventCounts(histories: RecordedHistory[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const h of histories) for (const e of h.history.events) counts[EventType[e.eventType]] = (counts[EventType[e.eventType]] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * What the workflow tasks delivered: for each task, the events between the previous task's
+ * completion and its start (signals, fired timers, activity results …), as one activation.
+ */
+function taskBatches(histories: RecordedHistory[]): { first: boolean; events: EventType[] }[] {
+  const batches: { first: boolean; events: EventType[] }[] = [];
+  for (const h of histories) {
+    let pending: EventType[] = [];
+    let first = true;
+    for (const e of h.history.events) {
+      if (e.eventType === EventType.WORKFLOW_TASK_STARTED) {
+        batches.push({ first, events: pending });
+        first = false;
+        pending = [];
+      } else if (e.eventType !== EventType.WORKFLOW_TASK_SCHEDULED && e.eventType !== EventType.WORKFLOW_TASK_COMPLETED) {
+        pending.push(e.eventType);
+      }
+    }
+  }
+  return batches;
+}
+
+const markers = (histories: RecordedHistory[], name: string) =>
+  histories.reduce((n, h) => n + h.history.events.filter((e) => e.attributes.case === "markerRecordedEventAttributes" && e.attributes.value.markerName === name).length, 0);
+
+const CLOSED = new Set([EventType.WORKFLOW_EXECUTION_COMPLETED, EventType.WORKFLOW_EXECUTION_CANCELED, EventType.WORKFLOW_EXECUTION_CONTINUED_AS_NEW]);
 
 describe("official SDK 1.24 histories", () => {
-  test("the corpus holds 100 histories of every corpus workflow, with signals, timers, activities and resets", () => {
+  test("the corpus holds 100 histories of every corpus workflow, with each kind of event the shapes are there for", () => {
     const histories = officialCorpus();
     expect(histories.length).toBeGreaterThanOrEqual(100);
-    expect(new Set(histories.map((h) => h.workflowType))).toEqual(new Set(["randomWalk", "fanOut", "accumulate", "race"]));
-    expect(eventCount(histories, EventType.WORKFLOW_EXECUTION_SIGNALED)).toBeGreaterThan(50);
-    expect(eventCount(histories, EventType.TIMER_STARTED)).toBeGreaterThan(50);
-    expect(eventCount(histories, EventType.ACTIVITY_TASK_SCHEDULED)).toBeGreaterThan(50);
+    expect(new Set(histories.map((h) => h.workflowType))).toEqual(new Set(WORKFLOW_TYPES));
+    const n = eventCounts(histories);
+    expect(n.WORKFLOW_EXECUTION_SIGNALED).toBeGreaterThan(100);
+    expect(n.TIMER_STARTED).toBeGreaterThan(100);
+    expect(n.TIMER_FIRED).toBeGreaterThan(100);
+    expect(n.ACTIVITY_TASK_SCHEDULED).toBeGreaterThan(100);
+    // Timers cancelled by scope.cancel(), withTimeout and clearTimeout; activities cancelled
+    // (TRY_CANCEL, WAIT_CANCELLATION_COMPLETED; ABANDON sends no request); retries exhausted.
+    expect(n.TIMER_CANCELED).toBeGreaterThanOrEqual(5);
+    expect(n.ACTIVITY_TASK_CANCEL_REQUESTED).toBeGreaterThanOrEqual(2);
+    expect(n.ACTIVITY_TASK_FAILED).toBeGreaterThanOrEqual(1);
+    // Local activities and patches (patched, deprecatePatch, condition(fn, 0)) are markers.
+    expect(markers(histories, "core_local_activity")).toBeGreaterThanOrEqual(10);
+    expect(markers(histories, "core_patch")).toBeGreaterThanOrEqual(10);
+    // Workflow cancellation requested by the client, and continue-as-new.
+    expect(n.WORKFLOW_EXECUTION_CANCEL_REQUESTED).toBeGreaterThanOrEqual(3);
+    expect(n.WORKFLOW_EXECUTION_CANCELED).toBeGreaterThanOrEqual(3);
+    expect(n.WORKFLOW_EXECUTION_CONTINUED_AS_NEW).toBeGreaterThanOrEqual(2);
+    // Activations that decide the order of continuations: signals with the first task
+    // (signalWithStart), several signals in one task, and signals in the same task as a fired
+    // timer or a completed activity.
+    const batches = taskBatches(histories);
+    const signals = (b: { events: EventType[] }) => b.events.filter((t) => t === EventType.WORKFLOW_EXECUTION_SIGNALED).length;
+    expect(batches.filter((b) => b.first && signals(b) > 0).length).toBeGreaterThanOrEqual(5);
+    expect(batches.filter((b) => signals(b) > 1).length).toBeGreaterThanOrEqual(10);
+    const withResolution = batches.filter((b) => signals(b) > 0 && b.events.some((t) => t === EventType.TIMER_FIRED || t === EventType.ACTIVITY_TASK_COMPLETED));
+    expect(withResolution.length).toBeGreaterThanOrEqual(3);
     // Reset runs: core sends UpdateRandomSeed at the reset point while replaying them.
     const resets = histories.filter((h) =>
       h.history.events.some(
@@ -52,8 +106,8 @@ describe("official SDK 1.24 histories", () => {
       ),
     );
     expect(resets.length).toBeGreaterThanOrEqual(5);
-    // Every history ends with the workflow completed: the recording ran to the end.
-    for (const h of histories) expect(h.history.events.at(-1)?.eventType).toBe(EventType.WORKFLOW_EXECUTION_COMPLETED);
+    // Every history ends with the run closed as the workflow decided: the recording ran to the end.
+    for (const h of histories) expect(CLOSED.has(h.history.events.at(-1)!.eventType)).toBe(true);
   });
 
   test("every one replays clean on ours", async () => {
@@ -65,21 +119,31 @@ describe("official SDK 1.24 histories", () => {
 });
 
 describe("ours → ours", () => {
-  test("histories of the corpus workflows recorded by ours on the dev server replay clean", async () => {
+  test("histories of every corpus workflow recorded by ours on the dev server replay clean, and record the official SDK flags 1 and 2", async () => {
     const env = await testEnv();
     const taskQueue = `compat-ours-${crypto.randomUUID()}`;
     const worker = await Worker.create({ connection: env.connection, namespace: env.namespace, taskQueue, workflowsPath: WORKFLOWS_PATH, activities, shutdownSignals: [] });
     const running = worker.run();
+    const count = WORKFLOW_TYPES.length + 1;
     let histories: RecordedHistory[];
     try {
-      histories = await recordRuns(env.client, taskQueue, taskQueue, 12);
+      histories = await recordRuns(env.client, taskQueue, taskQueue, count);
     } finally {
       worker.shutdown();
       await running;
     }
-    expect(new Set(histories.map((h) => h.workflowType)).size).toBe(4);
+    expect(new Set(histories.map((h) => h.workflowType))).toEqual(new Set(WORKFLOW_TYPES));
+    // An official worker replaying our histories takes its post-1.11 paths only if our tasks
+    // recorded its flags 1 (NonCancellableScopesAreShieldedFromPropagation) and 2
+    // (ProcessWorkflowActivationJobsAsSingleBatch): core keeps them in the completed tasks' SDK metadata.
+    for (const h of histories) {
+      const flags = new Set(
+        h.history.events.flatMap((e) => (e.attributes.case === "workflowTaskCompletedEventAttributes" ? (e.attributes.value.sdkMetadata?.langUsedFlags ?? []) : [])),
+      );
+      expect({ workflowId: h.workflowId, has1: flags.has(1), has2: flags.has(2) }).toEqual({ workflowId: h.workflowId, has1: true, has2: true });
+    }
     const { replayed, failures } = await replayAll(histories);
     expect(failures).toEqual([]);
-    expect(replayed).toBe(12);
-  }, 120_000);
+    expect(replayed).toBe(count);
+  }, 180_000);
 });

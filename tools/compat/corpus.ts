@@ -15,13 +15,35 @@ import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.j
 
 export const WORKFLOWS_PATH = new URL("./workflows.ts", import.meta.url).pathname;
 
+export const WORKFLOW_TYPES = [
+  "randomWalk",
+  "fanOut",
+  "accumulate",
+  "race",
+  "conditions",
+  "scopes",
+  "timeouts",
+  "retries",
+  "patchesAndChain",
+  "cancelMe",
+  "signalled",
+] as const;
+export type CorpusWorkflowType = (typeof WORKFLOW_TYPES)[number];
+
 export interface PlannedRun {
   index: number;
-  workflowType: "randomWalk" | "fanOut" | "accumulate" | "race";
+  workflowType: CorpusWorkflowType;
   args: [number];
-  /** `add` signals sent while it runs (value, delay in ms before sending), then `finish` if set. */
-  signals: { value: number; delayMs: number }[];
+  /**
+   * `add` signals sent while it runs: each waits `delayMs`, then sends `values` at once (several
+   * values: concurrent requests, which usually land in one activation). `finish` at the end if set.
+   */
+  signals: { values: number[]; delayMs: number }[];
   finish: boolean;
+  /** Started by signalWithStart with this `add` value (a signal in the first activation). */
+  signalWithStart?: number;
+  /** The client requests cancellation this long after the start. */
+  cancelAfterMs?: number;
   /**
    * After it completes, reset it to its second workflow task (ResetWorkflowExecution) and record
    * the new run instead: core then sends UpdateRandomSeed (the new run id's seed) while the
@@ -30,16 +52,50 @@ export interface PlannedRun {
   reset: boolean;
 }
 
-const TYPES = ["randomWalk", "fanOut", "accumulate", "race"] as const;
+/** Types whose runs complete normally and take no client cancellation: a reset run of them completes too. */
+const RESETTABLE: ReadonlySet<CorpusWorkflowType> = new Set(["randomWalk", "fanOut", "accumulate", "race", "conditions", "scopes", "timeouts", "retries"]);
 
 /** Run i of the corpus: the types rotate, inputs and signal schedules vary with i. */
 export function plannedRun(index: number): PlannedRun {
-  const workflowType = TYPES[index % TYPES.length]!;
-  const k = Math.floor(index / TYPES.length);
-  const arg = workflowType === "accumulate" ? 5 + (k % 6) * 3 : 1 + (k % 5);
-  const signalCount = workflowType === "accumulate" ? 2 + (k % 4) : workflowType === "randomWalk" && k % 2 === 1 ? 1 + (k % 3) : 0;
-  const signals = Array.from({ length: signalCount }, (_, j) => ({ value: 1 + ((index + j * 3) % 7), delayMs: 40 + ((index * 37 + j * 61) % 160) }));
-  return { index, workflowType, args: [arg], signals, finish: workflowType === "accumulate" && k % 3 !== 2, reset: index % 9 === 2 };
+  const workflowType = WORKFLOW_TYPES[index % WORKFLOW_TYPES.length]!;
+  const k = Math.floor(index / WORKFLOW_TYPES.length);
+  const value = (j: number) => 1 + ((index + j * 3) % 7);
+  const delay = (j: number) => 40 + ((index * 37 + j * 61) % 160);
+  const single = (count: number) => Array.from({ length: count }, (_, j) => ({ values: [value(j)], delayMs: delay(j) }));
+  const base = { index, workflowType, signals: [] as PlannedRun["signals"], finish: false, reset: RESETTABLE.has(workflowType) && index % 9 === 2 };
+  switch (workflowType) {
+    case "accumulate":
+      return { ...base, args: [5 + (k % 6) * 3], signals: single(2 + (k % 4)), finish: k % 3 !== 2 };
+    case "randomWalk":
+      return { ...base, args: [1 + (k % 5)], signals: single(k % 2 === 1 ? 1 + (k % 3) : 0) };
+    case "conditions": {
+      // Single signals and bursts of two or three, spread over the rounds (seconds: the dev
+      // server fires timers about once a second, and a signal shares an activation with a
+      // fired timer or a completed activity only if it arrives around then).
+      const signals = Array.from({ length: 4 + (k % 4) }, (_, j) => ({
+        values: Array.from({ length: 1 + ((k + j) % 3) }, (_, m) => value(j + m)),
+        delayMs: 150 + ((index * 211 + j * 379) % 700),
+      }));
+      return { ...base, args: [2 + (k % 3)], signals, finish: k % 4 === 3 };
+    }
+    case "signalled": {
+      const burst = 2 + (k % 3);
+      const signals = [{ values: Array.from({ length: burst }, (_, m) => value(m + 1)), delayMs: 10 + (k % 4) * 30 }];
+      if (k % 2 === 1) signals.push({ values: [value(9)], delayMs: delay(2) });
+      // Expects one more signal than it gets on some runs: its condition times out then.
+      return { ...base, args: [1 + burst + (k % 3 === 2 ? 2 : 0)], signals, signalWithStart: value(0) };
+    }
+    case "cancelMe":
+      return { ...base, args: [6 + (k % 5) * 3], cancelAfterMs: 60 + ((index * 53) % 300) };
+    case "patchesAndChain":
+      return { ...base, args: [k % 3], signals: k % 2 === 0 ? single(1 + (k % 2)) : [] };
+    case "scopes":
+    case "timeouts":
+    case "retries":
+      return { ...base, args: [2 + (k % 3)] };
+    default:
+      return { ...base, args: [1 + (k % 5)] };
+  }
 }
 
 export interface RecordedHistory {
@@ -50,28 +106,76 @@ export interface RecordedHistory {
 
 /**
  * Starts `count` planned runs on `taskQueue` (a worker of either SDK must serve it), sends their
- * signals while they run, waits for every result and fetches the histories.
+ * signals (and cancellation requests) while they run, waits for every run to close and fetches
+ * the histories. A run that continued as new is recorded by its first run.
  */
 export async function recordRuns(client: Client, taskQueue: string, idPrefix: string, count: number): Promise<RecordedHistory[]> {
   const runs = Array.from({ length: count }, (_, i) => plannedRun(i));
+  // The official SDK 1.24 keeps setTimeout handles (timer seqs) in one map for every run of its
+  // shared V8 context: clearTimeout in one run can cancel another run's timeout with the same
+  // seq, which then never fires (seen here: official `timeouts` runs hanging). Its runs of
+  // `timeouts` go one at a time, so no two of them share the map.
+  let timeoutsChain: Promise<unknown> = Promise.resolve();
   return Promise.all(
     runs.map(async (run) => {
-      const workflowId = `${idPrefix}-${String(run.index).padStart(3, "0")}-${run.workflowType}`;
-      const handle = await client.workflow.start(run.workflowType, { taskQueue, workflowId, args: run.args, workflowExecutionTimeout: "2 minutes" });
-      for (const s of run.signals) {
-        await Bun.sleep(s.delayMs);
-        // A signal after the workflow finished is refused by the server; that is a valid outcome.
-        await handle.signal("add", s.value).catch(() => undefined);
+      try {
+        if (run.workflowType === "timeouts") {
+          const mine = timeoutsChain.then(() => recordRun(client, taskQueue, idPrefix, run));
+          timeoutsChain = mine.catch(() => undefined);
+          return await mine;
+        }
+        return await recordRun(client, taskQueue, idPrefix, run);
+      } catch (err) {
+        const why = await lastTaskFailure(client, `${idPrefix}-${String(run.index).padStart(3, "0")}-${run.workflowType}`);
+        throw new Error(`${idPrefix} run ${run.index} (${run.workflowType}): ${(err as Error).message}${why}`, { cause: err });
       }
-      if (run.finish) await handle.signal("finish").catch(() => undefined);
-      await handle.result();
-      const history = await handle.fetchHistory();
-      if (!run.reset) return { workflowId, workflowType: run.workflowType, history };
-      const reset = await resetToSecondTask(client, workflowId, history);
-      await reset.result();
-      return { workflowId, workflowType: run.workflowType, history: await reset.fetchHistory() };
     }),
   );
+}
+
+async function recordRun(client: Client, taskQueue: string, idPrefix: string, run: PlannedRun): Promise<RecordedHistory> {
+  const workflowId = `${idPrefix}-${String(run.index).padStart(3, "0")}-${run.workflowType}`;
+  const options = { taskQueue, workflowId, args: run.args, workflowExecutionTimeout: process.env.COMPAT_RUN_TIMEOUT ?? "2 minutes" };
+  const started =
+    run.signalWithStart === undefined
+      ? await client.workflow.start(run.workflowType, options)
+      : await client.workflow.signalWithStart(run.workflowType, { ...options, signal: "add", signalArgs: [run.signalWithStart] });
+  const firstRunId = "firstExecutionRunId" in started && started.firstExecutionRunId ? started.firstExecutionRunId : (started as { signaledRunId: string }).signaledRunId;
+  const handle = client.workflow.getHandle(workflowId, firstRunId);
+  const cancelling =
+    run.cancelAfterMs === undefined
+      ? Promise.resolve()
+      : Bun.sleep(run.cancelAfterMs).then(() => handle.cancel().catch(() => undefined)); // refused once closed: a valid outcome
+  for (const s of run.signals) {
+    await Bun.sleep(s.delayMs);
+    // A signal after the workflow finished is refused by the server; that is a valid outcome.
+    await Promise.all(s.values.map((v) => handle.signal("add", v).catch(() => undefined)));
+  }
+  if (run.finish) await handle.signal("finish").catch(() => undefined);
+  await cancelling;
+  // Cancelled runs reject (a WorkflowFailedError): the history is what counts.
+  await started.result().catch((err: unknown) => {
+    if (run.cancelAfterMs === undefined) throw err;
+  });
+  const history = await handle.fetchHistory();
+  if (!run.reset) return { workflowId, workflowType: run.workflowType, history };
+  const reset = await resetToSecondTask(client, workflowId, history);
+  await reset.result();
+  return { workflowId, workflowType: run.workflowType, history: await reset.fetchHistory() };
+}
+
+/** The last workflow task failure of a run that did not close as planned (why a worker could not run it), if any. */
+async function lastTaskFailure(client: Client, workflowId: string): Promise<string> {
+  try {
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events;
+    for (let i = events.length - 1; i >= 0; i--) {
+      const a = events[i]!.attributes;
+      if (a.case === "workflowTaskFailedEventAttributes") return `; last workflow task failure: ${a.value.failure?.message}\n${a.value.failure?.stackTrace}`;
+    }
+    return `; no workflow task failure (${events.length} events)`;
+  } catch {
+    return "";
+  }
 }
 
 async function resetToSecondTask(client: Client, workflowId: string, history: History) {

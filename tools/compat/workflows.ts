@@ -6,13 +6,48 @@
  * Every branch depends on the run's random stream (module top-level `Math.random()`,
  * `Math.random()`, `uuid4()`), on signals that arrive while the workflow runs, and on timers
  * and activities whose number, kind and durations come from random draws: a history replays
- * on the other SDK only if both draw the same numbers at the same points.
+ * on the other SDK only if both draw the same numbers at the same points. Where continuations
+ * of several awaits run side by side, their draws and commands interleave in the order the
+ * runtime resumes them, so the microtask order of the SDK (conditions re-checked after each
+ * job, the ticks a scope or a condition adds) is checked too.
  * Never change this file without re-recording the corpus (tests/compat/corpus/).
  */
-import { condition, defineSignal, proxyActivities, setHandler, sleep, uuid4 } from "temporal-bun-sdk/workflow";
+import {
+  ActivityFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineSignal,
+  deprecatePatch,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  uuid4,
+} from "temporal-bun-sdk/workflow";
 import type * as activities from "./activities.mjs";
 
 const { pick, measure } = proxyActivities<typeof activities>({ startToCloseTimeout: "10 seconds" });
+/** Retries quickly: `flaky(token, failures)` fails its first `failures` attempts (3 or more: the activity fails). */
+const retried = proxyActivities<typeof activities>({
+  startToCloseTimeout: "10 seconds",
+  retry: { initialInterval: "30 milliseconds", backoffCoefficient: 1, maximumAttempts: 3 },
+});
+/** Local activities whose retries wait longer than localRetryThreshold: each backoff is a workflow timer. */
+const localTimerBackoff = proxyLocalActivities<typeof activities>({
+  startToCloseTimeout: "10 seconds",
+  localRetryThreshold: "50 milliseconds",
+  retry: { initialInterval: "120 milliseconds", backoffCoefficient: 1, maximumAttempts: 3 },
+});
+/** Local activities retried inside core (backoff under the threshold). */
+const localQuick = proxyLocalActivities<typeof activities>({
+  startToCloseTimeout: "10 seconds",
+  retry: { initialInterval: "10 milliseconds", backoffCoefficient: 1, maximumAttempts: 3 },
+});
+const CANCELLATION_TYPES = ["TRY_CANCEL", "WAIT_CANCELLATION_COMPLETED", "ABANDON"] as const;
 
 // Drawn while the module loads, before the workflow function runs: the first value of the stream.
 const moduleRoll = Math.random();
@@ -21,6 +56,17 @@ export const addSignal = defineSignal<[number]>("add");
 export const finishSignal = defineSignal("finish");
 
 const ms = (r: number, max: number) => 1 + Math.floor(r * max);
+
+/**
+ * Deterministic CPU work (~10–20 ms) in an activation. The server holds back what arrives while
+ * a workflow task is running (signals, fired timers, completed activities) and delivers it in
+ * the next task together: busy tasks make signals share activations with timers and activities.
+ */
+function busy(): number {
+  let x = 0;
+  for (let i = 0; i < 3_000_000; i++) x = (x * 31 + i) | 0;
+  return x;
+}
 
 /** A random number of steps; each is an activity, a timer of random length or a UUID, by a draw. */
 export async function randomWalk(steps: number): Promise<string[]> {
@@ -90,4 +136,257 @@ export async function race(rounds: number): Promise<string[]> {
     if (winner === "timer" && Math.random() < 0.5) out.push(String(await measure(uuid4())));
   }
   return out;
+}
+
+/**
+ * Side-by-side continuations of several awaits each: a `condition(fn)` unblocked by a signal or
+ * by a timer's continuation, a `condition(fn, timeout)` whose predicate a signal flips, a timer
+ * and an activity (with a race). Signals often arrive in the activation where a timer fires or
+ * an activity resolves: the order in which the continuations resume (draws, commands) is then
+ * decided by when conditions are re-checked relative to them.
+ */
+export async function conditions(rounds: number): Promise<string[]> {
+  const trail: string[] = [];
+  let total = 0;
+  let flag = moduleRoll < 0.5;
+  let finished = false;
+  setHandler(addSignal, (v) => {
+    total += v;
+    if (Math.random() < 0.6) flag = !flag;
+    trail.push(`s${v}`);
+  });
+  setHandler(finishSignal, () => void (finished = true));
+  for (let i = 0; i < rounds && !finished; i++) {
+    const base = total;
+    let timerDone = false;
+    busy();
+    const waiter = (async () => {
+      await condition(() => total > base || timerDone || finished);
+      trail.push(`a${i}:${Math.floor(Math.random() * 10)}`);
+      await sleep(ms(Math.random(), 30));
+      trail.push(uuid4().slice(0, 4));
+      await pick(uuid4(), i);
+      trail.push(`a${i}'`);
+    })();
+    const timed = (async () => {
+      const ok = await condition(() => flag === (i % 2 === 0), ms(Math.random(), 250));
+      trail.push(`c${i}:${ok}`);
+      if (ok) await measure(uuid4());
+      else await sleep(ms(Math.random(), 40));
+      trail.push(`c${i}'${Math.floor(Math.random() * 10)}`);
+    })();
+    const timer = (async () => {
+      await sleep(ms(Math.random(), 200));
+      timerDone = true;
+      busy();
+      trail.push(`t${i}`);
+      await pick(uuid4(), i + 1);
+      trail.push(`t${i}'${Math.floor(Math.random() * 10)}`);
+    })();
+    const act = (async () => {
+      const first = await Promise.race([pick(uuid4(), i + 2), sleep(ms(Math.random(), 60)).then(() => "timer")]);
+      trail.push(`p${i}:${first}`);
+      busy();
+      await Promise.all([sleep(ms(Math.random(), 60)), measure(uuid4())]);
+      trail.push(`p${i}'${Math.floor(Math.random() * 10)}`);
+    })();
+    await Promise.all([waiter, timed, timer, act]);
+  }
+  return trail;
+}
+
+/**
+ * Cancellation scopes: a timer cancelled by `scope.cancel()`, an activity of each cancellation
+ * type cancelled while it runs, `withTimeout` that does or does not expire, and a
+ * non-cancellable scope inside a scope that is cancelled.
+ */
+export async function scopes(steps: number): Promise<string[]> {
+  const out: string[] = [];
+  const n = steps + Math.floor(Math.random() * 3);
+  for (let i = 0; i < n; i++) {
+    const r = Math.random();
+    if (r < 0.25) {
+      // Cancelled while pending, mostly (the dev server fires timers up to a second late).
+      const scope = new CancellationScope();
+      const timer = scope.run(() => sleep(ms(Math.random(), 4000)));
+      await sleep(ms(Math.random(), 40));
+      scope.cancel();
+      out.push(await timer.then(() => "timer-fired", (e) => (isCancellation(e) ? "timer-cancelled" : "timer-error")));
+    } else if (r < 0.5) {
+      const cancellationType = CANCELLATION_TYPES[Math.floor(Math.random() * 3)]!;
+      const { slow } = proxyActivities<typeof activities>({ startToCloseTimeout: "10 seconds", cancellationType, retry: { maximumAttempts: 1 } });
+      const result = await CancellationScope.cancellable(async () => {
+        const running = slow(1500 + ms(Math.random(), 1000));
+        await sleep(ms(Math.random(), 60));
+        CancellationScope.current().cancel();
+        return await running;
+      }).then(
+        (v) => `${cancellationType}:done:${v}`,
+        (e) => `${cancellationType}:${isCancellation(e) ? "cancelled" : "failed"}`,
+      );
+      out.push(result);
+      if (Math.random() < 0.5) out.push(await pick(uuid4(), i));
+    } else if (r < 0.75) {
+      // The timeout expires first, or the function finishes first (its timer then cancelled).
+      const short = Math.random() < 0.5;
+      const result = await CancellationScope.withTimeout(short ? ms(Math.random(), 40) : 3000 + ms(Math.random(), 500), async () => {
+        await sleep(short ? 2000 + ms(Math.random(), 300) : ms(Math.random(), 100));
+        return await pick(uuid4(), i);
+      }).catch((e) => (isCancellation(e) ? "timed-out" : "error"));
+      out.push(result);
+    } else {
+      const outer = new CancellationScope();
+      const inner = outer.run(async () => {
+        const shielded = CancellationScope.nonCancellable(async () => {
+          await sleep(ms(Math.random(), 60));
+          return await pick(uuid4(), i);
+        });
+        const exposed = sleep(ms(Math.random(), 3000)).then(
+          () => "t",
+          () => "t-cancelled",
+        );
+        return `${await shielded}/${await exposed}`;
+      });
+      await sleep(ms(Math.random(), 40));
+      outer.cancel();
+      out.push(await inner.catch((e) => (isCancellation(e) ? "outer-cancelled" : "error")));
+    }
+  }
+  return out;
+}
+
+/** `setTimeout`/`clearTimeout` in workflow code: callbacks draw; some timeouts are cleared before they fire. */
+export async function timeouts(count: number): Promise<string[]> {
+  const trail: string[] = [];
+  const entries: { handle: ReturnType<typeof setTimeout>; done: boolean }[] = [];
+  for (let i = 0; i < count + 1; i++) {
+    const entry = { handle: undefined as unknown as ReturnType<typeof setTimeout>, done: false };
+    entry.handle = setTimeout(
+      (tag: string) => {
+        entry.done = true;
+        trail.push(`${tag}:${Math.floor(Math.random() * 10)}`);
+      },
+      ms(Math.random(), 200),
+      `f${i}`,
+    );
+    entries.push(entry);
+  }
+  await sleep(ms(Math.random(), 120));
+  for (const entry of entries) {
+    if (!entry.done && Math.random() < 0.5) {
+      clearTimeout(entry.handle);
+      entry.done = true;
+      trail.push("cleared");
+    }
+  }
+  await condition(() => entries.every((e) => e.done));
+  // clearTimeout of a handle that fired or was cleared: the official SDK then takes its legacy
+  // path (a CancelTimer command for that seq, and the next timer seq skipped), seen by the
+  // timer started next.
+  if (Math.random() < 0.5) clearTimeout(entries[Math.floor(Math.random() * entries.length)]!.handle);
+  await sleep(ms(Math.random(), 20));
+  trail.push(await pick(uuid4(), count));
+  return trail;
+}
+
+/** Activities that fail and retry, local activities retried in core or after a workflow timer, some failing for good. */
+export async function retries(steps: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < steps + 1; i++) {
+    const r = Math.random();
+    const failures = Math.floor(Math.random() * 4);
+    try {
+      if (r < 0.3) out.push(`a${await retried.flaky(uuid4(), failures)}`);
+      else if (r < 0.6) out.push(`l${await localTimerBackoff.flaky(uuid4(), failures)}`);
+      else if (r < 0.8) out.push(`q${await localQuick.flaky(uuid4(), failures)}`);
+      else {
+        const [x] = await Promise.all([localQuick.pick(uuid4(), i), sleep(ms(Math.random(), 50)), retried.flaky(uuid4(), failures % 2)]);
+        out.push(x);
+      }
+    } catch (e) {
+      out.push(e instanceof ActivityFailure ? "failed" : "error");
+    }
+  }
+  return out;
+}
+
+/**
+ * Patches (`patched` in the workflow and in a signal handler, `deprecatePatch`) and
+ * `continueAsNew` after a random number of runs (the corpus keeps the first run's history).
+ */
+export async function patchesAndChain(remaining: number): Promise<string[]> {
+  deprecatePatch("compat-deprecated");
+  const out: string[] = [];
+  setHandler(addSignal, (v) => {
+    if (patched(`compat-signal-${v % 2}`)) out.push(`s${v}`);
+  });
+  out.push(patched("compat-a") ? await pick(uuid4(), remaining) : String(await measure(uuid4())));
+  await sleep(ms(Math.random(), 60));
+  if (Math.random() < 0.5 && patched("compat-b")) out.push(uuid4().slice(0, 6));
+  // condition(fn, 0): a timeout of 0 goes through the official SDK's internal patch marker.
+  if (Math.random() < 0.5) out.push(String(await condition(() => out.length > 100, 0)));
+  if (remaining > 0 && Math.random() < 0.8) {
+    await Promise.all([sleep(ms(Math.random(), 30)), pick(uuid4(), 0)]);
+    await continueAsNew<typeof patchesAndChain>(remaining - 1);
+  }
+  return out;
+}
+
+/**
+ * Cancelled by the client while it runs: the cancellation reaches a timer, an activity, a race
+ * or a condition with a timeout; cleanup runs in a non-cancellable scope, then the workflow
+ * reports itself cancelled. A run that finishes before the request completes normally.
+ */
+export async function cancelMe(rounds: number): Promise<string[]> {
+  const trail: string[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const r = Math.random();
+      if (r < 0.35) await sleep(ms(Math.random(), 80));
+      else if (r < 0.7) trail.push(await Promise.race([pick(uuid4(), i), sleep(ms(Math.random(), 40)).then(() => "timer")]));
+      else await Promise.all([measure(uuid4()), condition(() => false, ms(Math.random(), 60))]);
+      trail.push(String(i));
+    }
+    return trail;
+  } catch (e) {
+    if (!isCancellation(e)) throw e;
+    await CancellationScope.nonCancellable(async () => {
+      trail.push(await pick(uuid4(), rounds));
+      if (Math.random() < 0.5) await sleep(ms(Math.random(), 30));
+    });
+    throw e;
+  }
+}
+
+/**
+ * Started by signalWithStart (a signal in the first activation, before the handler exists) and
+ * sent bursts of signals (several in one activation); the handlers are async, draw, and wait on
+ * timers and activities, so their continuations interleave.
+ */
+export async function signalled(expected: number): Promise<string[]> {
+  const trail: string[] = [];
+  let count = 0;
+  setHandler(addSignal, async (v) => {
+    count++;
+    busy();
+    const r = Math.random();
+    trail.push(`s${v}:${Math.floor(r * 10)}`);
+    if (r < 0.4) await sleep(ms(Math.random(), 50));
+    else if (r < 0.7) await pick(uuid4(), v);
+    trail.push(`s${v}'${Math.floor(Math.random() * 10)}`);
+  });
+  const all = await condition(() => count >= expected, 200 + ms(Math.random(), 400));
+  trail.push(String(all));
+  trail.push(String(await Promise.race([sleep(ms(Math.random(), 40)).then(() => "timer"), measure(uuid4())])));
+  await condition(allHandlersFinished);
+  // Fire-and-forget work that schedules an activity after a random number of microtask ticks:
+  // before or after the workflow's result becomes its completion command (the length of the
+  // SDK's promise chain from the workflow function to that command decides which, and a
+  // command after the completion must still be sent, as official).
+  const ticks = Math.floor(Math.random() * 12);
+  void (async () => {
+    for (let i = 0; i < ticks; i++) await Promise.resolve();
+    await measure(`late-${ticks}`);
+  })();
+  return trail;
 }

@@ -10,6 +10,8 @@ import { NativeEphemeralServer } from "../bridge/index.js";
 import { Runtime } from "../runtime/index.js";
 import { Client, Connection, type ClientOptions, type ConnectionOptions } from "../client/index.js";
 
+export { MockActivityEnvironment, defaultActivityInfo, type MockActivityEnvironmentOptions } from "./mock-activity-environment.js";
+
 export const TEMPORAL_CLI_VERSION = "v1.5.1";
 
 /** Where `./dev setup` puts the CLI: TEMPORAL_CLI_PATH, else the SDK cache. */

@@ -1,0 +1,87 @@
+/**
+ * MockActivityEnvironment runs activity functions with the worker's activity Context, as
+ * @temporalio/testing's: results, heartbeat events, cancellation (details and reason as
+ * official), sleep, logging with the activity's attributes. No server, no worker.
+ */
+import { describe, expect, test } from "bun:test";
+import { Context, activityInfo, cancellationDetails, heartbeat, log, sleep } from "../../src/activity/index.js";
+import { ActivityCancellationDetails, CancelledFailure, type LogLevel, type Logger } from "../../src/common/index.js";
+import { MockActivityEnvironment, defaultActivityInfo } from "../../src/testing/index.js";
+
+describe("MockActivityEnvironment", () => {
+  test("runs the function with the args in a Context whose info is the defaults plus the given fields", async () => {
+    const env = new MockActivityEnvironment({ attempt: 3, activityType: "greet" });
+    const result = await env.run(async (name: string) => `${activityInfo().activityType}:${name}:${activityInfo().attempt}:${activityInfo().taskQueue}`, "Ann");
+    expect(result).toBe("greet:Ann:3:test");
+    expect(env.context.info).toEqual({ ...defaultActivityInfo, attempt: 3, activityType: "greet" });
+    expect(defaultActivityInfo.base64TaskToken).toBe("dGVzdA==");
+    // Outside run(), no activity context.
+    expect(() => Context.current()).toThrow();
+  });
+
+  test("a thrown error rejects run() as is", async () => {
+    const env = new MockActivityEnvironment();
+    const err = new Error("boom");
+    await expect(
+      env.run(async () => {
+        throw err;
+      }),
+    ).rejects.toBe(err);
+  });
+
+  test("heartbeats are emitted as 'heartbeat' events with their details", async () => {
+    const env = new MockActivityEnvironment();
+    const seen: unknown[] = [];
+    env.on("heartbeat", (d: unknown) => seen.push(d));
+    await env.run(async () => {
+      heartbeat(1);
+      Context.current().heartbeat({ step: 2 });
+      heartbeat();
+    });
+    expect(seen).toEqual([1, { step: 2 }, undefined]);
+  });
+
+  test("cancel() fails sleep and `cancelled` with CancelledFailure; details as official (cancelRequested), plus our reason", async () => {
+    const env = new MockActivityEnvironment();
+    const running = env.run(async () => {
+      try {
+        await sleep("1 minute");
+        return "not cancelled";
+      } catch (e) {
+        await Context.current().cancelled.catch(() => undefined);
+        const d = cancellationDetails();
+        return { error: e, details: d, aborted: Context.current().cancellationSignal.aborted };
+      }
+    });
+    env.cancel();
+    const r = (await running) as { error: unknown; details: ActivityCancellationDetails & { reason: string }; aborted: boolean };
+    expect(r.error).toBeInstanceOf(CancelledFailure);
+    expect((r.error as Error).message).toBe("CANCELLED");
+    expect(r.aborted).toBe(true);
+    expect(r.details).toBeInstanceOf(ActivityCancellationDetails);
+    expect(r.details.cancelRequested).toBe(true);
+    expect(r.details.paused).toBe(false);
+    expect(r.details.reason).toBe("CANCELLED");
+  });
+
+  test("cancel(reason, details) passes them on", async () => {
+    const env = new MockActivityEnvironment();
+    env.cancel("PAUSED", new ActivityCancellationDetails({ paused: true }));
+    const d = await env.run(async () => cancellationDetails());
+    expect(d).toMatchObject({ paused: true, cancelRequested: false, reason: "PAUSED" });
+  });
+
+  test("log lines go to the given logger with the activity's attributes", async () => {
+    const lines: { level: LogLevel; message: string; meta?: Record<string, unknown> }[] = [];
+    const rec = (level: LogLevel) => (message: string, meta?: Record<string, unknown>) => lines.push({ level, message, meta });
+    const logger: Logger = { log: (l, m, x) => rec(l)(m, x), trace: rec("TRACE"), debug: rec("DEBUG"), info: rec("INFO"), warn: rec("WARN"), error: rec("ERROR") };
+    const env = new MockActivityEnvironment({ activityId: "a-1" }, { logger });
+    await env.run(async () => log.info("hello", { extra: 1 }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: "INFO", message: "hello", meta: { sdkComponent: "activity", activityId: "a-1", extra: 1 } });
+  });
+
+  test("an unknown option is a TypeError naming it", () => {
+    expect(() => new MockActivityEnvironment({}, { loger: {} } as never)).toThrow(/unknown option 'loger'/);
+  });
+});

@@ -72,6 +72,7 @@ export {
   type SignalDefinition,
   type SignalDefinitionOptions,
   type UntypedActivities,
+  type WorkflowExecution,
   type WorkflowQueryType,
   type WorkflowResultType,
   type WorkflowReturnType,

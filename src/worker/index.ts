@@ -17,6 +17,7 @@ export {
 } from "./replay.js";
 export { DeterminismViolationError } from "../workflow/errors.js";
 export { NativeConnection, type NativeConnectionOptions } from "./connection.js";
+export type { TLSConfig } from "../client/connection.js";
 // What NativeConnection.connect rejects with when no connection can be made (the official name, from core-bridge).
 export { TransportError } from "../client/errors.js";
 export {

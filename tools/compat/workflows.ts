@@ -49,6 +49,32 @@ const localQuick = proxyLocalActivities<typeof activities>({
 });
 const CANCELLATION_TYPES = ["TRY_CANCEL", "WAIT_CANCELLATION_COMPLETED", "ABANDON"] as const;
 
+/**
+ * What workflow code sees of an error: along the cause chain, each error's name, message and
+ * failure fields (type, nonRetryable, retryState, activityType). Stacks are left out.
+ */
+function errorShape(e: unknown): string {
+  const parts: string[] = [];
+  let x = e as Record<string, unknown> | undefined;
+  for (let depth = 0; x !== null && typeof x === "object" && depth < 4; depth++, x = x.cause as Record<string, unknown> | undefined) {
+    parts.push([x.name, x.message, x.type, x.nonRetryable, x.retryState, x.activityType].map(String).join("/"));
+  }
+  return parts.join(" <- ");
+}
+
+/**
+ * Schedules an activity whose id is the error's shape (shortened, with a hash of all of it).
+ * Core compares activity ids on replay, so a history replays on the other SDK only if its
+ * workflow code sees the same error there.
+ */
+async function noteError(e: unknown, tag: string): Promise<void> {
+  const shape = errorShape(e);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < shape.length; i++) hash = Math.imul(hash ^ shape.charCodeAt(i), 0x01000193) >>> 0;
+  const activityId = `${tag}:${hash.toString(16)}:${shape.replace(/[^A-Za-z0-9/<:_-]+/g, "_").slice(0, 160)}`;
+  await proxyActivities<typeof activities>({ startToCloseTimeout: "10 seconds", activityId }).measure(tag);
+}
+
 // Drawn while the module loads, before the workflow function runs: the first value of the stream.
 const moduleRoll = Math.random();
 
@@ -211,7 +237,15 @@ export async function scopes(steps: number): Promise<string[]> {
       const timer = scope.run(() => sleep(ms(Math.random(), 4000)));
       await sleep(ms(Math.random(), 40));
       scope.cancel();
-      out.push(await timer.then(() => "timer-fired", (e) => (isCancellation(e) ? "timer-cancelled" : "timer-error")));
+      out.push(
+        await timer.then(
+          () => "timer-fired",
+          async (e) => {
+            await noteError(e, `timer${i}`);
+            return isCancellation(e) ? "timer-cancelled" : "timer-error";
+          },
+        ),
+      );
     } else if (r < 0.5) {
       const cancellationType = CANCELLATION_TYPES[Math.floor(Math.random() * 3)]!;
       const { slow } = proxyActivities<typeof activities>({ startToCloseTimeout: "10 seconds", cancellationType, retry: { maximumAttempts: 1 } });
@@ -222,7 +256,10 @@ export async function scopes(steps: number): Promise<string[]> {
         return await running;
       }).then(
         (v) => `${cancellationType}:done:${v}`,
-        (e) => `${cancellationType}:${isCancellation(e) ? "cancelled" : "failed"}`,
+        async (e) => {
+          await noteError(e, `activity${i}`);
+          return `${cancellationType}:${isCancellation(e) ? "cancelled" : "failed"}`;
+        },
       );
       out.push(result);
       if (Math.random() < 0.5) out.push(await pick(uuid4(), i));
@@ -232,7 +269,10 @@ export async function scopes(steps: number): Promise<string[]> {
       const result = await CancellationScope.withTimeout(short ? ms(Math.random(), 40) : 3000 + ms(Math.random(), 500), async () => {
         await sleep(short ? 2000 + ms(Math.random(), 300) : ms(Math.random(), 100));
         return await pick(uuid4(), i);
-      }).catch((e) => (isCancellation(e) ? "timed-out" : "error"));
+      }).catch(async (e) => {
+        await noteError(e, `scope${i}`);
+        return isCancellation(e) ? "timed-out" : "error";
+      });
       out.push(result);
     } else {
       const outer = new CancellationScope();
@@ -249,7 +289,12 @@ export async function scopes(steps: number): Promise<string[]> {
       });
       await sleep(ms(Math.random(), 40));
       outer.cancel();
-      out.push(await inner.catch((e) => (isCancellation(e) ? "outer-cancelled" : "error")));
+      out.push(
+        await inner.catch(async (e) => {
+          await noteError(e, `outer${i}`);
+          return isCancellation(e) ? "outer-cancelled" : "error";
+        }),
+      );
     }
   }
   return out;
@@ -305,6 +350,7 @@ export async function retries(steps: number): Promise<string[]> {
       }
     } catch (e) {
       out.push(e instanceof ActivityFailure ? "failed" : "error");
+      await noteError(e, `retry${i}`);
     }
   }
   return out;
@@ -351,6 +397,7 @@ export async function cancelMe(rounds: number): Promise<string[]> {
   } catch (e) {
     if (!isCancellation(e)) throw e;
     await CancellationScope.nonCancellable(async () => {
+      await noteError(e, "cancelled");
       trail.push(await pick(uuid4(), rounds));
       if (Math.random() < 0.5) await sleep(ms(Math.random(), 30));
     });

@@ -45,6 +45,7 @@ export {
   type WorkflowSignalType,
 } from "./interfaces.js";
 export { log } from "./logs.js";
+export { Trigger } from "./trigger.js";
 export {
   allHandlersFinished,
   condition,

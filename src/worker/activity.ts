@@ -377,7 +377,8 @@ export function activityLogAttributes(info: Info): Record<string, unknown> {
   return {
     isLocal: info.isLocal,
     attempt: info.attempt,
-    namespace: info.workflowNamespace,
+    // info.namespace as official (the worker sets it to the workflow's namespace).
+    namespace: info.namespace,
     taskToken: info.base64TaskToken,
     workflowId: info.workflowExecution.workflowId,
     workflowRunId: info.workflowExecution.runId,

@@ -37,6 +37,8 @@ export {
   WorkerValidationError,
 } from "./errors.js";
 export type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from "./activity.js";
+// The attributes the worker puts on activity log lines, as the official helper.
+export { activityLogAttributes } from "./activity.js";
 export {
   bundleWorkflowCode,
   WorkflowBundleError,

@@ -85,3 +85,22 @@ describe("MockActivityEnvironment", () => {
     expect(() => new MockActivityEnvironment({}, { loger: {} } as never)).toThrow(/unknown option 'loger'/);
   });
 });
+
+describe("activityLogAttributes (/worker)", () => {
+  test("gives the official attributes for an Info", async () => {
+    const { activityLogAttributes } = await import("../../src/worker/index.js");
+    // Official result for its defaultActivityInfo (the fields both SDKs have are the same).
+    expect(activityLogAttributes(defaultActivityInfo)).toEqual({
+      isLocal: false,
+      attempt: 1,
+      namespace: "test",
+      taskToken: "dGVzdA==",
+      activityId: "test",
+      activityType: "unknown",
+      taskQueue: "test",
+      workflowId: "test",
+      workflowRunId: "00000000-0000-0000-0000-000000000000",
+      workflowType: "test",
+    });
+  });
+});

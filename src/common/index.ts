@@ -23,6 +23,7 @@ export {
   type SearchAttributeUpdatePair,
 } from "./search-attributes.js";
 export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
+export { LoggerWithComposedMetadata, type LogMetaOrFunc } from "./logger.js";
 export { errorCode, errorMessage, extractWorkflowType, str, toCanonicalString, u8, type WorkerDeploymentVersion } from "./official-helpers.js";
 export type {
   ActivityFunction,

@@ -103,3 +103,35 @@ describe("encodingKeys and makeTelemetryFilterString", () => {
     expect(worker.makeTelemetryFilterString({ core: "TRACE", other: "WARN" })).toBe("WARN,temporalio_sdk_core=TRACE,temporalio_client=TRACE,temporalio_common=TRACE");
   });
 });
+
+describe("LoggerWithComposedMetadata", () => {
+  test("adds static and computed metadata as the official class does (results recorded from it)", () => {
+    const out: unknown[] = [];
+    const rec = (l: string) => (m: string, meta?: unknown) => void out.push([l, m, meta]);
+    const base: common.Logger = { log: (lv, m, meta) => void out.push([`log:${lv}`, m, meta]), trace: rec("trace"), debug: rec("debug"), info: rec("info"), warn: rec("warn"), error: rec("error") };
+    expect(common.LoggerWithComposedMetadata.compose(base, {})).toBe(base);
+    let n = 0;
+    const a = common.LoggerWithComposedMetadata.compose(base, { a: 1, b: 2 });
+    const b = common.LoggerWithComposedMetadata.compose(a, { b: undefined, c: 3 });
+    const c = common.LoggerWithComposedMetadata.compose(b, () => ({ n: ++n, c: null }));
+    const d = common.LoggerWithComposedMetadata.compose(c, { e: 5 });
+    expect(d).toBeInstanceOf(common.LoggerWithComposedMetadata);
+    expect(common.LoggerWithComposedMetadata.compose(a, { a: 1 })).not.toBe(a);
+    a.info("m1", { x: 1 });
+    b.warn("m2");
+    c.debug("m3", { a: null });
+    c.debug("m3b");
+    d.error("m4", { e: 6 });
+    d.log("TRACE", "m5", { [Symbol.for("s")]: 1, z: undefined });
+    d.trace("m6");
+    expect(out).toEqual([
+      ["info", "m1", { a: 1, b: 2, x: 1 }],
+      ["warn", "m2", { a: 1, c: 3 }],
+      ["debug", "m3", { n: 1 }],
+      ["debug", "m3b", { a: 1, n: 2 }],
+      ["error", "m4", { a: 1, n: 3, e: 6 }],
+      ["log:TRACE", "m5", { a: 1, n: 4, e: 5 }],
+      ["trace", "m6", { a: 1, n: 5, e: 5 }],
+    ]);
+  });
+});

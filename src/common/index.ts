@@ -99,6 +99,7 @@ export {
   METADATA_ENCODING_KEY,
   METADATA_MESSAGE_TYPE_KEY,
   payloadEncoding,
+  RawValue,
   toPayloads,
   UndefinedPayloadConverter,
   type EncodingType,

@@ -71,6 +71,8 @@ export class CompositePayloadConverter implements PayloadConverter {
   }
 
   toPayload<T>(value: T): Payload {
+    // A RawValue's payload is already made: it bypasses the converters (codecs still apply), as official.
+    if (value instanceof RawValue) return value.payload;
     for (const converter of this.converters) {
       const payload = converter.toPayload(value);
       if (payload !== undefined) return payload;
@@ -236,6 +238,41 @@ export function isUint8Array(value: unknown): value is Uint8Array {
 }
 
 /** Undefined → Binary → JSON, as in @temporalio/common. */
+const RAW_VALUE_MARKER = Symbol.for("__temporal_bun_sdk_isRawValue");
+
+/**
+ * A value already converted to a payload, as @temporalio/common's `RawValue`: made with
+ * `payloadConverter` (default: the default payload converter); CompositePayloadConverter (so
+ * every default and protobuf converter) sends its payload as is, bypassing user converters.
+ * Payload codecs still apply. `instanceof` matches by a marker symbol, so a RawValue made by
+ * a workflow bundle's copy of this module is recognised by the worker's copy too.
+ */
+export class RawValue<T = unknown> {
+  readonly #payload: Payload;
+  /** Phantom field so TypeScript keeps T; never set. */
+  declare private readonly __rawValueBrand?: T;
+
+  constructor(value: T, payloadConverter: PayloadConverter = defaultPayloadConverter) {
+    this.#payload = payloadConverter.toPayload(value);
+  }
+
+  /** A RawValue holding `payload` itself. */
+  static fromPayload(payload: Payload): RawValue {
+    return new RawValue(payload, { toPayload: <V>(v: V) => v as unknown as Payload, fromPayload: <V>(p: Payload) => p as unknown as V });
+  }
+
+  get payload(): Payload {
+    return this.#payload;
+  }
+}
+Object.defineProperty(RawValue.prototype, RAW_VALUE_MARKER, { value: true, enumerable: false });
+Object.defineProperty(RawValue, Symbol.hasInstance, {
+  value(this: unknown, instance: unknown): boolean {
+    if (this === RawValue) return typeof instance === "object" && instance !== null && (instance as Record<symbol, unknown>)[RAW_VALUE_MARKER] === true;
+    return Function.prototype[Symbol.hasInstance].call(this, instance);
+  },
+});
+
 export class DefaultPayloadConverter extends CompositePayloadConverter {
   constructor() {
     super(new UndefinedPayloadConverter(), new BinaryPayloadConverter(), new JsonPayloadConverter());

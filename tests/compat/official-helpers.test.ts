@@ -135,3 +135,25 @@ describe("LoggerWithComposedMetadata", () => {
     ]);
   });
 });
+
+describe("RawValue", () => {
+  test("its payload bypasses the payload converters (as official), whatever converter made it", () => {
+    const json = common.defaultPayloadConverter.toPayload({ a: 1 });
+    expect(new common.RawValue({ a: 1 }).payload).toEqual(json);
+    // Made by another converter: the default converter sends that payload as is.
+    const binary = new common.BinaryPayloadConverter().toPayload(new Uint8Array([1, 2]))!;
+    const raw = new common.RawValue(new Uint8Array([1, 2]), { toPayload: () => binary, fromPayload: () => undefined as never });
+    expect(common.defaultPayloadConverter.toPayload(raw)).toBe(binary);
+    expect(new common.DefaultPayloadConverterWithProtobufs({ registry: [] }).toPayload(raw)).toBe(binary);
+    expect(common.toPayloads(common.defaultPayloadConverter, "x", raw)![1]).toBe(binary);
+    expect(common.RawValue.fromPayload(json).payload).toBe(json);
+    // And the payload reads back as the value it was made from.
+    expect(common.defaultPayloadConverter.fromPayload(new common.RawValue("s").payload)).toBe("s");
+  });
+
+  test("instanceof matches a RawValue made by another copy of the module (a workflow bundle's)", () => {
+    const foreign = Object.create(Object.defineProperty({}, Symbol.for("__temporal_bun_sdk_isRawValue"), { value: true }));
+    expect(foreign instanceof common.RawValue).toBe(true);
+    expect({} instanceof common.RawValue).toBe(false);
+  });
+});

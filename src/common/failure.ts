@@ -303,3 +303,13 @@ export function rootCause(error: unknown): string | undefined {
   if (error instanceof TemporalFailure) return error.cause ? rootCause(error.cause) : error.message;
   return errorMessage(error);
 }
+
+/** The non-retryable ApplicationFailure `Payload validation failed` (type `PayloadValidationError`), as official. */
+export function createPayloadValidationError(details: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: "Payload validation failed",
+    type: "PayloadValidationError",
+    nonRetryable: true,
+    details: details === null || details === undefined ? [] : [details],
+  });
+}

@@ -24,7 +24,7 @@ export {
 } from "./search-attributes.js";
 export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
 export { LoggerWithComposedMetadata, type LogMetaOrFunc } from "./logger.js";
-export { errorCode, errorMessage, extractWorkflowType, str, toCanonicalString, u8, type WorkerDeploymentVersion } from "./official-helpers.js";
+export { convertDeploymentVersion, errorCode, errorMessage, extractWorkflowType, str, toCanonicalString, u8, type WorkerDeploymentVersion } from "./official-helpers.js";
 export type {
   ActivityFunction,
   ActivityInterface,
@@ -53,6 +53,7 @@ export {
   ApplicationFailureCategory,
   CancelledFailure,
   ChildWorkflowFailure,
+  createPayloadValidationError,
   decodeApplicationFailureCategory,
   decodeRetryState,
   decodeTimeoutType,
@@ -100,6 +101,7 @@ export {
   METADATA_MESSAGE_TYPE_KEY,
   payloadEncoding,
   RawValue,
+  convertOptionalToPayload,
   toPayloads,
   UndefinedPayloadConverter,
   type EncodingType,

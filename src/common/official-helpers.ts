@@ -55,3 +55,9 @@ export interface WorkerDeploymentVersion {
 export function toCanonicalString(version: WorkerDeploymentVersion): string {
   return `${version.deploymentName}.${version.buildId}`;
 }
+
+/** A core WorkerDeploymentVersion message → WorkerDeploymentVersion; undefined without a Build Id, as official. */
+export function convertDeploymentVersion(v: { buildId?: string | null; deploymentName?: string | null } | null | undefined): WorkerDeploymentVersion | undefined {
+  if (!v || !v.buildId) return undefined;
+  return { buildId: v.buildId, deploymentName: v.deploymentName ?? "" };
+}

@@ -281,6 +281,12 @@ export class DefaultPayloadConverter extends CompositePayloadConverter {
 
 export const defaultPayloadConverter: PayloadConverter = new DefaultPayloadConverter();
 
+/** A value → payload, null and undefined passed through as themselves, as official. */
+export function convertOptionalToPayload(payloadConverter: PayloadConverter, value: unknown): Payload | null | undefined {
+  if (value === null || value === undefined) return value;
+  return payloadConverter.toPayload(value);
+}
+
 /**
  * Values → payloads, as in @temporalio/common (undefined for no values). A value that cannot
  * be converted fails with a PayloadConverterError naming it: "argument 2: …".

@@ -157,3 +157,25 @@ describe("RawValue", () => {
     expect({} instanceof common.RawValue).toBe(false);
   });
 });
+
+describe("createPayloadValidationError, convertDeploymentVersion, convertOptionalToPayload", () => {
+  test("answer as the official ones", () => {
+    const f = common.createPayloadValidationError({ why: "x" });
+    expect([f.name, f.message, f.type, f.nonRetryable, f.details, f instanceof common.ApplicationFailure]).toEqual([
+      "ApplicationFailure",
+      "Payload validation failed",
+      "PayloadValidationError",
+      true,
+      [{ why: "x" }],
+      true,
+    ]);
+    expect(common.createPayloadValidationError(null).details).toEqual([]);
+    expect(common.convertDeploymentVersion({ buildId: "b", deploymentName: "d" })).toEqual({ buildId: "b", deploymentName: "d" });
+    expect(common.convertDeploymentVersion({ buildId: "b" })).toEqual({ buildId: "b", deploymentName: "" });
+    expect(common.convertDeploymentVersion({ buildId: "" })).toBeUndefined();
+    expect(common.convertDeploymentVersion(null)).toBeUndefined();
+    expect(common.convertOptionalToPayload(common.defaultPayloadConverter, null)).toBeNull();
+    expect(common.convertOptionalToPayload(common.defaultPayloadConverter, undefined)).toBeUndefined();
+    expect(common.convertOptionalToPayload(common.defaultPayloadConverter, 7)).toEqual(common.defaultPayloadConverter.toPayload(7));
+  });
+});

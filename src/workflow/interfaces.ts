@@ -60,6 +60,12 @@ export interface ParentWorkflowInfo {
   namespace: string;
 }
 
+/** The root workflow of a chain of child workflows (`workflowInfo().root`). */
+export interface RootWorkflowInfo {
+  workflowId: string;
+  runId: string;
+}
+
 /** What a run knows about itself (`workflowInfo()`); the same on every replay. */
 export interface WorkflowInfo {
   workflowId: string;
@@ -80,7 +86,7 @@ export interface WorkflowInfo {
   startTime: Date;
   runStartTime: Date;
   parent?: ParentWorkflowInfo;
-  root?: { workflowId: string; runId: string };
+  root?: RootWorkflowInfo;
   memo?: Record<string, unknown>;
   lastResult?: unknown;
   lastFailure?: Error;
@@ -127,4 +133,32 @@ export interface Logger {
   info(message: string, meta?: Record<string, unknown>): void;
   warn(message: string, meta?: Record<string, unknown>): void;
   error(message: string, meta?: Record<string, unknown>): void;
+}
+
+/** What `__enhanced_stack_trace` answers, as @temporalio/workflow's types (the Temporal UI reads it). */
+export interface StackTraceSDKInfo {
+  name: string;
+  version: string;
+}
+/** A slice of a source file: its text from `line_offset`. */
+export interface StackTraceFileSlice {
+  line_offset: number;
+  content: string;
+}
+/** One frame. */
+export interface StackTraceFileLocation {
+  file_path?: string;
+  line?: number;
+  column?: number;
+  function_name?: string;
+  internal_code: boolean;
+}
+export interface StackTrace {
+  locations: StackTraceFileLocation[];
+}
+export interface EnhancedStackTrace {
+  sdk: StackTraceSDKInfo;
+  /** File path → slices of its text (only when the worker shows stack trace sources). */
+  sources: Record<string, StackTraceFileSlice[]>;
+  stacks: StackTrace[];
 }

@@ -14,14 +14,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { SourceMapConsumer, inlineSourceMapOf } from "./source-map.js";
 
-/** One frame, as in @temporalio/workflow's StackTraceFileLocation. */
-export interface StackTraceFileLocation {
-  file_path?: string;
-  function_name?: string;
-  line?: number;
-  column?: number;
-  internal_code: boolean;
-}
+/** One frame (the official type, defined with the workflow API's types). */
+import type { StackTraceFileLocation } from "../../workflow/interfaces.js";
+export type { StackTraceFileLocation };
 
 export interface MappedStack {
   /** `    at fn (file:line:column)` lines joined by "\n" (V8 style, as the official SDK formats them). */

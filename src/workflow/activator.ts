@@ -7,7 +7,8 @@
  *
  *   1. `activate(activation)`  apply every job to state (resolve/reject promises, start the
  *                              workflow function, call signal and query handlers);
- *   2. drain microtasks and `unblockConditions()` until nothing changes (host side);
+ *   2. drain microtasks, then `tryUnblockConditions()` and drain again while it unblocked
+ *      anything (host side), as the official SDK;
  *   3. `conclude()`            hand back the commands produced, in order.
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -263,11 +264,15 @@ export class Activator {
     }
   }
 
-  /** Re-check blocked conditions until a pass unblocks none (the official tryUnblockConditions). */
-  tryUnblockConditions(): void {
-    while (this.unblockConditions()) {
-      // another pass: a predicate may read state another one's check changed
-    }
+  /**
+   * Re-check blocked conditions until a pass unblocks none, with no microtask in between (the
+   * official tryUnblockConditions); returns how many were unblocked. Each pass evaluates every
+   * predicate still blocked, and a predicate that counts its calls sees how many passes ran.
+   */
+  tryUnblockConditions(): number {
+    let unblocked = 0;
+    for (let n = this.unblockConditions(); n > 0; n = this.unblockConditions()) unblocked += n;
+    return unblocked;
   }
 
   private applyJob(job: WorkflowActivationJob): void {
@@ -624,9 +629,9 @@ export class Activator {
 
   // ---- step 2 and 3 -------------------------------------------------------------------
 
-  /** Resolve every blocked condition whose predicate is now true; true if any was. */
-  unblockConditions(): boolean {
-    let progressed = false;
+  /** One pass: resolve every blocked condition whose predicate is now true; how many were. */
+  unblockConditions(): number {
+    let unblocked = 0;
     for (const [seq, cond] of this.blockedConditions) {
       let ready: boolean;
       try {
@@ -639,10 +644,10 @@ export class Activator {
       if (ready) {
         this.blockedConditions.delete(seq);
         cond.resolve();
-        progressed = true;
+        unblocked++;
       }
     }
-    return progressed;
+    return unblocked;
   }
 
   conclude(): Conclusion {

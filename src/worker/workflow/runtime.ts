@@ -212,7 +212,14 @@ class Runtime implements WorkflowRuntime {
         try {
           activator.activate(activation);
           drainMicrotasks();
-          while (activator.unblockConditions()) drainMicrotasks();
+          // As the official SDK (tryUnblockConditionsAndMicrotasks): re-check passes until one
+          // unblocks nothing, then the microtasks, again while anything was unblocked. How many
+          // passes run is visible to predicates that count their calls, so it must match.
+          for (;;) {
+            const unblocked = activator.tryUnblockConditions();
+            drainMicrotasks();
+            if (unblocked === 0) break;
+          }
           return activator.conclude();
         } finally {
           this.sandbox.current = undefined;

@@ -44,6 +44,8 @@ export interface PlannedRun {
   signalWithStart?: number;
   /** The client requests cancellation this long after the start. */
   cancelAfterMs?: number;
+  /** `finish` is sent right after the first `add` signals (instead of at the end). */
+  finishFirst?: boolean;
   /**
    * After it completes, reset it to its second workflow task (ResetWorkflowExecution) and record
    * the new run instead: core then sends UpdateRandomSeed (the new run id's seed) while the
@@ -83,10 +85,14 @@ export function plannedRun(index: number): PlannedRun {
       const signals = [{ values: Array.from({ length: burst }, (_, m) => value(m + 1)), delayMs: 10 + (k % 4) * 30 }];
       if (k % 2 === 1) signals.push({ values: [value(9)], delayMs: delay(2) });
       // Expects one more signal than it gets on some runs: its condition times out then.
-      return { ...base, args: [1 + burst + (k % 3 === 2 ? 2 : 0)], signals, signalWithStart: value(0) };
+      // `finish` is sent right after the burst; the workflow sets its handler later.
+      return { ...base, args: [1 + burst + (k % 3 === 2 ? 2 : 0)], signals, signalWithStart: value(0), finishFirst: true };
     }
-    case "cancelMe":
-      return { ...base, args: [6 + (k % 5) * 3], cancelAfterMs: 60 + ((index * 53) % 300) };
+    case "cancelMe": {
+      // Cancelled after up to 2.5 s, with signals (to the default handler) around that time.
+      const cancelAfterMs = 100 + ((index * 397) % 2400);
+      return { ...base, args: [6 + (k % 5) * 3], cancelAfterMs, signals: [{ values: [value(0), value(1)], delayMs: Math.max(0, cancelAfterMs - 100 + (k % 3) * 80) }] };
+    }
     case "patchesAndChain":
       return { ...base, args: [k % 3], signals: k % 2 === 0 ? single(1 + (k % 2)) : [] };
     case "scopes":
@@ -146,10 +152,11 @@ async function recordRun(client: Client, taskQueue: string, idPrefix: string, ru
     run.cancelAfterMs === undefined
       ? Promise.resolve()
       : Bun.sleep(run.cancelAfterMs).then(() => handle.cancel().catch(() => undefined)); // refused once closed: a valid outcome
-  for (const s of run.signals) {
+  for (const [j, s] of run.signals.entries()) {
     await Bun.sleep(s.delayMs);
     // A signal after the workflow finished is refused by the server; that is a valid outcome.
     await Promise.all(s.values.map((v) => handle.signal("add", v).catch(() => undefined)));
+    if (j === 0 && run.finishFirst) await handle.signal("finish").catch(() => undefined);
   }
   if (run.finish) await handle.signal("finish").catch(() => undefined);
   await cancelling;

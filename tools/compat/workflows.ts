@@ -24,9 +24,11 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setDefaultSignalHandler,
   setHandler,
   sleep,
   uuid4,
+  workflowInfo,
 } from "temporal-bun-sdk/workflow";
 import type * as activities from "./activities.mjs";
 
@@ -48,6 +50,7 @@ const localQuick = proxyLocalActivities<typeof activities>({
   retry: { initialInterval: "10 milliseconds", backoffCoefficient: 1, maximumAttempts: 3 },
 });
 const CANCELLATION_TYPES = ["TRY_CANCEL", "WAIT_CANCELLATION_COMPLETED", "ABANDON"] as const;
+const { slow: slowActivity } = proxyActivities<typeof activities>({ startToCloseTimeout: "10 seconds", retry: { maximumAttempts: 1 } });
 
 /**
  * What workflow code sees of an error: along the cause chain, each error's name, message and
@@ -68,7 +71,11 @@ function errorShape(e: unknown): string {
  * workflow code sees the same error there.
  */
 async function noteError(e: unknown, tag: string): Promise<void> {
-  const shape = errorShape(e);
+  await note(tag, errorShape(e));
+}
+
+/** Schedules an activity whose id carries `shape` (see noteError): core compares it on replay. */
+async function note(tag: string, shape: string): Promise<void> {
   let hash = 0x811c9dc5;
   for (let i = 0; i < shape.length; i++) hash = Math.imul(hash ^ shape.charCodeAt(i), 0x01000193) >>> 0;
   const activityId = `${tag}:${hash.toString(16)}:${shape.replace(/[^A-Za-z0-9/<:_-]+/g, "_").slice(0, 160)}`;
@@ -186,8 +193,21 @@ export async function conditions(rounds: number): Promise<string[]> {
     const base = total;
     let timerDone = false;
     busy();
+    // How many times the SDK evaluates predicates (once when called, then at each re-check
+    // pass while blocked) is visible to workflow code whose predicates count their calls.
+    let checks = 0;
+    // Blocked for the whole round: evaluated at every re-check pass of the round.
+    let roundDone = false;
+    const watcher = condition(() => {
+      checks++;
+      return roundDone;
+    });
     const waiter = (async () => {
-      await condition(() => total > base || timerDone || finished);
+      await condition(() => {
+        checks++;
+        return total > base || timerDone || finished;
+      });
+      await note(`checks${i}`, String(checks));
       trail.push(`a${i}:${Math.floor(Math.random() * 10)}`);
       await sleep(ms(Math.random(), 30));
       trail.push(uuid4().slice(0, 4));
@@ -195,7 +215,10 @@ export async function conditions(rounds: number): Promise<string[]> {
       trail.push(`a${i}'`);
     })();
     const timed = (async () => {
-      const ok = await condition(() => flag === (i % 2 === 0), ms(Math.random(), 250));
+      const ok = await condition(() => {
+        checks++;
+        return flag === (i % 2 === 0);
+      }, ms(Math.random(), 250));
       trail.push(`c${i}:${ok}`);
       if (ok) await measure(uuid4());
       else await sleep(ms(Math.random(), 40));
@@ -217,7 +240,11 @@ export async function conditions(rounds: number): Promise<string[]> {
       trail.push(`p${i}'${Math.floor(Math.random() * 10)}`);
     })();
     await Promise.all([waiter, timed, timer, act]);
+    roundDone = true;
+    await watcher;
+    await note(`round${i}`, String(checks));
   }
+  await note("trail", trail.join(" "));
   return trail;
 }
 
@@ -247,8 +274,10 @@ export async function scopes(steps: number): Promise<string[]> {
         ),
       );
     } else if (r < 0.5) {
+      // An activity, or a local activity (1 in 3), of a cancellation type drawn, cancelled while it runs.
       const cancellationType = CANCELLATION_TYPES[Math.floor(Math.random() * 3)]!;
-      const { slow } = proxyActivities<typeof activities>({ startToCloseTimeout: "10 seconds", cancellationType, retry: { maximumAttempts: 1 } });
+      const options = { startToCloseTimeout: "10 seconds", cancellationType, retry: { maximumAttempts: 1 } };
+      const { slow } = Math.random() < 0.33 ? proxyLocalActivities<typeof activities>(options) : proxyActivities<typeof activities>(options);
       const result = await CancellationScope.cancellable(async () => {
         const running = slow(1500 + ms(Math.random(), 1000));
         await sleep(ms(Math.random(), 60));
@@ -297,6 +326,7 @@ export async function scopes(steps: number): Promise<string[]> {
       );
     }
   }
+  await note("trail", out.join(" "));
   return out;
 }
 
@@ -331,6 +361,7 @@ export async function timeouts(count: number): Promise<string[]> {
   if (Math.random() < 0.5) clearTimeout(entries[Math.floor(Math.random() * entries.length)]!.handle);
   await sleep(ms(Math.random(), 20));
   trail.push(await pick(uuid4(), count));
+  await note("trail", trail.join(" "));
   return trail;
 }
 
@@ -353,6 +384,7 @@ export async function retries(steps: number): Promise<string[]> {
       await noteError(e, `retry${i}`);
     }
   }
+  await note("trail", out.join(" "));
   return out;
 }
 
@@ -375,6 +407,7 @@ export async function patchesAndChain(remaining: number): Promise<string[]> {
     await Promise.all([sleep(ms(Math.random(), 30)), pick(uuid4(), 0)]);
     await continueAsNew<typeof patchesAndChain>(remaining - 1);
   }
+  await note("trail", out.join(" "));
   return out;
 }
 
@@ -385,19 +418,38 @@ export async function patchesAndChain(remaining: number): Promise<string[]> {
  */
 export async function cancelMe(rounds: number): Promise<string[]> {
   const trail: string[] = [];
+  // Signals sent around the cancellation reach the default handler (no handler of their own).
+  setDefaultSignalHandler((name, ...args) => void trail.push(`${name}:${String(args[0])}:${Math.floor(Math.random() * 10)}`));
   try {
     for (let i = 0; i < rounds; i++) {
       const r = Math.random();
-      if (r < 0.35) await sleep(ms(Math.random(), 80));
-      else if (r < 0.7) trail.push(await Promise.race([pick(uuid4(), i), sleep(ms(Math.random(), 40)).then(() => "timer")]));
-      else await Promise.all([measure(uuid4()), condition(() => false, ms(Math.random(), 60))]);
+      if (r < 0.3) await sleep(ms(Math.random(), 80));
+      else if (r < 0.55) trail.push(await Promise.race([pick(uuid4(), i), sleep(ms(Math.random(), 40)).then(() => "timer")]));
+      else if (r < 0.75) await Promise.all([measure(uuid4()), condition(() => false, ms(Math.random(), 60))]);
+      else {
+        // Pending at once, at different depths of scopes: the cancellation reaches each a
+        // number of microtask ticks after the request that depends on its depth, so the order
+        // of the cancel commands and of these handlers' draws does too.
+        const seen = (tag: string) => (e: unknown) => {
+          trail.push(`${tag}:${Math.floor(Math.random() * 10)}`);
+          throw e;
+        };
+        await Promise.all([
+          sleep(ms(Math.random(), 3000)).catch(seen("timer")),
+          CancellationScope.cancellable(() => slowActivity(1000 + ms(Math.random(), 1000))).catch(seen("activity")),
+          CancellationScope.withTimeout(5000, () => CancellationScope.cancellable(() => sleep(ms(Math.random(), 3000)))).catch(seen("nested")),
+          condition(() => false, ms(Math.random(), 3000)).catch(seen("condition")),
+        ]);
+      }
       trail.push(String(i));
     }
+    await note("trail", trail.join(" "));
     return trail;
   } catch (e) {
     if (!isCancellation(e)) throw e;
     await CancellationScope.nonCancellable(async () => {
       await noteError(e, "cancelled");
+      await note("trail", trail.join(" "));
       trail.push(await pick(uuid4(), rounds));
       if (Math.random() < 0.5) await sleep(ms(Math.random(), 30));
     });
@@ -424,8 +476,20 @@ export async function signalled(expected: number): Promise<string[]> {
   });
   const all = await condition(() => count >= expected, 200 + ms(Math.random(), 400));
   trail.push(String(all));
+  // `finish` came early (often with the first activation) and waited in the buffer: its
+  // handler, set only now, gets it at once.
+  let finished = false;
+  setHandler(finishSignal, () => {
+    finished = true;
+    trail.push(`finish:${Math.floor(Math.random() * 10)}`);
+  });
+  if (finished) trail.push(uuid4().slice(0, 4));
+  // Workflow time and history length (both from the activation) decide a branch too.
+  const elapsed = Date.now() - workflowInfo().runStartTime.getTime();
+  if (elapsed > 1500 || workflowInfo().historyLength % 2 === 0) trail.push(await pick(uuid4(), elapsed % 7));
   trail.push(String(await Promise.race([sleep(ms(Math.random(), 40)).then(() => "timer"), measure(uuid4())])));
   await condition(allHandlersFinished);
+  await note("trail", trail.join(" "));
   // Fire-and-forget work that schedules an activity after a random number of microtask ticks:
   // before or after the workflow's result becomes its completion command (the length of the
   // SDK's promise chain from the workflow function to that command decides which, and a

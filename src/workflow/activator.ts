@@ -420,6 +420,11 @@ export class Activator {
   deliverSignal(name: string, args: unknown[]): void {
     const entry = this.signalHandlers.get(name);
     const fallback = this.defaultSignalHandler;
+    // As official: a reserved name never reaches the default handler; the TypeError fails the
+    // workflow task (or, for a buffered signal, the setDefaultSignalHandler call).
+    if (!entry && fallback && name.startsWith("__temporal_")) {
+      throw new TypeError(`Cannot use signal name: '${name}', with reserved prefix: '__temporal_'`);
+    }
     if (!entry && !fallback) {
       this.bufferedSignals.push({ name, args });
       return;

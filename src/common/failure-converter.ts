@@ -166,7 +166,7 @@ export class DefaultFailureConverter implements FailureConverter {
           ...base,
           failureInfo: {
             case: "activityFailureInfo",
-            value: { activityType: { name: err.activityType }, activityId: err.activityId ?? "", retryState: encodeRetryState(err.retryState), identity: err.identity ?? "" },
+            value: { activityType: { name: err.activityType }, activityId: err.activityId ?? "", retryState: encodeRetryState(err.retryState) ?? 0, identity: err.identity ?? "" },
           },
         });
       }
@@ -179,7 +179,7 @@ export class DefaultFailureConverter implements FailureConverter {
               namespace: err.namespace ?? "",
               workflowExecution: { workflowId: err.execution.workflowId, runId: err.execution.runId ?? "" },
               workflowType: { name: err.workflowType },
-              retryState: encodeRetryState(err.retryState),
+              retryState: encodeRetryState(err.retryState) ?? 0,
             },
           },
         });
@@ -194,7 +194,7 @@ export class DefaultFailureConverter implements FailureConverter {
               nonRetryable: err.nonRetryable ?? false,
               details: err.details && err.details.length > 0 ? { payloads: detailsToPayloads(pc, err.details, "application failure details") } : undefined,
               nextRetryDelay: msOptionalToTs(err.nextRetryDelay),
-              category: encodeApplicationFailureCategory(err.category),
+              category: encodeApplicationFailureCategory(err.category) ?? 0,
             },
           },
         });
@@ -214,7 +214,7 @@ export class DefaultFailureConverter implements FailureConverter {
           failureInfo: {
             case: "timeoutFailureInfo",
             value: {
-              timeoutType: encodeTimeoutType(err.timeoutType),
+              timeoutType: encodeTimeoutType(err.timeoutType) ?? 0,
               // Falsy details are dropped, as official (0/false/'' reach history as no details).
               lastHeartbeatDetails: !err.lastHeartbeatDetails ? undefined : { payloads: detailsToPayloads(pc, [err.lastHeartbeatDetails], "last heartbeat details") },
             },

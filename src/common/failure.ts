@@ -83,13 +83,16 @@ const retryStateCodec = makeEnumCodec<RetryState>(
 const categoryCodec = makeEnumCodec<ApplicationFailureCategory>("ApplicationFailureCategory", { BENIGN: 1 }, "APPLICATION_ERROR_CATEGORY_", true);
 
 /** TimeoutType ⇄ temporal.api.enums.v1.TimeoutType number (unset = 0 = unspecified). */
-export const encodeTimeoutType = (value: unknown): number => timeoutTypeCodec.encode(value) ?? 0;
+/** As official: the proto number, or undefined for undefined/null. */
+export const encodeTimeoutType = (value: unknown): number | undefined => timeoutTypeCodec.encode(value);
 export const decodeTimeoutType = (n: number | undefined | null): TimeoutType | undefined => timeoutTypeCodec.decode(n);
 /** RetryState ⇄ temporal.api.enums.v1.RetryState number (unset = 0 = unspecified). */
-export const encodeRetryState = (value: unknown): number => retryStateCodec.encode(value) ?? 0;
+/** As official: the proto number, or undefined for undefined/null. */
+export const encodeRetryState = (value: unknown): number | undefined => retryStateCodec.encode(value);
 export const decodeRetryState = (n: number | undefined | null): RetryState | undefined => retryStateCodec.decode(n);
 /** ApplicationFailureCategory ⇄ temporal.api.enums.v1.ApplicationErrorCategory number. */
-export const encodeApplicationFailureCategory = (value: unknown): number => categoryCodec.encode(value) ?? 0;
+/** As official: the proto number, or undefined for undefined/null. */
+export const encodeApplicationFailureCategory = (value: unknown): number | undefined => categoryCodec.encode(value);
 export const decodeApplicationFailureCategory = (n: number | undefined | null): ApplicationFailureCategory | undefined => categoryCodec.decode(n);
 
 export interface WorkflowExecution {

@@ -115,6 +115,9 @@ describe("official values are accepted where the official SDK accepts them", () 
     expect(activityCancellationTypeCodec.encode(0)).toBe(0);
     expect(encodeRetryState("RETRY_STATE_TIMEOUT")).toBe(3);
     expect(encodeTimeoutType("HEARTBEAT")).toBe(4);
+    // As official: undefined in, undefined out (the failure converter sends 0, "unspecified").
+    expect(encodeRetryState(undefined)).toBeUndefined();
+    expect(encodeTimeoutType(undefined)).toBeUndefined();
   });
 
   test("decoding gives the short name; 0 of an enum with UNSPECIFIED is undefined; an unknown number is unknown_<n>", () => {

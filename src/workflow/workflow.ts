@@ -529,7 +529,9 @@ export function makeContinueAsNewFunc<F extends Workflow>(options?: ContinueAsNe
   if (memo !== undefined && memo !== null && (typeof memo !== "object" || Array.isArray(memo))) {
     throw new TypeError(`${where("memo")}: expected an object, got ${describeValue(memo)}`);
   }
-  return (...args: Parameters<F>): Promise<never> => {
+  // An async function, as official: calling it never throws, it returns a promise rejected with
+  // ContinueAsNew (code after the call runs until the promise is awaited).
+  return async (...args: Parameters<F>): Promise<never> => {
     throw new ContinueAsNew({
       workflowType,
       taskQueue,

@@ -405,7 +405,12 @@ export async function patchesAndChain(remaining: number): Promise<string[]> {
   if (Math.random() < 0.5) out.push(String(await condition(() => out.length > 100, 0)));
   if (remaining > 0 && Math.random() < 0.8) {
     await Promise.all([sleep(ms(Math.random(), 30)), pick(uuid4(), 0)]);
-    await continueAsNew<typeof patchesAndChain>(remaining - 1);
+    if (Math.random() < 0.5) await continueAsNew<typeof patchesAndChain>(remaining - 1);
+    // continueAsNew returns a rejected promise (it does not throw): code between the call and
+    // the await still runs, and the activity it schedules is sent with the continue-as-new.
+    const next = continueAsNew<typeof patchesAndChain>(remaining - 1);
+    void measure(uuid4());
+    await next;
   }
   await note("trail", out.join(" "));
   return out;

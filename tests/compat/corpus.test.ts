@@ -66,7 +66,12 @@ function taskBatches(histories: RecordedHistory[]): { first: boolean; events: Ev
 const markers = (histories: RecordedHistory[], name: string) =>
   histories.reduce((n, h) => n + h.history.events.filter((e) => e.attributes.case === "markerRecordedEventAttributes" && e.attributes.value.markerName === name).length, 0);
 
-const CLOSED = new Set([EventType.WORKFLOW_EXECUTION_COMPLETED, EventType.WORKFLOW_EXECUTION_CANCELED, EventType.WORKFLOW_EXECUTION_CONTINUED_AS_NEW]);
+const CLOSED = new Set([
+  EventType.WORKFLOW_EXECUTION_COMPLETED,
+  EventType.WORKFLOW_EXECUTION_FAILED,
+  EventType.WORKFLOW_EXECUTION_CANCELED,
+  EventType.WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+]);
 
 describe("official SDK 1.24 histories", () => {
   test("the corpus holds 100 histories of every corpus workflow, with each kind of event the shapes are there for", () => {
@@ -90,6 +95,8 @@ describe("official SDK 1.24 histories", () => {
     expect(n.WORKFLOW_EXECUTION_CANCEL_REQUESTED).toBeGreaterThanOrEqual(3);
     expect(n.WORKFLOW_EXECUTION_CANCELED).toBeGreaterThanOrEqual(3);
     expect(n.WORKFLOW_EXECUTION_CONTINUED_AS_NEW).toBeGreaterThanOrEqual(2);
+    // A signal handler's ApplicationFailure fails the workflow.
+    expect(n.WORKFLOW_EXECUTION_FAILED).toBeGreaterThanOrEqual(1);
     // Activations that decide the order of continuations: signals with the first task
     // (signalWithStart), several signals in one task, and signals in the same task as a fired
     // timer or a completed activity.

@@ -160,9 +160,10 @@ async function recordRun(client: Client, taskQueue: string, idPrefix: string, ru
   }
   if (run.finish) await handle.signal("finish").catch(() => undefined);
   await cancelling;
-  // Cancelled runs reject (a WorkflowFailedError): the history is what counts.
+  // Cancelled runs reject (a WorkflowFailedError), and so do `signalled` runs whose handler
+  // failed the workflow: the history is what counts.
   await started.result().catch((err: unknown) => {
-    if (run.cancelAfterMs === undefined) throw err;
+    if (run.cancelAfterMs === undefined && run.workflowType !== "signalled") throw err;
   });
   const history = await handle.fetchHistory();
   if (!run.reset) return { workflowId, workflowType: run.workflowType, history };

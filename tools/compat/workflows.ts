@@ -14,6 +14,7 @@
  */
 import {
   ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -478,6 +479,8 @@ export async function signalled(expected: number): Promise<string[]> {
     if (r < 0.4) await sleep(ms(Math.random(), 50));
     else if (r < 0.7) await pick(uuid4(), v);
     trail.push(`s${v}'${Math.floor(Math.random() * 10)}`);
+    // Now and then a handler fails the workflow (an ApplicationFailure escaping a handler).
+    if (v === 7 && Math.random() < 0.5) throw ApplicationFailure.nonRetryable(`signal ${v} failed the workflow`, "CompatSignalFailure");
   });
   const all = await condition(() => count >= expected, 200 + ms(Math.random(), 400));
   trail.push(String(all));
@@ -493,7 +496,14 @@ export async function signalled(expected: number): Promise<string[]> {
   const elapsed = Date.now() - workflowInfo().runStartTime.getTime();
   if (elapsed > 1500 || workflowInfo().historyLength % 2 === 0) trail.push(await pick(uuid4(), elapsed % 7));
   trail.push(String(await Promise.race([sleep(ms(Math.random(), 40)).then(() => "timer"), measure(uuid4())])));
-  await condition(allHandlersFinished);
+  // How often this is evaluated depends on the ticks at which each handler's execution is
+  // marked finished (the SDK's promise chain around handlers).
+  let checks = 0;
+  await condition(() => {
+    checks++;
+    return allHandlersFinished();
+  });
+  await note("handlers", String(checks));
   await note("trail", trail.join(" "));
   // Fire-and-forget work that schedules an activity after a random number of microtask ticks:
   // before or after the workflow's result becomes its completion command (the length of the

@@ -9,9 +9,13 @@
  *    Worker of @temporalio/worker) and `count` with ours on Bun (a Worker of src/worker, in this
  *    process), at the same time, for the same workflows (tools/compat/workflows.ts, one source)
  *    with the same inputs and signals (tools/compat/corpus.ts).
+ *    And `count` more on one task queue that both SDKs serve without sticky caches
+ *    (maxCachedWorkflows 0), so the workflow tasks of each run alternate between them and each
+ *    replays what the other wrote: the mixed fleet itself.
  * 3. Replays the official corpus on ours (Worker.runReplayHistories, here) and ours on the
- *    official SDK (Worker.runReplayHistories on Node), prints both counts, and exits non-zero
- *    if any history fails to replay.
+ *    official SDK (Worker.runReplayHistories on Node), and the mixed histories on both; checks
+ *    that no workflow task of the mixed queue failed and that both SDKs completed some; prints
+ *    the counts, and exits non-zero if anything failed.
  * 4. Writes the official corpus to tests/compat/corpus/official-1.24.0.jsonl (unless
  *    --no-write), which tests/compat/corpus.test.ts replays on every test run.
  *
@@ -28,6 +32,7 @@ import { Worker } from "../src/worker/index.js";
 import { ensureOfficialSdk, OFFICIAL_VERSION } from "./official-sdk.js";
 import * as activities from "./compat/activities.mjs";
 import { WORKFLOWS_PATH, readCorpus, recordRuns, writeCorpus, type RecordedHistory } from "./compat/corpus.js";
+import { WorkflowTaskFailedCause } from "../src/proto/temporal/api/enums/v1/failed_cause_pb.js";
 
 const args = process.argv.slice(2);
 const write = !args.includes("--no-write");
@@ -35,6 +40,9 @@ const count = Number(args.find((a) => !a.startsWith("--")) ?? 100);
 if (!Number.isInteger(count) || count < 1) throw new TypeError(`count must be a positive integer, got ${JSON.stringify(args[0])}`);
 
 const NODE_WORKER = new URL("./compat/node-worker.mjs", import.meta.url).pathname;
+/** Worker identities, to tell who completed each workflow task on the mixed queue. */
+const OFFICIAL_IDENTITY = `compat-official@${process.pid}`;
+const OURS_IDENTITY = `compat-ours@${process.pid}`;
 const CORPUS_FILE = new URL(`../tests/compat/corpus/official-${OFFICIAL_VERSION}.jsonl`, import.meta.url).pathname;
 
 // ---------------------------------------------------------------- cleanup on every exit path
@@ -78,25 +86,37 @@ function killChild(child: ChildProcess, name: string): Promise<void> {
  * The official worker on Node; resolves once it printed COMPAT_READY (its workflow code is
  * bundled), with a promise that rejects if the worker exits before it is stopped.
  */
-async function startNodeWorker(sdkDir: string, address: string, namespace: string, taskQueue: string): Promise<{ exited: Promise<never> }> {
-  const child = spawn("node", [NODE_WORKER, "run"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, COMPAT_SDK_DIR: sdkDir, COMPAT_ADDRESS: address, COMPAT_NAMESPACE: namespace, COMPAT_TASK_QUEUE: taskQueue },
-  });
+async function startNodeWorker(
+  sdkDir: string,
+  address: string,
+  namespace: string,
+  taskQueue: string,
+  extra: { identity: string; maxCached?: number },
+): Promise<{ exited: Promise<never> }> {
+  const env: Record<string, string | undefined> = { ...process.env, COMPAT_SDK_DIR: sdkDir, COMPAT_ADDRESS: address, COMPAT_NAMESPACE: namespace, COMPAT_TASK_QUEUE: taskQueue };
+  env.COMPAT_IDENTITY = extra.identity;
+  if (extra.maxCached !== undefined) env.COMPAT_MAX_CACHED = String(extra.maxCached);
+  const child = spawn("node", [NODE_WORKER, "run"], { stdio: ["ignore", "pipe", "pipe"], env });
   let stopping = false;
   cleanups.push(() => {
     stopping = true;
     return killChild(child, "the official worker");
   });
   const stderr: string[] = [];
-  child.stderr!.on("data", (d: Buffer) => {
-    stderr.push(d.toString());
+  // Its errors (core's included, logged by its DefaultLogger on stderr) are shown, so both SDKs'
+  // workers are heard alike.
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    stderr.push(`${line}\n`);
     if (stderr.length > 200) stderr.shift();
+    if (line.includes("[ERROR]")) console.error(`official worker: ${line}`);
   });
   await new Promise<void>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
       if (line.trim() === "COMPAT_READY") resolve();
+      // Core's own log lines (printed by core on stdout, not through the SDK's logger): errors
+      // are shown, so both SDKs' workers are heard alike.
+      else if (line.includes("ERROR")) console.error(`official worker: ${line}`);
     });
     child.once("exit", (code, signal) => reject(new Error(`the official worker exited (${code ?? signal}) before it was ready:\n${stderr.join("")}`)));
   });
@@ -140,6 +160,38 @@ async function replayOnOurs(histories: RecordedHistory[]): Promise<{ total: numb
   return { total, failures };
 }
 
+/**
+ * Workflow task failures that are no SDK's doing: a reset, and the server refusing a completion
+ * because new events (a signal) arrived while the task ran (UnhandledCommand; the task is redone).
+ */
+const BENIGN_TASK_FAILURES = new Set([WorkflowTaskFailedCause.RESET_WORKFLOW, WorkflowTaskFailedCause.UNHANDLED_COMMAND]);
+
+/**
+ * The mixed queue: every history must have been built without a workflow task failing (a task
+ * failure there is one SDK refusing what the other wrote, e.g. a nondeterminism error), and
+ * tasks must have been completed by both SDKs.
+ */
+function reportMixed(histories: RecordedHistory[], expected: number): boolean {
+  let official = 0;
+  let ours = 0;
+  const failures: { workflowId: string; error: string }[] = [];
+  for (const h of histories) {
+    for (const e of h.history.events) {
+      const a = e.attributes;
+      if (a.case === "workflowTaskCompletedEventAttributes") {
+        if (a.value.identity === OFFICIAL_IDENTITY) official++;
+        else if (a.value.identity === OURS_IDENTITY) ours++;
+      } else if (a.case === "workflowTaskFailedEventAttributes" && !BENIGN_TASK_FAILURES.has(a.value.cause)) {
+        failures.push({ workflowId: h.workflowId, error: `${a.value.identity}: ${a.value.failure?.message ?? "?"}` });
+        break;
+      }
+    }
+  }
+  const ok = report("mixed queue (both SDKs, no sticky cache)", { total: histories.length, failures }, expected);
+  console.log(`  workflow tasks completed: ${official} by the official SDK, ${ours} by ours`);
+  return ok && official > 0 && ours > 0;
+}
+
 function report(label: string, r: { total: number; failures: { workflowId: string; error: string }[] }, expected: number): boolean {
   console.log(`${label}: ${r.total - r.failures.length}/${expected} replay clean`);
   for (const f of r.failures.slice(0, 10)) console.log(`  ${f.workflowId}: ${f.error.split("\n")[0]}`);
@@ -162,35 +214,53 @@ async function main(): Promise<number> {
   const officialQueue = `compat-official-${tag}`;
   const oursQueue = `compat-ours-${tag}`;
 
-  const tNode = performance.now();
-  const nodeWorker = await startNodeWorker(sdkDir, env.address, env.namespace, officialQueue);
-  console.log(`official worker ready in ${((performance.now() - tNode) / 1000).toFixed(1)} s (webpack bundling included)`);
+  const mixedQueue = `compat-mixed-${tag}`;
 
-  const worker = await Worker.create({
-    connection: env.connection,
-    namespace: env.namespace,
-    taskQueue: oursQueue,
-    workflowsPath: WORKFLOWS_PATH,
-    activities,
-    shutdownSignals: [],
-  });
-  const running = worker.run();
-  cleanups.push(async () => {
-    worker.shutdown();
-    await running.catch(() => undefined);
-  });
+  const tNode = performance.now();
+  const [nodeWorker, nodeMixedWorker] = await Promise.all([
+    startNodeWorker(sdkDir, env.address, env.namespace, officialQueue, { identity: OFFICIAL_IDENTITY }),
+    startNodeWorker(sdkDir, env.address, env.namespace, mixedQueue, { identity: OFFICIAL_IDENTITY, maxCached: 0 }),
+  ]);
+  console.log(`official workers ready in ${((performance.now() - tNode) / 1000).toFixed(1)} s (webpack bundling included)`);
+
+  const startOurs = async (taskQueue: string, maxCachedWorkflows?: number) => {
+    const worker = await Worker.create({
+      connection: env.connection,
+      namespace: env.namespace,
+      taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities,
+      identity: OURS_IDENTITY,
+      maxCachedWorkflows,
+      shutdownSignals: [],
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running.catch(() => undefined);
+    });
+    // Wrapped: returned bare from this async function, the promise would be awaited here.
+    return { stopped: running.then(() => Promise.reject(new Error(`our worker on ${taskQueue} stopped while recording`))) };
+  };
+  const oursStopped = (await Promise.all([startOurs(oursQueue), startOurs(mixedQueue, 0)])).map((w) => w.stopped);
 
   const tRecord = performance.now();
-  const [official, ours] = await Promise.race([
+  const [official, ours, mixed] = await Promise.race([
     Promise.all([
       recordRuns(env.client, officialQueue, `compat-official-${tag}`, count),
       recordRuns(env.client, oursQueue, `compat-ours-${tag}`, count),
+      // Both SDKs on one task queue without sticky caches: workflow tasks of a run alternate
+      // between them, each replaying what the other wrote (the mixed fleet itself).
+      recordRuns(env.client, mixedQueue, `compat-mixed-${tag}`, count),
     ]),
     nodeWorker.exited,
-    running.then(() => Promise.reject(new Error("our worker stopped while recording"))),
+    nodeMixedWorker.exited,
+    ...oursStopped,
     deadline(300_000, "recording"),
   ]);
-  console.log(`recorded ${official.length} histories with the official SDK ${OFFICIAL_VERSION} (Node) and ${ours.length} with ours (Bun) in ${((performance.now() - tRecord) / 1000).toFixed(1)} s`);
+  console.log(
+    `recorded ${official.length} histories with the official SDK ${OFFICIAL_VERSION} (Node), ${ours.length} with ours (Bun) and ${mixed.length} with both on one task queue in ${((performance.now() - tRecord) / 1000).toFixed(1)} s`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), "compat-corpus-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -204,11 +274,16 @@ async function main(): Promise<number> {
   const oursOnOfficial = replayOnOfficial(sdkDir, oursFile);
   const ok1 = report("official→ours", officialOnOurs, count);
   const ok2 = report("ours→official", oursOnOfficial, count);
+  const ok3 = reportMixed(mixed, count);
+  const mixedFile = join(dir, "mixed.jsonl");
+  writeCorpus(mixedFile, mixed);
+  const ok4 = report("mixed→ours", await replayOnOurs(mixed), count);
+  const ok5 = report("mixed→official", replayOnOfficial(sdkDir, mixedFile), count);
 
   const size = statSync(officialFile).size;
   console.log(`${write ? "wrote" : "checked (not written)"} ${officialFile}: ${count} histories, ${(size / 1024).toFixed(0)} KiB`);
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return ok1 && ok2 ? 0 : 1;
+  return ok1 && ok2 && ok3 && ok4 && ok5 ? 0 : 1;
 }
 
 let code = 1;

@@ -2,8 +2,10 @@
 // the cache folder in COMPAT_SDK_DIR, installed by tools/official-sdk.ts).
 //
 //   node node-worker.mjs run                 a Worker for tools/compat/workflows.ts on
-//                                            COMPAT_TASK_QUEUE at COMPAT_ADDRESS; prints
-//                                            "COMPAT_READY", runs until SIGTERM.
+//                                            COMPAT_TASK_QUEUE at COMPAT_ADDRESS (identity
+//                                            COMPAT_IDENTITY, maxCachedWorkflows
+//                                            COMPAT_MAX_CACHED if set); prints "COMPAT_READY",
+//                                            runs until SIGTERM.
 //   node node-worker.mjs replay FILE.jsonl   replays every history of FILE (lines of
 //                                            {"workflowId", "history": base64 History protobuf})
 //                                            with Worker.runReplayHistories; prints one JSON line
@@ -41,6 +43,10 @@ if (mode === "run") {
     workflowsPath,
     bundlerOptions,
     activities,
+    identity: process.env.COMPAT_IDENTITY,
+    // 0 on the mixed queue: no sticky cache, so each workflow task goes to whichever worker
+    // (official or ours) polls it first and replays the history the other one made.
+    ...(process.env.COMPAT_MAX_CACHED ? { maxCachedWorkflows: Number(process.env.COMPAT_MAX_CACHED) } : {}),
   });
   console.log("COMPAT_READY");
   await worker.run(); // until SIGTERM (the SDK's default shutdown signals)

@@ -175,7 +175,7 @@ export async function race(rounds: number): Promise<string[]> {
 /**
  * Side-by-side continuations of several awaits each: a `condition(fn)` unblocked by a signal or
  * by a timer's continuation, a `condition(fn, timeout)` whose predicate a signal flips, a timer
- * and an activity (with a race). Signals often arrive in the activation where a timer fires or
+ * and an activity (with a race). Signals sometimes arrive in the activation where a timer fires or
  * an activity resolves: the order in which the continuations resume (draws, commands) is then
  * decided by when conditions are re-checked relative to them.
  */

@@ -27,6 +27,7 @@ import type {
   DefaultQueryHandler,
   DefaultSignalHandler,
   Duration,
+  EnhancedStackTrace,
   LocalActivityOptions,
   QueryDefinition,
   QueryDefinitionOptions,
@@ -410,7 +411,7 @@ export function defineQuery<Ret, Args extends unknown[] = [], Name extends strin
 
 /** The built-in queries' definitions, as official (e.g. `handle.query(stackTraceQuery)` from a client). */
 export const stackTraceQuery = defineQuery<string>(STACK_TRACE_QUERY_NAME);
-export const enhancedStackTraceQuery = defineQuery<unknown>(ENHANCED_STACK_TRACE_QUERY_NAME);
+export const enhancedStackTraceQuery = defineQuery<EnhancedStackTrace>(ENHANCED_STACK_TRACE_QUERY_NAME);
 export const workflowMetadataQuery = defineQuery<unknown>(WORKFLOW_METADATA_QUERY_NAME);
 
 const TEMPORAL_RESERVED_PREFIX = "__temporal_";

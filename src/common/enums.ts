@@ -475,7 +475,7 @@ const nexusOperationCancellationStateCodec = makeEnumCodec<NexusOperationCancell
  * decodes to undefined where the proto enum has UNSPECIFIED, an unknown number to `unknown_<n>`,
  * and decoding anything but a number or null/undefined throws ValueError.
  */
-function officialCodecFunctions<T extends string>(
+export function officialCodecFunctions<T extends string>(
   codec: EnumCodec<T>,
 ): [encode: (input: T | `${string}${T}` | number | null | undefined) => number | undefined, decode: (input: number | null | undefined) => T | undefined] {
   return [

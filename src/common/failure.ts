@@ -12,7 +12,7 @@
  */
 import type { Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import type { Duration } from "./time.js";
-import { makeEnumCodec } from "./enums.js";
+import { makeEnumCodec, officialCodecFunctions } from "./enums.js";
 import { errorMessage, isRecord, markErrorClass } from "./type-helpers.js";
 
 export const FAILURE_SOURCE = "TypeScriptSDK";
@@ -82,18 +82,14 @@ const retryStateCodec = makeEnumCodec<RetryState>(
 );
 const categoryCodec = makeEnumCodec<ApplicationFailureCategory>("ApplicationFailureCategory", { BENIGN: 1 }, "APPLICATION_ERROR_CATEGORY_", true);
 
-/** TimeoutType ⇄ temporal.api.enums.v1.TimeoutType number (unset = 0 = unspecified). */
-/** As official: the proto number, or undefined for undefined/null. */
-export const encodeTimeoutType = (value: unknown): number | undefined => timeoutTypeCodec.encode(value);
-export const decodeTimeoutType = (n: number | undefined | null): TimeoutType | undefined => timeoutTypeCodec.decode(n);
-/** RetryState ⇄ temporal.api.enums.v1.RetryState number (unset = 0 = unspecified). */
-/** As official: the proto number, or undefined for undefined/null. */
-export const encodeRetryState = (value: unknown): number | undefined => retryStateCodec.encode(value);
-export const decodeRetryState = (n: number | undefined | null): RetryState | undefined => retryStateCodec.decode(n);
+// The official encodeX/decodeX pairs (src/common/enums.ts): undefined ⇄ undefined (0 decodes
+// as unspecified), a name or prefixed name encodes to its proto number, numbers pass through.
+/** TimeoutType ⇄ temporal.api.enums.v1.TimeoutType number. */
+export const [encodeTimeoutType, decodeTimeoutType] = officialCodecFunctions(timeoutTypeCodec);
+/** RetryState ⇄ temporal.api.enums.v1.RetryState number. */
+export const [encodeRetryState, decodeRetryState] = officialCodecFunctions(retryStateCodec);
 /** ApplicationFailureCategory ⇄ temporal.api.enums.v1.ApplicationErrorCategory number. */
-/** As official: the proto number, or undefined for undefined/null. */
-export const encodeApplicationFailureCategory = (value: unknown): number | undefined => categoryCodec.encode(value);
-export const decodeApplicationFailureCategory = (n: number | undefined | null): ApplicationFailureCategory | undefined => categoryCodec.decode(n);
+export const [encodeApplicationFailureCategory, decodeApplicationFailureCategory] = officialCodecFunctions(categoryCodec);
 
 export interface WorkflowExecution {
   workflowId: string;

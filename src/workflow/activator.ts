@@ -566,23 +566,6 @@ export class Activator {
 
   // ---- outcomes -----------------------------------------------------------------------
 
-  /** Run a piece of user code (main, a signal handler) and route what it throws or rejects; `onFailure` runs before the routing. */
-  runAndHandle(fn: () => unknown, onResult?: (value: unknown) => void, onFailure?: () => void): void {
-    let promise: Promise<unknown>;
-    try {
-      promise = Promise.resolve(fn());
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
-    promise.then(
-      (value) => onResult?.(value),
-      (err) => {
-        onFailure?.();
-        this.handleWorkflowFailure(err);
-      },
-    );
-  }
-
   completeWorkflow(result: unknown): void {
     if (this.completed) return;
     this.pushCommand({ variant: { case: "completeWorkflowExecution", value: { result: this.toPayload(result) } } }, true);

@@ -1,1 +1,1 @@
-export { DefaultLogger, IllegalRuntimeStateError, Runtime, type LogEntry, type LogLevel, type Logger, type RuntimeOptions, type TelemetryOptions } from "./runtime.js";
+export { DefaultLogger, Runtime, type LogEntry, type LogLevel, type Logger, type RuntimeOptions, type TelemetryOptions } from "./runtime.js";

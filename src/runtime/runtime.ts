@@ -5,18 +5,11 @@
  * Connections and workers created without an explicit runtime use the default one.
  */
 import { NativeRuntime, type CoreLogRecord, type NativeRuntimeOptions } from "../bridge/index.js";
+import { IllegalStateError } from "../common/errors.js";
+import type { LogLevel, Logger } from "../common/interfaces.js";
 
-export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR";
-
-/** Same shape as @temporalio/worker's Logger. */
-export interface Logger {
-  log(level: LogLevel, message: string, meta?: Record<string, unknown>): void;
-  trace(message: string, meta?: Record<string, unknown>): void;
-  debug(message: string, meta?: Record<string, unknown>): void;
-  info(message: string, meta?: Record<string, unknown>): void;
-  warn(message: string, meta?: Record<string, unknown>): void;
-  error(message: string, meta?: Record<string, unknown>): void;
-}
+// One Logger / LogLevel for the whole SDK, as @temporalio/common's (src/common/interfaces.ts).
+export type { LogLevel, Logger };
 
 const levelRank: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
@@ -96,10 +89,6 @@ export interface RuntimeOptions {
   telemetryOptions?: TelemetryOptions;
 }
 
-export class IllegalRuntimeStateError extends Error {
-  override name = "IllegalStateError";
-}
-
 function coreFilter(filter: NonNullable<TelemetryOptions["logging"]>["filter"]): string {
   if (filter === undefined) return "temporal_sdk_core=warn,temporalio_sdk_core=warn,temporal_client=warn,temporalio_client=warn,warn";
   if (typeof filter === "string") return filter;
@@ -156,7 +145,7 @@ export class Runtime {
   /** Installs the process's runtime. Throws if one was already installed or used. */
   static install(options: RuntimeOptions = {}): Runtime {
     if (installed) {
-      throw new IllegalRuntimeStateError("Runtime.install() was called after a Runtime was already installed or used; call it once, before creating connections or workers");
+      throw new IllegalStateError("Runtime.install() was called after a Runtime was already installed or used; call it once, before creating connections or workers");
     }
     installed = new Runtime(options);
     return installed;

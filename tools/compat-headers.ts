@@ -17,25 +17,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { defaultPayloadConverter, makePayload, payloadEncoding, type PayloadCodec } from "../src/common/index.js";
-import { PayloadSchema } from "../src/proto/temporal/api/common/v1/message_pb.js";
+import { defaultPayloadConverter, payloadEncoding } from "../src/common/index.js";
 import { TestWorkflowEnvironment } from "../src/testing/index.js";
 import { Worker } from "../src/worker/index.js";
 import { ensureOfficialSdk } from "./official-sdk.js";
-
-const STRICT = "binary/strict-test";
-const strictCodec: PayloadCodec = {
-  async encode(payloads) {
-    return payloads.map((p) => makePayload(STRICT, toBinary(PayloadSchema, p)));
-  },
-  async decode(payloads) {
-    return payloads.map((p) => {
-      if (payloadEncoding(p) !== STRICT) throw new Error(`strict codec: asked to decode a payload it did not encode (${payloadEncoding(p)})`);
-      return fromBinary(PayloadSchema, p.data);
-    });
-  },
-};
+import { strictCodec } from "./compat/strict-codec.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 async function cleanup(): Promise<void> {

@@ -12,10 +12,10 @@
  *   official (stacks in the user's file and lines), and a timer's summary reaches history.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { readFileSync } from "node:fs";
-import { Client, type PayloadCodec } from "../../src/client/index.js";
-import { defaultPayloadConverter, encodePayloadsInMessage, makePayload, payloadEncoding, type Payload } from "../../src/common/index.js";
+import { Client } from "../../src/client/index.js";
+import { defaultPayloadConverter, encodePayloadsInMessage, payloadEncoding, type Payload } from "../../src/common/index.js";
 import { PayloadSchema } from "../../src/proto/temporal/api/common/v1/message_pb.js";
 import { StartWorkflowExecutionRequestSchema } from "../../src/proto/temporal/api/workflowservice/v1/request_response_pb.js";
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
@@ -23,24 +23,11 @@ import type { HistoryEvent } from "../../src/proto/temporal/api/history/v1/messa
 import { cliPath } from "../helpers/dev-server.js";
 import * as behaviourActivities from "./fixtures/behaviour-activities.js";
 import { captureWorkerLog, env, expectReplays, fixture, isType, replay, startWorker, uid, waitForEvent, type LogLine, type RunningWorker } from "./helpers.js";
+import { STRICT, strictCodec } from "../../tools/compat/strict-codec.js";
 
 const FILE = "behaviour-workflows.ts";
 const { seen } = behaviourActivities;
 const { fallback, ...withoutDefault } = behaviourActivities;
-
-/** A codec that tags what it encodes and refuses to decode anything else: a header passed to it would fail the task. */
-const STRICT = "binary/strict-test";
-const strictCodec: PayloadCodec = {
-  async encode(payloads) {
-    return payloads.map((p) => makePayload(STRICT, toBinary(PayloadSchema, p)));
-  },
-  async decode(payloads) {
-    return payloads.map((p) => {
-      if (payloadEncoding(p) !== STRICT) throw new Error(`strict codec: asked to decode a payload it did not encode (${payloadEncoding(p)})`);
-      return fromBinary(PayloadSchema, p.data);
-    });
-  },
-};
 
 let main: RunningWorker;
 let withDefault: RunningWorker;

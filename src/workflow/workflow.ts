@@ -125,6 +125,10 @@ const LOCAL_ACTIVITY_OPTIONS = [
   "cancellationType",
   "summary",
 ];
+// Fields of one kind of activity in an options object shared with the other kind: the official
+// SDK lets them through unused, so they must not fail a workflow that runs there.
+const ACTIVITY_ONLY_OPTIONS = ACTIVITY_OPTIONS.filter((k) => !LOCAL_ACTIVITY_OPTIONS.includes(k));
+const LOCAL_ACTIVITY_ONLY_OPTIONS = LOCAL_ACTIVITY_OPTIONS.filter((k) => !ACTIVITY_OPTIONS.includes(k));
 const CONTINUE_AS_NEW_OPTIONS = ["workflowType", "taskQueue", "workflowRunTimeout", "workflowTaskTimeout", "memo", "retry", "versioningIntent"];
 const CONTINUE_AS_NEW_OPTIONS_OFFICIAL_ONLY = ["backoffStartInterval", "searchAttributes", "typedSearchAttributes", "initialVersioningBehavior", "eventGroups"];
 
@@ -166,9 +170,7 @@ function compileActivityOptions(options: unknown, api: string, local: boolean): 
       name: `${api} options`,
       supported: local ? LOCAL_ACTIVITY_OPTIONS : ACTIVITY_OPTIONS,
       officialOnly: ACTIVITY_OPTIONS_OFFICIAL_ONLY,
-      // Fields of ActivityOptions in an object shared with proxyLocalActivities: the official
-      // SDK lets them through unused, so they must not fail a workflow that runs there.
-      ignoredByOfficial: local ? ACTIVITY_OPTIONS.filter((k) => !LOCAL_ACTIVITY_OPTIONS.includes(k)) : LOCAL_ACTIVITY_OPTIONS.filter((k) => !ACTIVITY_OPTIONS.includes(k)),
+      ignoredByOfficial: local ? ACTIVITY_ONLY_OPTIONS : LOCAL_ACTIVITY_ONLY_OPTIONS,
     },
     options,
     warnOption,

@@ -52,14 +52,15 @@ export function checkOptions(shape: OptionsShape, options: object, warn: (messag
  * each) and returns them and the unknown ones.
  */
 export function sortOptions(shape: OptionsShape, options: object, warn: (message: string) => void = defaultWarn): { ignored: string[]; unknown: string[] } {
-  const supported = new Set(shape.supported);
-  const officialOnly = new Set(shape.officialOnly ?? []);
-  const ignoredByOfficial = new Set(shape.ignoredByOfficial ?? []);
+  // Runs at every activity call: the lists are short, so look keys up in them directly rather
+  // than building Sets each time.
+  const officialOnly = shape.officialOnly ?? [];
+  const ignoredByOfficial = shape.ignoredByOfficial ?? [];
   const ignored: string[] = [];
   const unknown: string[] = [];
   for (const key of Object.keys(options)) {
-    if (supported.has(key)) continue;
-    if (!officialOnly.has(key) && !ignoredByOfficial.has(key)) {
+    if (shape.supported.includes(key)) continue;
+    if (!officialOnly.includes(key) && !ignoredByOfficial.includes(key)) {
       unknown.push(key);
       continue;
     }
@@ -69,7 +70,7 @@ export function sortOptions(shape: OptionsShape, options: object, warn: (message
     if (!warned.has(id)) {
       warned.add(id);
       warn(
-        officialOnly.has(key)
+        officialOnly.includes(key)
           ? `${shape.name}: option '${key}' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect`
           : `${shape.name}: option '${key}' has no effect here (the official Temporal SDK ignores it too)`,
       );

@@ -370,9 +370,6 @@ export class Worker {
    */
   private async processActivation(runtime: WorkflowRuntime, activation: WorkflowActivation): Promise<void> {
     const runId = activation.runId;
-    const init = activation.jobs[0]?.variant.case === "initializeWorkflow" ? activation.jobs[0].variant.value : undefined;
-    if (init) this.runIdentity.set(runId, { workflowId: init.workflowId, workflowType: init.workflowType });
-    if (activation.jobs.some((j) => j.variant.case === "removeFromCache")) this.runIdentity.delete(runId);
     let completion: WorkflowActivationCompletion;
     try {
       await decodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationSchema, activation);
@@ -380,13 +377,13 @@ export class Worker {
       await encodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationCompletionSchema, completion);
     } catch (err) {
       // A codec failure (or the runtime disposed under us): fail this workflow task; core retries it.
-      completion = this.failedCompletion(runId, `Workflow activation could not be processed: ${errorText(err)}`, err);
+      completion = this.failedCompletion(runtime, activation, `Workflow activation could not be processed: ${errorText(err)}`, err);
     }
     let bytes: Uint8Array;
     try {
       bytes = toBinary(WorkflowActivationCompletionSchema, completion);
     } catch (err) {
-      bytes = toBinary(WorkflowActivationCompletionSchema, this.failedCompletion(runId, describeEncodingFailure(completion, err), err));
+      bytes = toBinary(WorkflowActivationCompletionSchema, this.failedCompletion(runtime, activation, describeEncodingFailure(completion, err), err));
     }
     try {
       await this.native.completeWorkflowActivation(bytes);
@@ -396,12 +393,15 @@ export class Worker {
     }
   }
 
-  /** Workflows of the runs in the cache, for log lines about a run (activations carry only its runId). */
-  private readonly runIdentity = new Map<string, { workflowId: string; workflowType: string }>();
-
-  /** A completion that fails the workflow task with `message`, logged with the run's identity. */
-  private failedCompletion(runId: string, message: string, err: unknown): WorkflowActivationCompletion {
-    const identity = this.runIdentity.get(runId);
+  /**
+   * A completion that fails the workflow task with `message`, logged with the run's identity:
+   * from the workflow runtime's cache, or from the activation's init job when the run never got
+   * there (its first activation could not be decoded).
+   */
+  private failedCompletion(runtime: WorkflowRuntime, activation: WorkflowActivation, message: string, err: unknown): WorkflowActivationCompletion {
+    const runId = activation.runId;
+    const init = activation.jobs[0]?.variant.case === "initializeWorkflow" ? activation.jobs[0].variant.value : undefined;
+    const identity = runtime.runIdentity(runId) ?? (init && { workflowId: init.workflowId, workflowType: init.workflowType });
     this.log.error(`Workflow task failed: ${message}`, {
       sdkComponent: "worker",
       taskQueue: this.taskQueue,

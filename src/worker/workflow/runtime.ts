@@ -67,6 +67,8 @@ export interface WorkflowRuntime {
   evict(runId: string): void;
   /** Runs currently held in memory. */
   readonly cachedRunCount: number;
+  /** The workflow id and type of a cached run (for log lines about it); undefined when not cached. */
+  runIdentity(runId: string): { workflowId: string | undefined; workflowType: string } | undefined;
   /** Evict every run and release the sandbox. activate() rejects afterwards. */
   dispose(): void;
 }
@@ -132,6 +134,11 @@ class Runtime implements WorkflowRuntime {
 
   get cachedRunCount(): number {
     return this.runs.size;
+  }
+
+  runIdentity(runId: string): { workflowId: string | undefined; workflowType: string } | undefined {
+    const run = this.runs.get(runId);
+    return run && { workflowId: run.instance.activator.info?.workflowId, workflowType: run.workflowType };
   }
 
   activate(activation: WorkflowActivation): Promise<WorkflowActivationCompletion> {

@@ -89,12 +89,7 @@ export class StackTraceMapper {
       const [, asyncMark, fnName, file, lineText, columnText] = m;
       if (file !== BUNDLE_FILE) continue;
       const pos = map?.originalPositionFor(Number(lineText) - SANDBOX_LINE_OFFSET, Number(columnText));
-      if (!pos) {
-        out.push(text);
-        continue;
-      }
-      const where = `${pos.source}:${pos.line}:${pos.column}`;
-      out.push(fnName && fnName !== "<anonymous>" ? `    at ${asyncMark ?? ""}${fnName} (${where})` : `    at ${asyncMark ?? ""}${where}`);
+      out.push(pos ? formatFrame(asyncMark, functionName(fnName), pos.source, pos.line, pos.column) : text);
     }
     return out.join("\n");
   }
@@ -113,14 +108,25 @@ export class StackTraceMapper {
       const pos = map?.originalPositionFor(line, column);
       const filePath = pos ? pos.source : BUNDLE_FILE;
       if (pos && (pos.source.startsWith(SDK_SRC_DIR) || pos.source.includes(`${path.sep}temporal-bun-sdk${path.sep}src${path.sep}`))) continue;
-      const name = fnName && fnName !== "<anonymous>" ? fnName : undefined;
+      const name = functionName(fnName);
       const l = pos ? pos.line : line;
       const c = pos ? pos.column : column;
       structured.push({ file_path: filePath, function_name: name, line: l, column: c, internal_code: false });
-      lines.push(name ? `    at ${asyncMark ?? ""}${name} (${filePath}:${l}:${c})` : `    at ${asyncMark ?? ""}${filePath}:${l}:${c}`);
+      lines.push(formatFrame(asyncMark, name, filePath, l, c));
     }
     return { formatted: lines.join("\n"), structured };
   }
+}
+
+/** A frame's function name; undefined for anonymous code. */
+function functionName(fnName: string | undefined): string | undefined {
+  return fnName && fnName !== "<anonymous>" ? fnName : undefined;
+}
+
+/** One frame, V8 style: `    at [async ]name (file:line:column)` or `    at [async ]file:line:column`. */
+function formatFrame(asyncMark: string | undefined, name: string | undefined, file: string, line: number, column: number): string {
+  const where = `${file}:${line}:${column}`;
+  return name ? `    at ${asyncMark ?? ""}${name} (${where})` : `    at ${asyncMark ?? ""}${where}`;
 }
 
 let version: string | undefined;

@@ -93,6 +93,8 @@ export interface HandlerEntry {
 export const STACK_TRACE_QUERY_NAME = "__stack_trace";
 export const ENHANCED_STACK_TRACE_QUERY_NAME = "__enhanced_stack_trace";
 export const WORKFLOW_METADATA_QUERY_NAME = "__temporal_workflow_metadata";
+/** Signal, query and update names reserved for the SDK and Temporal (official). */
+export const TEMPORAL_RESERVED_PREFIX = "__temporal_";
 
 /** A source of random numbers that `Math.random()` and `uuid4()` use inside `stream.with(fn)`. */
 export interface ScopedRandomSource {
@@ -422,8 +424,8 @@ export class Activator {
     const fallback = this.defaultSignalHandler;
     // As official: a reserved name never reaches the default handler; the TypeError fails the
     // workflow task (or, for a buffered signal, the setDefaultSignalHandler call).
-    if (!entry && fallback && name.startsWith("__temporal_")) {
-      throw new TypeError(`Cannot use signal name: '${name}', with reserved prefix: '__temporal_'`);
+    if (!entry && fallback && name.startsWith(TEMPORAL_RESERVED_PREFIX)) {
+      throw new TypeError(`Cannot use signal name: '${name}', with reserved prefix: '${TEMPORAL_RESERVED_PREFIX}'`);
     }
     if (!entry && !fallback) {
       this.bufferedSignals.push({ name, args });

@@ -16,7 +16,7 @@ import {
   type CompiledRetryPolicy,
 } from "../common/index.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
-import { ENHANCED_STACK_TRACE_QUERY_NAME, STACK_TRACE_QUERY_NAME, WORKFLOW_METADATA_QUERY_NAME, getActivator, maybeGetActivator } from "./activator.js";
+import { ENHANCED_STACK_TRACE_QUERY_NAME, STACK_TRACE_QUERY_NAME, TEMPORAL_RESERVED_PREFIX, WORKFLOW_METADATA_QUERY_NAME, getActivator, maybeGetActivator } from "./activator.js";
 import { CancellationScope, registerSleep } from "./cancellation-scope.js";
 import { uuid4FromRandom } from "./random.js";
 import { ContinueAsNew, LocalActivityDoBackoff } from "./errors.js";
@@ -416,7 +416,6 @@ export const stackTraceQuery = defineQuery<string>(STACK_TRACE_QUERY_NAME);
 export const enhancedStackTraceQuery = defineQuery<EnhancedStackTrace>(ENHANCED_STACK_TRACE_QUERY_NAME);
 export const workflowMetadataQuery = defineQuery<unknown>(WORKFLOW_METADATA_QUERY_NAME);
 
-const TEMPORAL_RESERVED_PREFIX = "__temporal_";
 
 /** Reserved names the official SDK lets its own packages use (@temporalio/workflow-streams), by kind. */
 const RESERVED_NAME_ALLOWLIST: ReadonlyMap<string, string> = new Map([

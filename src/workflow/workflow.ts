@@ -416,7 +416,6 @@ export const stackTraceQuery = defineQuery<string>(STACK_TRACE_QUERY_NAME);
 export const enhancedStackTraceQuery = defineQuery<EnhancedStackTrace>(ENHANCED_STACK_TRACE_QUERY_NAME);
 export const workflowMetadataQuery = defineQuery<unknown>(WORKFLOW_METADATA_QUERY_NAME);
 
-
 /** Reserved names the official SDK lets its own packages use (@temporalio/workflow-streams), by kind. */
 const RESERVED_NAME_ALLOWLIST: ReadonlyMap<string, string> = new Map([
   ["__temporal_workflow_stream_publish", "signal"],

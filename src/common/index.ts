@@ -15,7 +15,12 @@ export { ActivityCancellationDetails, type ActivityCancellationDetailsOptions } 
 // Not SearchAttributeValue: ours is the typed value of a key's type, the official one of that
 // name the untyped (deprecated) array form; /client exports ours.
 export {
+  decodeTypedSearchAttributes,
+  decodeUntypedSearchAttributes,
   defineSearchAttributeKey,
+  encodeSearchAttributes,
+  encodeSearchAttributeValue,
+  encodeUntypedSearchAttributes,
   TypedSearchAttributes,
   type SearchAttributeKey,
   type SearchAttributePair,

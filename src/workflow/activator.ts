@@ -20,7 +20,22 @@ import type {
 import type { WorkflowCommandSchema } from "../proto/temporal/sdk/core/workflow_commands/workflow_commands_pb.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import type { Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
-import { ApplicationFailure, TemporalFailure, defaultPayloadConverter, ensureTemporalFailure, tsToMs, type FailureConverter, type PayloadConverter } from "../common/index.js";
+import {
+  ApplicationFailure,
+  TemporalFailure,
+  convertDeploymentVersion,
+  decodePriority,
+  decompileRetryPolicy,
+  defaultPayloadConverter,
+  ensureTemporalFailure,
+  decodeTypedSearchAttributes,
+  decodeUntypedSearchAttributes,
+  suggestContinueAsNewReasonCodec,
+  tsToMs,
+  type FailureConverter,
+  type PayloadConverter,
+  type SearchAttributes,
+} from "../common/index.js";
 import { RootCancellationScope, CancellationScope } from "./cancellation-scope.js";
 import { ContinueAsNew, DeterminismViolationError, IllegalStateError, LocalActivityDoBackoff, isCancellation } from "./errors.js";
 import type { DefaultQueryHandler, DefaultSignalHandler, Logger, WorkflowInfo } from "./interfaces.js";
@@ -169,6 +184,10 @@ export class Activator {
   /** Workflow time, from the activation's timestamp. */
   now = 0;
   isReplaying = false;
+  /** False while answering a query (a live read); logs are suppressed while true. */
+  isReplayingHistoryEvents = false;
+  /** The last non-query activation (WorkflowInfo's per-activation fields come from it). */
+  private lastActivation: WorkflowActivation | undefined;
   historyLength = 0;
   historySize = 0;
   continueAsNewSuggested = false;
@@ -229,11 +248,25 @@ export class Activator {
   // ---- step 1: apply jobs -------------------------------------------------------------
 
   activate(activation: WorkflowActivation): void {
+    const jobs = activation.jobs;
+    // A query-only activation is a live read of the current state, as official: it changes no
+    // workflow state (no time, history length, …); the run counts as replaying, but not as
+    // replaying history events, so handlers may log.
+    if (jobs.length > 0 && jobs.every((j) => j.variant.case === "queryWorkflow")) {
+      this.isReplaying = true;
+      this.isReplayingHistoryEvents = false;
+      if (this.info) this.info = { ...this.info, unsafe: { ...this.info.unsafe, isReplaying: true, isReplayingHistoryEvents: false } };
+      for (const job of jobs) this.applyJob(job);
+      return;
+    }
     if (activation.timestamp) this.now = tsToMs(activation.timestamp);
     this.isReplaying = activation.isReplaying;
+    this.isReplayingHistoryEvents = activation.isReplaying;
     this.historyLength = activation.historyLength;
     this.historySize = Number(activation.historySizeBytes);
     this.continueAsNewSuggested = activation.continueAsNewSuggested;
+    this.lastActivation = activation;
+    if (this.info) this.info = this.withActivationFields(this.info, activation);
     for (const flag of activation.availableInternalFlags) this.knownFlags.add(flag);
     // This runtime always behaves as the official SDK does with its flags 1 and 2 on; a new
     // workflow task records them (as the official SDK records a flag the first time it takes
@@ -245,7 +278,6 @@ export class Activator {
     // blocked conditions re-checked synchronously after each (before any microtask runs), and
     // finally the workflow function, if this activation starts it. Where a condition unblocks
     // relative to other continuations decides the order of commands, so this must not drift.
-    const jobs = activation.jobs;
     for (const job of jobs) if (job.variant.case === "initializeWorkflow") this.applyJob(job);
     for (const job of jobs) if (job.variant.case === "notifyHasPatch") this.applyJob(job);
     let seed: WorkflowActivationJob | undefined;
@@ -365,56 +397,77 @@ export class Activator {
     this.pendingStart = () => this.startWorkflowFunction(fn as AnyHandler, args);
   }
 
+  /**
+   * The run's WorkflowInfo, field for field as the official worker and activator build it from
+   * the init job (tests/workflow/info.test.ts compares the two on the same activation).
+   */
   private buildInfo(init: InitializeWorkflow): WorkflowInfo {
-    const self = this;
     const ms = (d: { seconds: bigint; nanos: number } | undefined) => (d ? tsToMs(d) : undefined);
     const memoFields = init.memo?.fields;
-    return {
+    const info: WorkflowInfo = {
       workflowId: init.workflowId,
       runId: this.options.runId,
       workflowType: init.workflowType,
-      namespace: this.options.namespace,
-      taskQueue: this.options.taskQueue,
-      attempt: init.attempt,
-      firstExecutionRunId: init.firstExecutionRunId,
-      continuedFromExecutionRunId: init.continuedFromExecutionRunId || undefined,
-      originalRunId: init.originalExecutionRunId || undefined,
-      identity: init.identity || undefined,
-      cronSchedule: init.cronSchedule || undefined,
-      executionTimeoutMs: ms(init.workflowExecutionTimeout),
-      runTimeoutMs: ms(init.workflowRunTimeout),
-      taskTimeoutMs: ms(init.workflowTaskTimeout),
-      executionExpirationTime: init.workflowExecutionExpirationTime
-        ? new Date(tsToMs(init.workflowExecutionExpirationTime))
-        : undefined,
-      startTime: new Date(ms(init.startTime) ?? this.now),
-      runStartTime: new Date(this.now),
+      searchAttributes: decodeUntypedSearchAttributes(init.searchAttributes) as SearchAttributes,
+      typedSearchAttributes: decodeTypedSearchAttributes(init.searchAttributes),
+      memo: memoFields ? Object.fromEntries(Object.entries(memoFields).map(([k, p]) => [k, this.fromPayload(p)])) : {},
       parent: init.parentWorkflowInfo
-        ? {
-            workflowId: init.parentWorkflowInfo.workflowId,
-            runId: init.parentWorkflowInfo.runId,
-            namespace: init.parentWorkflowInfo.namespace,
-          }
+        ? { workflowId: init.parentWorkflowInfo.workflowId, runId: init.parentWorkflowInfo.runId, namespace: init.parentWorkflowInfo.namespace }
         : undefined,
       root: init.rootWorkflow ? { workflowId: init.rootWorkflow.workflowId, runId: init.rootWorkflow.runId } : undefined,
-      memo: memoFields
-        ? Object.fromEntries(Object.entries(memoFields).map(([k, p]) => [k, this.fromPayload(p)]))
-        : undefined,
-      lastResult: init.lastCompletionResult?.payloads[0]
-        ? this.fromPayload(init.lastCompletionResult.payloads[0])
-        : undefined,
+      lastResult: init.lastCompletionResult?.payloads[0] ? this.fromPayload(init.lastCompletionResult.payloads[0]) : undefined,
       lastFailure: init.continuedFailure ? this.failureToError(init.continuedFailure) : undefined,
-      historyLength: this.historyLength,
-      historySize: this.historySize,
-      continueAsNewSuggested: this.continueAsNewSuggested,
+      historyLength: 0,
+      historySize: 0,
+      continueAsNewSuggested: false,
+      targetWorkerDeploymentVersionChanged: false,
+      taskQueue: this.options.taskQueue,
+      namespace: this.options.namespace,
+      firstExecutionRunId: init.firstExecutionRunId,
+      originalExecutionRunId: init.originalExecutionRunId || this.options.runId,
+      continuedFromExecutionRunId: init.continuedFromExecutionRunId || undefined,
+      startTime: new Date(ms(init.startTime) ?? this.now),
+      runStartTime: new Date(this.now),
+      executionTimeoutMs: ms(init.workflowExecutionTimeout),
+      executionExpirationTime: init.workflowExecutionExpirationTime ? new Date(tsToMs(init.workflowExecutionExpirationTime)) : undefined,
+      runTimeoutMs: ms(init.workflowRunTimeout),
+      taskTimeoutMs: ms(init.workflowTaskTimeout) ?? 0,
+      retryPolicy: decompileRetryPolicy(init.retryPolicy),
+      attempt: init.attempt,
+      cronSchedule: init.cronSchedule || undefined,
+      // 0 is the proto default, never a real interval (cron runs are at least a minute apart).
+      cronScheduleToScheduleInterval: ms(init.cronScheduleToScheduleInterval) || undefined,
+      identity: init.identity || undefined,
       unsafe: {
-        get isReplaying() {
-          return self.isReplaying;
-        },
         now: () => this.options.wallClock(),
+        isReplaying: this.isReplaying,
+        isReplayingHistoryEvents: this.isReplayingHistoryEvents,
         random: createUnsafeRandomSource(this.options.unsafeRandom ?? Math.random),
       },
+      priority: decodePriority(init.priority),
     };
+    return this.lastActivation ? this.withActivationFields(info, this.lastActivation) : info;
+  }
+
+  /** The fields of WorkflowInfo each (non-query) activation sets, as official. */
+  private withActivationFields(info: WorkflowInfo, activation: WorkflowActivation): WorkflowInfo {
+    return {
+      ...info,
+      historyLength: activation.historyLength,
+      historySize: Number(activation.historySizeBytes),
+      continueAsNewSuggested: activation.continueAsNewSuggested,
+      targetWorkerDeploymentVersionChanged: activation.targetWorkerDeploymentVersionChanged,
+      suggestedContinueAsNewReasons: activation.suggestContinueAsNewReasons.flatMap((r) => suggestContinueAsNewReasonCodec.decode(r) ?? []),
+      currentBuildId: activation.deploymentVersionForCurrentTask?.buildId ?? "",
+      currentDeploymentVersion: convertDeploymentVersion(activation.deploymentVersionForCurrentTask),
+      unsafe: { ...info.unsafe, isReplaying: activation.isReplaying, isReplayingHistoryEvents: activation.isReplaying },
+    };
+  }
+
+  /** Replaces the run's WorkflowInfo (upserts of search attributes and memo), as official mutateWorkflowInfo. */
+  mutateInfo(fn: (info: WorkflowInfo) => WorkflowInfo): void {
+    if (this.info === undefined) throw new IllegalStateError("Workflow info is not set before the workflow is initialized");
+    this.info = fn(this.info);
   }
 
   // ---- signals and queries ------------------------------------------------------------
@@ -728,7 +781,7 @@ export class Activator {
   }
 
   log(level: "trace" | "debug" | "info" | "warn" | "error", message: string, meta?: Record<string, unknown>): void {
-    if (this.isReplaying) return;
+    if (this.isReplayingHistoryEvents) return;
     const logger = this.options.logger;
     const fn = level === "trace" ? (logger.trace ?? logger.debug) : logger[level];
     const info = this.info;

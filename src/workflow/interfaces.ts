@@ -14,6 +14,10 @@ export { ActivityCancellationType, ChildWorkflowCancellationType, ParentClosePol
 import type { VersioningIntent } from "../common/enums.js";
 
 export type { Priority } from "../common/retry-policy.js";
+import type { Priority } from "../common/retry-policy.js";
+import type { SearchAttributes, TypedSearchAttributes } from "../common/search-attributes.js";
+import type { SuggestContinueAsNewReason } from "../common/enums.js";
+import type { WorkerDeploymentVersion } from "../common/official-helpers.js";
 
 // Defined in src/common (as in @temporalio/common, which /workflow re-exports).
 export type {
@@ -66,41 +70,79 @@ export interface RootWorkflowInfo {
   runId: string;
 }
 
-/** What a run knows about itself (`workflowInfo()`); the same on every replay. */
+/**
+ * What a run knows about itself (`workflowInfo()`), field for field as @temporalio/workflow
+ * 1.24's WorkflowInfo. Deterministic: the same on every replay. `workflowInfo()` returns a
+ * frozen snapshot; fields that change during a run (history length, search attributes, memo,
+ * …) are read again by calling it again, as in the official SDK.
+ */
 export interface WorkflowInfo {
-  workflowId: string;
-  runId: string;
-  workflowType: string;
-  namespace: string;
-  taskQueue: string;
-  attempt: number;
-  firstExecutionRunId: string;
-  continuedFromExecutionRunId?: string;
-  originalRunId?: string;
-  identity?: string;
-  cronSchedule?: string;
-  executionTimeoutMs?: number;
-  runTimeoutMs?: number;
-  taskTimeoutMs?: number;
-  executionExpirationTime?: Date;
-  startTime: Date;
-  runStartTime: Date;
-  parent?: ParentWorkflowInfo;
-  root?: RootWorkflowInfo;
-  memo?: Record<string, unknown>;
-  lastResult?: unknown;
-  lastFailure?: Error;
-  historyLength: number;
-  historySize: number;
-  continueAsNewSuggested: boolean;
-  unsafe: {
-    /** True while the run replays history; side effects such as logs are suppressed. */
-    readonly isReplaying: boolean;
-    /** Real wall-clock time; never use it for workflow logic. */
-    now(): number;
-    /** @experimental Fresh entropy, not replay-stable: only for read-only query handlers. */
-    readonly random: UnsafeRandomSource;
-  };
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly workflowType: string;
+  /** @deprecated Use {@link typedSearchAttributes}: name → values, as the server indexed them (start values and every upsert). */
+  readonly searchAttributes: SearchAttributes;
+  /** The start values and every upsert, typed. */
+  readonly typedSearchAttributes: TypedSearchAttributes;
+  /** Start memo merged with every `upsertMemo` ({} when none). */
+  readonly memo?: Record<string, unknown>;
+  /** Present when this run is a child workflow. */
+  readonly parent?: ParentWorkflowInfo;
+  /** The root of the chain of child workflows; undefined when this run is its own root. */
+  readonly root?: RootWorkflowInfo;
+  /** The previous run's result (cron, continue-as-new). */
+  readonly lastResult?: unknown;
+  /** The previous run's failure (a retry, or a cron run after a failed one). */
+  readonly lastFailure?: Error;
+  readonly historyLength: number;
+  /** Bytes of history up to the current workflow task (0 when the server does not say). */
+  readonly historySize: number;
+  readonly continueAsNewSuggested: boolean;
+  /** @experimental Worker Deployment Versioning: the target version moved away from this run's pinned one. */
+  readonly targetWorkerDeploymentVersionChanged: boolean;
+  /** @experimental Why continue-as-new is suggested. */
+  readonly suggestedContinueAsNewReasons?: SuggestContinueAsNewReason[];
+  readonly taskQueue: string;
+  readonly namespace: string;
+  /** Run Id of the first run of this execution chain. */
+  readonly firstExecutionRunId: string;
+  /** The Run Id of the WorkflowExecutionStarted event (kept across resets). */
+  readonly originalExecutionRunId: string;
+  /** The previous run of the chain (continue-as-new, cron, retry). */
+  readonly continuedFromExecutionRunId?: string;
+  /** When the execution chain started. */
+  readonly startTime: Date;
+  /** When this run started. */
+  readonly runStartTime: Date;
+  readonly executionTimeoutMs?: number;
+  readonly executionExpirationTime?: Date;
+  readonly runTimeoutMs?: number;
+  readonly taskTimeoutMs: number;
+  readonly retryPolicy?: RetryPolicy;
+  /** 1, plus one per retry of the workflow. */
+  readonly attempt: number;
+  readonly cronSchedule?: string;
+  /** Milliseconds between cron runs. */
+  readonly cronScheduleToScheduleInterval?: number;
+  /** @deprecated Use currentDeploymentVersion. The Build Id of the worker that ran the current task ('' when none). */
+  readonly currentBuildId?: string;
+  readonly currentDeploymentVersion?: WorkerDeploymentVersion;
+  /** Identity of the client or worker that started this run (not in the official WorkflowInfo). */
+  readonly identity?: string;
+  readonly unsafe: UnsafeWorkflowInfo;
+  readonly priority?: Priority;
+}
+
+/** Never branch workflow logic on these: they are not deterministic. */
+export interface UnsafeWorkflowInfo {
+  /** Real wall-clock time in ms. */
+  readonly now: () => number;
+  /** True while the run replays history, and while it answers a query. */
+  readonly isReplaying: boolean;
+  /** True while the run replays history events (false in query handlers); logs are suppressed while true. */
+  readonly isReplayingHistoryEvents: boolean;
+  /** @experimental Fresh entropy, not replay-stable: only for read-only query handlers. */
+  readonly random: UnsafeRandomSource;
 }
 
 /**

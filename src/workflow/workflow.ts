@@ -52,12 +52,8 @@ export function inWorkflowContext(): boolean {
 export function workflowInfo(): WorkflowInfo {
   const a = getActivator();
   if (a.info === undefined) throw new ReferenceError("workflowInfo() used before the workflow was initialized");
-  return {
-    ...a.info,
-    historyLength: a.historyLength,
-    historySize: a.historySize,
-    continueAsNewSuggested: a.continueAsNewSuggested,
-  };
+  // A snapshot, as official: later changes (a new activation, an upsert) make a new object.
+  return a.info;
 }
 
 /** A durable timer. Resolves after `ms` of workflow time; rejects if its scope is cancelled. */

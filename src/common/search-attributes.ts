@@ -5,6 +5,7 @@
  * server must read them.
  */
 import type { Payload, SearchAttributes as SearchAttributesProto } from "../proto/temporal/api/common/v1/message_pb.js";
+import { ValueError } from "./errors.js";
 
 // One definition (./enums.ts), as @temporalio/common's.
 export { SearchAttributeType } from "./enums.js";
@@ -170,6 +171,104 @@ export function encodeUntypedSearchAttributes(attrs: Record<string, unknown[] | 
     else if (first instanceof Date) key = { name, type: "DATETIME" };
     else throw new TypeError(`searchAttributes['${name}']: unsupported value ${describe(first)}`);
     out[name] = encodeSearchAttributeValue(key, key.type === "KEYWORD_LIST" ? values : first);
+  }
+  return out;
+}
+
+/** A `json/plain` payload of this JSON text; `type` is the server's metadata type, if any. */
+function jsonPayload(json: string, type?: string): Payload {
+  const metadata: Record<string, Uint8Array> = { encoding: enc.encode("json/plain") };
+  if (type !== undefined) metadata.type = enc.encode(type);
+  return { $typeName: "temporal.api.common.v1.Payload", metadata, data: enc.encode(json), externalPayloads: [] } as Payload;
+}
+
+/**
+ * One value of the untyped (deprecated) form, as @temporalio/common's
+ * SearchAttributePayloadConverter: the whole array as JSON, no `type` metadata (the server
+ * types it from its registered attributes); an empty array removes the attribute.
+ */
+function encodeUntypedValue(name: string, values: unknown): Payload {
+  if (!Array.isArray(values)) throw new ValueError(`SearchAttribute value must be an array (searchAttributes['${name}'] is ${describe(values)})`);
+  if (values.length > 0) {
+    const first: unknown = values[0];
+    if (typeof first === "object") {
+      values.forEach((v, i) => {
+        if (!(v instanceof Date)) {
+          throw new ValueError(`SearchAttribute values must arrays of strings, numbers, booleans, or Dates. The value ${String(v)} at index ${i} of searchAttributes['${name}'] is of type ${typeof v}`);
+        }
+      });
+    } else {
+      if (typeof first !== "string" && typeof first !== "number" && typeof first !== "boolean") {
+        throw new ValueError(`SearchAttribute array values must be: string | number | boolean | Date (searchAttributes['${name}'][0] is ${typeof first})`);
+      }
+      values.forEach((v, i) => {
+        if (typeof v !== typeof first) {
+          throw new ValueError(
+            `All SearchAttribute array values must be of the same type. The first value ${String(first)} of type ${typeof first} doesn't match value ${String(v)} of type ${typeof v} at index ${i} of searchAttributes['${name}']`,
+          );
+        }
+      });
+    }
+  }
+  // JSON.stringify turns Dates into ISO strings, as official.
+  return jsonPayload(JSON.stringify(values));
+}
+
+/** The official isValidValueForType: what a typed pair's value must be for its key's type. */
+export function isValidValueForType(type: SearchAttributeType, value: unknown): boolean {
+  switch (type) {
+    case "TEXT":
+    case "KEYWORD":
+      return typeof value === "string";
+    case "INT":
+      return Number.isInteger(value);
+    case "DOUBLE":
+      return typeof value === "number";
+    case "BOOL":
+      return typeof value === "boolean";
+    case "DATETIME":
+      return value instanceof Date;
+    case "KEYWORD_LIST":
+      return Array.isArray(value) && value.every((v) => typeof v === "string");
+    default:
+      return false;
+  }
+}
+
+/**
+ * One typed pair as @temporalio/common's TypedSearchAttributePayloadConverter: the value as
+ * JSON with the `type` metadata; `null` (removal) as JSON `null` without `type`, because the
+ * server only removes an attribute whose payload carries no type.
+ */
+function encodeTypedValue(key: SearchAttributeKey, value: unknown): Payload {
+  if (value === null) return jsonPayload("null");
+  if (!isValidValueForType(key.type, value)) {
+    throw new ValueError(`Invalid search attribute value ${describe(value)} for given type ${key.type} (key '${key.name}')`);
+  }
+  return jsonPayload(JSON.stringify(value), metadataType[key.type]);
+}
+
+/**
+ * The `indexedFields` of a SearchAttributes proto from both forms, as the official
+ * encodeUnifiedSearchAttributes (start options, child workflow and continue-as-new options,
+ * upserts): the untyped record first, then the typed pairs, which win on a shared name.
+ */
+export function encodeUnifiedSearchAttributes(
+  searchAttributes?: SearchAttributes,
+  typedSearchAttributes?: TypedSearchAttributes | SearchAttributeUpdatePair[] | SearchAttributePair[],
+): Record<string, Payload> {
+  const out: Record<string, Payload> = {};
+  if (searchAttributes) {
+    for (const [name, values] of Object.entries(searchAttributes)) out[name] = encodeUntypedValue(name, values);
+  }
+  if (typedSearchAttributes) {
+    const pairs: SearchAttributeUpdatePair[] = Array.isArray(typedSearchAttributes) ? typedSearchAttributes : typedSearchAttributes.getAll();
+    for (const pair of pairs) {
+      if (pair === null || typeof pair !== "object" || pair.key === null || typeof pair.key !== "object" || typeof pair.key.name !== "string") {
+        throw new ValueError(`typedSearchAttributes: expected { key: defineSearchAttributeKey(name, type), value } pairs, got ${describe(pair)}`);
+      }
+      out[pair.key.name] = encodeTypedValue(pair.key, pair.value);
+    }
   }
   return out;
 }

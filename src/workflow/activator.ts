@@ -14,6 +14,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type {
   InitializeWorkflow,
+  ResolveChildWorkflowExecutionStart,
   WorkflowActivation,
   WorkflowActivationJob,
 } from "../proto/temporal/sdk/core/workflow_activation/workflow_activation_pb.js";
@@ -23,6 +24,7 @@ import type { Failure } from "../proto/temporal/api/failure/v1/message_pb.js";
 import {
   ApplicationFailure,
   TemporalFailure,
+  WorkflowExecutionAlreadyStartedError,
   convertDeploymentVersion,
   decodePriority,
   decompileRetryPolicy,
@@ -153,6 +155,12 @@ interface BlockedCondition {
 
 type AnyHandler = (...args: unknown[]) => unknown;
 
+/** What a completion waits for: a timer, an activity, a child's start or result, a signal or cancel request to another workflow. */
+export type CompletionKind = "timer" | "activity" | "childWorkflowStart" | "childWorkflowComplete" | "signalWorkflow" | "cancelWorkflow";
+
+/** coresdk.child_workflow.StartChildWorkflowExecutionFailedCause: the only cause core reports. */
+const START_CHILD_FAILED_WORKFLOW_ALREADY_EXISTS = 1;
+
 let activator: Activator | undefined;
 
 /** The run this bundle instance belongs to; throws when called outside a workflow. */
@@ -199,8 +207,17 @@ export class Activator {
   readonly namedRandomStreams = new Map<string, RNG>();
   private randomScopes: RandomScopeStorage | undefined;
 
-  readonly nextSeq = { timer: 1, activity: 1, condition: 1 };
-  readonly completions = { timer: new Map<number, Completion>(), activity: new Map<number, Completion>() };
+  /** Sequence numbers per kind of command, from 1, as official (core matches them with history). */
+  readonly nextSeq = { timer: 1, activity: 1, condition: 1, childWorkflow: 1, signalWorkflow: 1, cancelWorkflow: 1 };
+  /** Promises waiting for core to resolve a command, by kind and seq. */
+  readonly completions: Record<CompletionKind, Map<number, Completion>> = {
+    timer: new Map(),
+    activity: new Map(),
+    childWorkflowStart: new Map(),
+    childWorkflowComplete: new Map(),
+    signalWorkflow: new Map(),
+    cancelWorkflow: new Map(),
+  };
   readonly signalHandlers = new Map<string, HandlerEntry>();
   /** Signal handler executions that have not settled yet (official `inProgressSignals`). */
   readonly inProgressSignals = new Map<number, { name: string; unfinishedPolicy: string }>();
@@ -357,6 +374,35 @@ export class Activator {
       case "notifyHasPatch":
         this.knownPresentPatches.add(v.value.patchId);
         return;
+      case "resolveChildWorkflowExecutionStart":
+        return this.resolveChildWorkflowStart(v.value);
+      case "resolveChildWorkflowExecution": {
+        const completion = this.takeCompletion("childWorkflowComplete", v.value.seq);
+        const status = v.value.result?.status;
+        switch (status?.case) {
+          case "completed":
+            completion.resolve(this.fromPayload(status.value.result));
+            return;
+          case "failed":
+          case "cancelled":
+            completion.reject(this.failureToError(status.value.failure));
+            return;
+          default:
+            throw new TypeError(`resolveChildWorkflowExecution job for seq ${v.value.seq} has no result`);
+        }
+      }
+      case "resolveSignalExternalWorkflow": {
+        const completion = this.takeCompletion("signalWorkflow", v.value.seq);
+        if (v.value.failure) completion.reject(this.failureToError(v.value.failure));
+        else completion.resolve(undefined);
+        return;
+      }
+      case "resolveRequestCancelExternalWorkflow": {
+        const completion = this.takeCompletion("cancelWorkflow", v.value.seq);
+        if (v.value.failure) completion.reject(this.failureToError(v.value.failure));
+        else completion.resolve(undefined);
+        return;
+      }
       case "doUpdate":
         // Updates are not supported yet: reject the update, the workflow carries on.
         this.pushQueryOrUpdateAnswer({
@@ -376,6 +422,38 @@ export class Activator {
         throw new IllegalStateError("removeFromCache is handled by the runtime, not by the run");
       default:
         throw new TypeError(`Unsupported activation job: ${String(v.case)}`);
+    }
+  }
+
+  /**
+   * The child's start: its run id, or why it did not start (the id is taken, or the start was
+   * cancelled). When it did not start, the result promise is rejected through the start
+   * promise (see child-workflow.ts), so its completion is dropped here, as official.
+   */
+  private resolveChildWorkflowStart(job: ResolveChildWorkflowExecutionStart): void {
+    const seq = job.seq;
+    const completion = this.takeCompletion("childWorkflowStart", seq);
+    const status = job.status;
+    switch (status.case) {
+      case "succeeded":
+        if (!status.value.runId) throw new TypeError("Got ResolveChildWorkflowExecutionStart with no runId");
+        completion.resolve(status.value.runId);
+        return;
+      case "failed": {
+        const failed = status.value;
+        if (failed.cause !== START_CHILD_FAILED_WORKFLOW_ALREADY_EXISTS) {
+          throw new IllegalStateError(`Got unknown StartChildWorkflowExecutionFailedCause ${failed.cause}`);
+        }
+        completion.reject(new WorkflowExecutionAlreadyStartedError("Workflow execution already started", failed.workflowId, failed.workflowType));
+        this.completions.childWorkflowComplete.delete(seq);
+        return;
+      }
+      case "cancelled":
+        completion.reject(this.failureToError(status.value.failure));
+        this.completions.childWorkflowComplete.delete(seq);
+        return;
+      default:
+        throw new TypeError(`ResolveChildWorkflowExecutionStart job for seq ${seq} has no status`);
     }
   }
 
@@ -575,8 +653,7 @@ export class Activator {
     const add = (e: Error | undefined) => {
       if (e?.stack) raw.push(e.stack);
     };
-    for (const c of this.completions.timer.values()) add(c.stack);
-    for (const c of this.completions.activity.values()) add(c.stack);
+    for (const map of Object.values(this.completions)) for (const c of map.values()) add(c.stack);
     for (const c of this.blockedConditions.values()) add(c.stack);
     return support.mapStacks(raw);
   }
@@ -728,7 +805,7 @@ export class Activator {
 
   // ---- helpers used by the API --------------------------------------------------------
 
-  takeCompletion(kind: "timer" | "activity", seq: number): Completion {
+  takeCompletion(kind: CompletionKind, seq: number): Completion {
     const completion = this.completions[kind].get(seq);
     if (!completion) throw new IllegalStateError(`No pending ${kind} with seq ${seq}`);
     this.completions[kind].delete(seq);

@@ -50,6 +50,16 @@ export {
   type WorkflowReturnType,
   type WorkflowSignalType,
 } from "./interfaces.js";
+export {
+  executeChild,
+  getExternalWorkflowHandle,
+  startChild,
+  type ChildWorkflowHandle,
+  type ChildWorkflowOptions,
+  type ChildWorkflowOptionsWithDefaults,
+  type ExternalWorkflowHandle,
+  type WithWorkflowArgs,
+} from "./child-workflow.js";
 export { log } from "./logs.js";
 export { Trigger } from "./trigger.js";
 export {

@@ -130,7 +130,9 @@ function warnOption(message: string): void {
 }
 
 /** The official defaults: a uuid4 workflow id (drawn now, from the run's stream), no args, WAIT_CANCELLATION_COMPLETED. */
-function addDefaultWorkflowOptions(options: unknown, api: string): ChildWorkflowOptionsWithDefaults {
+export function addDefaultWorkflowOptions<T extends Workflow>(options: WithWorkflowArgs<T, ChildWorkflowOptions>): ChildWorkflowOptionsWithDefaults;
+export function addDefaultWorkflowOptions(options: unknown, api?: string): ChildWorkflowOptionsWithDefaults;
+export function addDefaultWorkflowOptions(options: unknown, api = "addDefaultWorkflowOptions"): ChildWorkflowOptionsWithDefaults {
   if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) {
     throw new TypeError(`${api}: expected an options object, got ${describeValue(options)}`);
   }

@@ -51,6 +51,7 @@ export {
   type WorkflowSignalType,
 } from "./interfaces.js";
 export {
+  addDefaultWorkflowOptions,
   executeChild,
   getExternalWorkflowHandle,
   startChild,
@@ -89,4 +90,4 @@ export {
   workflowMetadataQuery,
 } from "./workflow.js";
 export { getRandomStream, workflowRandom, type WorkflowRandomStream } from "./random-streams.js";
-export type { UnsafeRandomSource } from "./interfaces.js";
+export type { UnsafeRandomSource, UnsafeWorkflowInfo } from "./interfaces.js";

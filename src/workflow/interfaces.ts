@@ -15,7 +15,7 @@ import type { VersioningIntent } from "../common/enums.js";
 
 export type { Priority } from "../common/retry-policy.js";
 import type { Priority } from "../common/retry-policy.js";
-import type { SearchAttributes, TypedSearchAttributes } from "../common/search-attributes.js";
+import type { SearchAttributePair, SearchAttributes, TypedSearchAttributes } from "../common/search-attributes.js";
 import type { SuggestContinueAsNewReason } from "../common/enums.js";
 import type { WorkerDeploymentVersion } from "../common/official-helpers.js";
 
@@ -162,6 +162,10 @@ export interface ContinueAsNewOptions {
   workflowRunTimeout?: Duration;
   workflowTaskTimeout?: Duration;
   memo?: Record<string, unknown>;
+  /** @deprecated as official (use typedSearchAttributes): the new run's search attributes, untyped form. Neither set: the new run keeps this run's (core). */
+  searchAttributes?: SearchAttributes;
+  /** The new run's search attributes (merged with `searchAttributes`, these win). Neither set: the new run keeps this run's (core). */
+  typedSearchAttributes?: SearchAttributePair[] | TypedSearchAttributes;
   /** Not in the official ContinueAsNewOptions (which drops it): here it becomes the new run's retry policy. */
   retry?: RetryPolicy;
   /** Deprecated worker versioning: continue on a compatible or the default Build Id. */

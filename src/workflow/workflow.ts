@@ -9,6 +9,7 @@ import {
   compileRetryPolicy,
   describeValue,
   durationOptionToTs,
+  encodeUnifiedSearchAttributes,
   msToNumber,
   msToTs,
   versioningIntentCodec,
@@ -125,8 +126,8 @@ const LOCAL_ACTIVITY_OPTIONS = [
 // SDK lets them through unused, so they must not fail a workflow that runs there.
 const ACTIVITY_ONLY_OPTIONS = ACTIVITY_OPTIONS.filter((k) => !LOCAL_ACTIVITY_OPTIONS.includes(k));
 const LOCAL_ACTIVITY_ONLY_OPTIONS = LOCAL_ACTIVITY_OPTIONS.filter((k) => !ACTIVITY_OPTIONS.includes(k));
-const CONTINUE_AS_NEW_OPTIONS = ["workflowType", "taskQueue", "workflowRunTimeout", "workflowTaskTimeout", "memo", "retry", "versioningIntent"];
-const CONTINUE_AS_NEW_OPTIONS_OFFICIAL_ONLY = ["backoffStartInterval", "searchAttributes", "typedSearchAttributes", "initialVersioningBehavior", "eventGroups"];
+const CONTINUE_AS_NEW_OPTIONS = ["workflowType", "taskQueue", "workflowRunTimeout", "workflowTaskTimeout", "memo", "searchAttributes", "typedSearchAttributes", "retry", "versioningIntent"];
+const CONTINUE_AS_NEW_OPTIONS_OFFICIAL_ONLY = ["backoffStartInterval", "initialVersioningBehavior", "eventGroups"];
 
 /** Warnings about options without effect go to the worker's logger (console before the run exists). */
 function warnOption(message: string): void {
@@ -526,6 +527,11 @@ export function makeContinueAsNewFunc<F extends Workflow>(options?: ContinueAsNe
   if (memo !== undefined && memo !== null && (typeof memo !== "object" || Array.isArray(memo))) {
     throw new TypeError(`${where("memo")}: expected an object, got ${describeValue(memo)}`);
   }
+  // Both forms in one map, typed winning, as official (src/common/search-attributes.ts); bad values are a ValueError here.
+  const searchAttributes =
+    o.searchAttributes || o.typedSearchAttributes
+      ? { indexedFields: encodeUnifiedSearchAttributes(o.searchAttributes as ContinueAsNewOptions["searchAttributes"], o.typedSearchAttributes as ContinueAsNewOptions["typedSearchAttributes"]) }
+      : undefined;
   // An async function, as official: calling it never throws, it returns a promise rejected with
   // ContinueAsNew (code after the call runs until the promise is awaited).
   return async (...args: Parameters<F>): Promise<never> => {
@@ -536,6 +542,7 @@ export function makeContinueAsNewFunc<F extends Workflow>(options?: ContinueAsNe
       workflowRunTimeout,
       workflowTaskTimeout,
       memo: memo ? (Object.fromEntries(Object.entries(memo).map(([k, v]) => [k, a.toPayload(v)])) as Record<string, Payload>) : {},
+      searchAttributes,
       retryPolicy,
       versioningIntent,
     });

@@ -216,13 +216,15 @@ function userMetadata(a: Activator, summary: unknown, details: unknown): { summa
  */
 function startChildWorkflowExecution(seq: number, workflowType: string, options: ChildWorkflowOptionsWithDefaults, api: string): Promise<[Promise<string>, Promise<unknown>]> {
   const a = getActivator();
-  const { userMetadata: metadata, ...command } = compileChildOptions(a, workflowType, options, api);
   const startPromise = new Promise<string>((resolve, reject) => {
     const scope = CancellationScope.current();
     if (scope.consideredCancelled) {
       scope.cancelRequested.catch(reject);
       return;
     }
+    // Compiled here, as official: in a cancelled scope options are not looked at, and a bad
+    // option rejects the start (and so the result) rather than throwing at the call.
+    const { userMetadata: metadata, ...command } = compileChildOptions(a, workflowType, options, api);
     if (scope.cancellable) {
       scope.cancelRequested.catch(() => {
         if (!a.completions.childWorkflowComplete.has(seq)) return; // already resolved: nothing to cancel

@@ -72,6 +72,8 @@ export {
   type SignalDefinition,
   type SignalDefinitionOptions,
   type UntypedActivities,
+  type UpdateDefinition,
+  type UpdateDefinitionOptions,
   type WorkflowExecution,
   type WorkflowQueryType,
   type WorkflowResultType,

@@ -75,6 +75,29 @@ export interface QueryDefinition<Ret, Args extends any[] = [], Name extends stri
   __argsBrand?: Args;
   __retBrand?: Ret;
 }
+/** An update handler. */
+export type WorkflowUpdateType = (...args: any[]) => Promise<any> | any;
+/** An update validator: throws to reject the update; may not change state. */
+export type WorkflowUpdateValidatorType = (...args: any[]) => void;
+/** An update handler as registered: handler, validator, policy, description. */
+export type WorkflowUpdateAnnotatedType = {
+  handler: WorkflowUpdateType;
+  unfinishedPolicy: import("./enums.js").HandlerUnfinishedPolicy;
+  validator?: WorkflowUpdateValidatorType;
+  description?: string;
+  typeInfo?: unknown;
+};
+/** An update definition (`defineUpdate`); Args and Ret are type-level only, as official. */
+export interface UpdateDefinition<Ret, Args extends any[] = [], Name extends string = string> {
+  type: "update";
+  name: Name;
+  __argsBrand?: Args;
+  __retBrand?: Ret;
+}
+/** `defineUpdate(name, options)`: kept on the definition, as official (its `typeInfo` is not used by this SDK's converters). */
+export interface UpdateDefinitionOptions {
+  typeInfo?: unknown;
+}
 /** `defineSignal(name, options)`: kept on the definition, as official (its `typeInfo` is not used by this SDK's converters). */
 export interface SignalDefinitionOptions {
   typeInfo?: unknown;

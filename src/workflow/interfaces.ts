@@ -29,6 +29,8 @@ export type {
   QueryDefinitionOptions,
   SignalDefinition,
   SignalDefinitionOptions,
+  UpdateDefinition,
+  UpdateDefinitionOptions,
   UntypedActivities,
   Workflow,
   WorkflowQueryType,

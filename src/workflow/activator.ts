@@ -13,6 +13,7 @@
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type {
+  DoUpdate,
   InitializeWorkflow,
   ResolveChildWorkflowExecutionStart,
   WorkflowActivation,
@@ -101,8 +102,10 @@ export interface StackTraceSupport {
 export interface HandlerEntry {
   handler: AnyHandler;
   description?: string;
-  /** Signals only (official HandlerUnfinishedPolicy value). */
+  /** Signals and updates (official HandlerUnfinishedPolicy value). */
   unfinishedPolicy?: string;
+  /** Updates only: runs before the update is accepted; throwing rejects it. */
+  validator?: AnyHandler;
   /** Built-in queries answer with the default payload converter (the official RawValue). */
   builtIn?: boolean;
 }
@@ -113,15 +116,22 @@ export const WORKFLOW_METADATA_QUERY_NAME = "__temporal_workflow_metadata";
 /** Signal, query and update names reserved for the SDK and Temporal (official). */
 export const TEMPORAL_RESERVED_PREFIX = "__temporal_";
 
+/** The update whose handler (or validator) is running: `currentUpdateInfo()`. */
+export interface UpdateInfo {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** A source of random numbers that `Math.random()` and `uuid4()` use inside `stream.with(fn)`. */
 export interface ScopedRandomSource {
   random(): number;
 }
 
-interface RandomScopeStorage {
-  run<R>(store: ScopedRandomSource, fn: () => R): R;
-  getStore(): ScopedRandomSource | undefined;
+interface ScopeStorage<S> {
+  run<R>(store: S, fn: () => R): R;
+  getStore(): S | undefined;
 }
+type RandomScopeStorage = ScopeStorage<ScopedRandomSource>;
 
 /** The result of one activation. `taskFailure` set means: fail the workflow task with it. */
 export interface Conclusion {
@@ -235,6 +245,13 @@ export class Activator {
   defaultQueryHandler: DefaultQueryHandler | undefined;
   /** Signals that arrived before a handler was set; delivered, in order, by setHandler. */
   readonly bufferedSignals: { name: string; args: unknown[] }[] = [];
+  readonly updateHandlers = new Map<string, HandlerEntry>();
+  defaultUpdateHandler: ((name: string, ...args: unknown[]) => unknown) | undefined;
+  /** Updates that arrived before their handler was set: dispatched by setHandler, rejected when the activation ends. */
+  readonly bufferedUpdates: DoUpdate[] = [];
+  /** Update handler executions that have not settled yet (official `inProgressUpdates`), by update id. */
+  readonly inProgressUpdates = new Map<string, { name: string; id: string; unfinishedPolicy: string }>();
+  private updateScopes: ScopeStorage<UpdateInfo> | undefined;
   readonly blockedConditions = new Map<number, BlockedCondition>();
   readonly knownPresentPatches = new Set<string>();
   readonly sentPatches = new Set<string>();
@@ -404,20 +421,7 @@ export class Activator {
         return;
       }
       case "doUpdate":
-        // Updates are not supported yet: reject the update, the workflow carries on.
-        this.pushQueryOrUpdateAnswer({
-          variant: {
-            case: "updateResponse",
-            value: {
-              protocolInstanceId: v.value.protocolInstanceId,
-              response: {
-                case: "rejected",
-                value: this.errorToFailure(ApplicationFailure.nonRetryable("Workflow updates are not supported by temporal-bun-sdk yet", "UpdateNotSupported")),
-              },
-            },
-          },
-        });
-        return;
+        return this.doUpdate(v.value);
       case "removeFromCache":
         throw new IllegalStateError("removeFromCache is handled by the runtime, not by the run");
       default:
@@ -575,6 +579,109 @@ export class Activator {
       .finally(() => this.inProgressSignals.delete(execution));
   }
 
+  // ---- updates ------------------------------------------------------------------------
+
+  /**
+   * One update, as official: with no handler (and no default handler) it waits in
+   * `bufferedUpdates` for setHandler, and is rejected when the activation ends. Otherwise the
+   * validator runs synchronously (when core asks: not on replay of an accepted update) with
+   * logging allowed; throwing, or arguments that cannot be converted, reject the update. Then
+   * the update is accepted and the handler runs as a coroutine: its result completes the
+   * update, a TemporalFailure rejects it, any other error fails the workflow task.
+   */
+  doUpdate(job: DoUpdate): void {
+    const { id: updateId, protocolInstanceId, name, runValidator } = job;
+    if (!updateId) throw new TypeError("Missing activation update id");
+    if (!name) throw new TypeError("Missing activation update name");
+    if (!protocolInstanceId) throw new TypeError("Missing activation update protocolInstanceId");
+    // A reserved name never reaches the default handler (a registered one may take it).
+    if (name.startsWith(TEMPORAL_RESERVED_PREFIX) && !this.updateHandlers.has(name) && this.defaultUpdateHandler !== undefined) {
+      throw new TypeError(`Cannot use update name: '${name}', with reserved prefix: '${TEMPORAL_RESERVED_PREFIX}'`);
+    }
+    const fallback = this.defaultUpdateHandler;
+    const entry: HandlerEntry | undefined =
+      this.updateHandlers.get(name) ?? (fallback ? { handler: (...args: unknown[]) => fallback(name, ...args), unfinishedPolicy: "WARN_AND_ABANDON" } : undefined);
+    if (entry === undefined) {
+      this.bufferedUpdates.push(job);
+      return;
+    }
+    // Converted twice when there is a validator, as official: the handler never sees what the
+    // validator did to its arguments.
+    const makeArgs = () => job.input.map((p) => this.fromPayload(p));
+    // The official structure, step for step (an async function run in the update's scope, the
+    // handler awaited in an async step, then complete/reject, then the bookkeeping), so update
+    // responses and other commands come in the same order on both SDKs.
+    const doUpdateImpl = async () => {
+      let args: unknown[];
+      try {
+        if (runValidator && entry.validator) {
+          // Validators are live, read-only: they may log, also while replaying.
+          const wasReplayingHistoryEvents = this.isReplayingHistoryEvents;
+          this.setReplayingHistoryEvents(false);
+          try {
+            entry.validator(...makeArgs());
+          } finally {
+            this.setReplayingHistoryEvents(wasReplayingHistoryEvents);
+          }
+        }
+        args = makeArgs();
+      } catch (error) {
+        this.rejectUpdate(protocolInstanceId, error);
+        return;
+      }
+      this.pushQueryOrUpdateAnswer({ variant: { case: "updateResponse", value: { protocolInstanceId, response: { case: "accepted", value: {} } } } });
+      this.inProgressUpdates.set(updateId, { name, id: updateId, unfinishedPolicy: entry.unfinishedPolicy ?? "WARN_AND_ABANDON" });
+      const execute = async () => await entry.handler(...args);
+      return execute()
+        .then((result) =>
+          this.pushQueryOrUpdateAnswer({
+            variant: { case: "updateResponse", value: { protocolInstanceId, response: { case: "completed", value: this.toPayload(result) } } },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof TemporalFailure) this.rejectUpdate(protocolInstanceId, error);
+          else this.handleWorkflowFailure(error);
+        })
+        .finally(() => this.inProgressUpdates.delete(updateId));
+    };
+    this.updateScopes ??= createScopeStorage<UpdateInfo>();
+    void this.updateScopes.run({ id: updateId, name }, doUpdateImpl);
+  }
+
+  /** The update whose handler or validator is running (through its awaits too), if any. */
+  currentUpdateInfo(): UpdateInfo | undefined {
+    return this.updateScopes?.getStore();
+  }
+
+  private rejectUpdate(protocolInstanceId: string, error: unknown): void {
+    this.pushQueryOrUpdateAnswer({
+      variant: { case: "updateResponse", value: { protocolInstanceId, response: { case: "rejected", value: this.errorToFailure(ensureTemporalFailure(error)) } } },
+    });
+  }
+
+  /** Deliver buffered updates a newly set handler (or default handler) can take, in arrival order. */
+  dispatchBufferedUpdates(): void {
+    const buffered = this.bufferedUpdates;
+    while (buffered.length > 0) {
+      const index = this.defaultUpdateHandler ? 0 : buffered.findIndex((u) => this.updateHandlers.has(u.name));
+      if (index === -1) break;
+      const [update] = buffered.splice(index, 1);
+      this.doUpdate(update!);
+    }
+  }
+
+  private rejectBufferedUpdates(): void {
+    while (this.bufferedUpdates.length > 0) {
+      const update = this.bufferedUpdates.shift()!;
+      this.rejectUpdate(update.protocolInstanceId, ApplicationFailure.nonRetryable(`No registered handler for update: ${update.name}`));
+    }
+  }
+
+  private setReplayingHistoryEvents(value: boolean): void {
+    this.isReplayingHistoryEvents = value;
+    if (this.info) this.info = { ...this.info, unsafe: { ...this.info.unsafe, isReplayingHistoryEvents: value } };
+  }
+
   /**
    * Runs the workflow function through the same promise chain as the official SDK (an async
    * step awaiting the function, the lifecycle step, then complete or fail), so the terminal
@@ -690,7 +797,7 @@ export class Activator {
         type: this.info?.workflowType,
         queryDefinitions: defs(this.queryHandlers),
         signalDefinitions: defs(this.signalHandlers),
-        updateDefinitions: [],
+        updateDefinitions: defs(this.updateHandlers),
       },
       currentDetails: this.currentDetails,
     };
@@ -771,6 +878,8 @@ export class Activator {
   }
 
   conclude(): Conclusion {
+    // As official: updates whose handler this activation did not set are rejected now.
+    this.rejectBufferedUpdates();
     const commands = this.commands;
     this.commands = [];
     if (this.hasTaskFailure) {
@@ -783,24 +892,44 @@ export class Activator {
     return { commands, usedInternalFlags: [...this.knownFlags] };
   }
 
-  /** The official [TMPRL1102] warning, once, for signal handlers still running (WARN_AND_ABANDON) when the workflow completed. */
+  /**
+   * The official [TMPRL1102] warnings, once, for update and signal handlers still running
+   * (WARN_AND_ABANDON) when the workflow completed: updates listed by name and id, signals by
+   * name and count.
+   */
   private warnIfUnfinishedHandlers(): void {
     if (this.warnedUnfinished) return;
+    const updates = [...this.inProgressUpdates.values()].filter((ex) => ex.unfinishedPolicy === "WARN_AND_ABANDON");
     const counts = new Map<string, number>();
     for (const ex of this.inProgressSignals.values()) {
       if (ex.unfinishedPolicy === "WARN_AND_ABANDON") counts.set(ex.name, (counts.get(ex.name) ?? 0) + 1);
     }
-    if (counts.size === 0) return;
+    if (updates.length === 0 && counts.size === 0) return;
     this.warnedUnfinished = true;
-    const message =
-      "[TMPRL1102] Workflow finished while a signal handler was still running. This may have interrupted work that the " +
-      "signal handler was doing. You can wait for all update and signal handlers to complete by using " +
-      "`await workflow.condition(workflow.allHandlersFinished)`. Alternatively, if both you and the " +
-      "clients sending the update are okay with interrupting running handlers when the workflow finishes, " +
-      "then you can disable this warning by passing an option when setting the handler: " +
-      "`workflow.setHandler(mySignal, mySignalHandler, {unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON});`.";
-    const unfinished = JSON.stringify([...counts].map(([name, count]) => ({ name, count })));
-    this.log("warn", `${message} The following signals were unfinished (and warnings were not disabled for their handler): ${unfinished}`);
+    if (updates.length > 0) {
+      const message =
+        "[TMPRL1102] Workflow finished while an update handler was still running. This may have interrupted work that the " +
+        "update handler was doing, and the client that sent the update will receive a 'workflow execution " +
+        "already completed' RPCError instead of the update result. You can wait for all update and signal " +
+        "handlers to complete by using `await workflow.condition(workflow.allHandlersFinished)`. " +
+        "Alternatively, if both you and the clients sending the update are okay with interrupting running handlers " +
+        "when the workflow finishes, and causing clients to receive errors, then you can disable this warning by " +
+        "passing an option when setting the handler: " +
+        "`workflow.setHandler(myUpdate, myUpdateHandler, {unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON});`.";
+      const unfinished = JSON.stringify(updates.map(({ name, id }) => ({ name, id })));
+      this.log("warn", `${message} The following updates were unfinished (and warnings were not disabled for their handler): ${unfinished}`);
+    }
+    if (counts.size > 0) {
+      const message =
+        "[TMPRL1102] Workflow finished while a signal handler was still running. This may have interrupted work that the " +
+        "signal handler was doing. You can wait for all update and signal handlers to complete by using " +
+        "`await workflow.condition(workflow.allHandlersFinished)`. Alternatively, if both you and the " +
+        "clients sending the update are okay with interrupting running handlers when the workflow finishes, " +
+        "then you can disable this warning by passing an option when setting the handler: " +
+        "`workflow.setHandler(mySignal, mySignalHandler, {unfinishedPolicy: HandlerUnfinishedPolicy.ABANDON});`.";
+      const unfinished = JSON.stringify([...counts].map(([name, count]) => ({ name, count })));
+      this.log("warn", `${message} The following signals were unfinished (and warnings were not disabled for their handler): ${unfinished}`);
+    }
   }
 
   // ---- helpers used by the API --------------------------------------------------------
@@ -853,7 +982,7 @@ export class Activator {
 
   /** Run `fn` with `Math.random()`/`uuid4()` drawing from `source`, through its async continuations too. */
   withCurrentRandom<T>(source: ScopedRandomSource, fn: () => T): T {
-    this.randomScopes ??= createRandomScopeStorage();
+    this.randomScopes ??= createScopeStorage<ScopedRandomSource>();
     return this.randomScopes.run(source, fn);
   }
 
@@ -917,10 +1046,10 @@ export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
 }
 
 /** The sandbox's AsyncLocalStorage follows awaits; without it (unit tests), scopes are synchronous only. */
-function createRandomScopeStorage(): RandomScopeStorage {
-  const Als = (globalThis as { AsyncLocalStorage?: new () => RandomScopeStorage }).AsyncLocalStorage;
+function createScopeStorage<S>(): ScopeStorage<S> {
+  const Als = (globalThis as { AsyncLocalStorage?: new () => ScopeStorage<S> }).AsyncLocalStorage;
   if (Als) return new Als();
-  let store: ScopedRandomSource | undefined;
+  let store: S | undefined;
   return {
     run(next, fn) {
       const prev = store;

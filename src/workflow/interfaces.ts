@@ -49,6 +49,23 @@ export type Handler<Args extends any[], R> = (...args: Args) => R;
 
 export type DefaultSignalHandler = (signalName: string, ...args: unknown[]) => void | Promise<void>;
 export type DefaultQueryHandler = (queryName: string, ...args: unknown[]) => unknown;
+/** Handles updates that have no handler of their own (receives the update's name first). */
+export type DefaultUpdateHandler = (updateName: string, ...args: unknown[]) => Promise<unknown> | unknown;
+/** Validates an update's arguments before it is accepted: throw to reject it; must not change state. */
+export type UpdateValidator<Args extends any[]> = (...args: Args) => void;
+/** `setHandler(updateDef, handler, options)`, as official. */
+export type UpdateHandlerOptions<Args extends any[]> = {
+  validator?: UpdateValidator<Args>;
+  description?: string;
+  unfinishedPolicy?: import("../common/enums.js").HandlerUnfinishedPolicy;
+};
+/** Information about the update being handled (`currentUpdateInfo()`). */
+export interface UpdateInfo {
+  /** The update's workflow-unique id. */
+  readonly id: string;
+  /** The update type name. */
+  readonly name: string;
+}
 
 /** `setHandler(querydef, handler, options)`: the description is reported by `__temporal_workflow_metadata`. */
 export type QueryHandlerOptions = { description?: string };

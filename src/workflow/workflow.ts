@@ -17,7 +17,15 @@ import {
   type CompiledRetryPolicy,
 } from "../common/index.js";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
-import { ENHANCED_STACK_TRACE_QUERY_NAME, STACK_TRACE_QUERY_NAME, TEMPORAL_RESERVED_PREFIX, WORKFLOW_METADATA_QUERY_NAME, getActivator, maybeGetActivator } from "./activator.js";
+import {
+  ENHANCED_STACK_TRACE_QUERY_NAME,
+  STACK_TRACE_QUERY_NAME,
+  TEMPORAL_RESERVED_PREFIX,
+  WORKFLOW_METADATA_QUERY_NAME,
+  getActivator,
+  maybeGetActivator,
+  type UpdateInfo,
+} from "./activator.js";
 import { CancellationScope, registerSleep } from "./cancellation-scope.js";
 import { uuid4FromRandom } from "./random.js";
 import { ContinueAsNew, LocalActivityDoBackoff } from "./errors.js";
@@ -27,6 +35,7 @@ import type {
   ContinueAsNewOptions,
   DefaultQueryHandler,
   DefaultSignalHandler,
+  DefaultUpdateHandler,
   Duration,
   EnhancedStackTrace,
   LocalActivityOptions,
@@ -38,6 +47,9 @@ import type {
   SignalHandlerOptions,
   TimerOptions,
   UntypedActivities,
+  UpdateDefinition,
+  UpdateDefinitionOptions,
+  UpdateHandlerOptions,
   Workflow,
   WorkflowInfo,
 } from "./interfaces.js";
@@ -408,6 +420,11 @@ export function defineQuery<Ret, Args extends unknown[] = [], Name extends strin
   return { type: "query", name, ...options } as QueryDefinition<Ret, Args, Name>;
 }
 
+/** An update definition; `options` (the official UpdateDefinitionOptions) are kept on it, as official. */
+export function defineUpdate<Ret, Args extends unknown[] = [], Name extends string = string>(name: Name, options: UpdateDefinitionOptions = {}): UpdateDefinition<Ret, Args, Name> {
+  return { type: "update", name, ...options } as UpdateDefinition<Ret, Args, Name>;
+}
+
 /** The built-in queries' definitions, as official (e.g. `handle.query(stackTraceQuery)` from a client). */
 export const stackTraceQuery = defineQuery<string>(STACK_TRACE_QUERY_NAME);
 export const enhancedStackTraceQuery = defineQuery<EnhancedStackTrace>(ENHANCED_STACK_TRACE_QUERY_NAME);
@@ -430,9 +447,10 @@ function throwIfReservedName(type: string, name: string): void {
 }
 
 /**
- * Set (or, with `undefined`, remove) the handler of a signal or query. `options.description`
- * is reported by the `__temporal_workflow_metadata` query; a signal's `unfinishedPolicy` is
- * kept with it (official default WARN_AND_ABANDON).
+ * Set (or, with `undefined`, remove) the handler of an update, signal or query.
+ * `options.description` is reported by the `__temporal_workflow_metadata` query; an update's
+ * or signal's `unfinishedPolicy` is kept with it (official default WARN_AND_ABANDON); an
+ * update's `validator` runs before the update is accepted (throwing rejects it).
  */
 export function setHandler<Args extends unknown[], Name extends string>(
   def: SignalDefinition<Args, Name>,
@@ -444,17 +462,33 @@ export function setHandler<Ret, Args extends unknown[], Name extends string>(
   handler: ((...args: Args) => Ret) | undefined,
   options?: QueryHandlerOptions,
 ): void;
+export function setHandler<Ret, Args extends unknown[], Name extends string>(
+  def: UpdateDefinition<Ret, Args, Name>,
+  handler: ((...args: Args) => Ret | Promise<Ret>) | undefined,
+  options?: UpdateHandlerOptions<Args>,
+): void;
 export function setHandler(
-  def: SignalDefinition<unknown[]> | QueryDefinition<unknown, unknown[]>,
+  def: UpdateDefinition<unknown, unknown[]> | SignalDefinition<unknown[]> | QueryDefinition<unknown, unknown[]>,
   handler: ((...args: unknown[]) => unknown) | undefined,
-  options?: SignalHandlerOptions | QueryHandlerOptions,
+  options?: UpdateHandlerOptions<unknown[]> | SignalHandlerOptions | QueryHandlerOptions,
 ): void {
   const a = getActivator();
   throwIfReservedName(def.type, def.name);
   // Not checked, as official: the description is reported as given.
   const description = options?.description;
   const notAFunction = () => new TypeError(`Expected handler to be either a function or 'undefined'. Got: '${typeof handler}'`);
-  if (def.type === "signal") {
+  if (def.type === "update") {
+    if (typeof handler === "function") {
+      const o = options as UpdateHandlerOptions<unknown[]> | undefined;
+      const validator = o?.validator;
+      if (validator !== undefined && validator !== null && typeof validator !== "function") {
+        throw new TypeError(`setHandler option validator: expected a function, got ${describeValue(validator)}`);
+      }
+      a.updateHandlers.set(def.name, { handler, validator: validator ?? undefined, description, unfinishedPolicy: o?.unfinishedPolicy ?? "WARN_AND_ABANDON" });
+      a.dispatchBufferedUpdates();
+    } else if (handler === undefined || handler === null) a.updateHandlers.delete(def.name);
+    else throw notAFunction();
+  } else if (def.type === "signal") {
     if (typeof handler === "function") {
       const unfinishedPolicy = (options as SignalHandlerOptions | undefined)?.unfinishedPolicy ?? "WARN_AND_ABANDON";
       a.signalHandlers.set(def.name, { handler, description, unfinishedPolicy });
@@ -473,8 +507,29 @@ export function setHandler(
 /** Handler for signals that have no handler of their own (receives the name first). */
 export function setDefaultSignalHandler(handler: DefaultSignalHandler | undefined): void {
   const a = getActivator();
-  a.defaultSignalHandler = handler;
-  if (handler) a.flushBufferedSignals();
+  if (typeof handler === "function") {
+    a.defaultSignalHandler = handler;
+    a.flushBufferedSignals();
+  } else if (handler === undefined || handler === null) a.defaultSignalHandler = undefined;
+  else throw new TypeError(`Expected handler to be either a function or 'undefined'. Got: '${typeof handler}'`);
+}
+
+/**
+ * Handler for updates that have no handler of their own (receives the name first); buffered
+ * updates are dispatched to it in arrival order, as official.
+ */
+export function setDefaultUpdateHandler(handler: DefaultUpdateHandler | undefined): void {
+  const a = getActivator();
+  if (typeof handler === "function") {
+    a.defaultUpdateHandler = handler;
+    a.dispatchBufferedUpdates();
+  } else if (handler === undefined || handler === null) a.defaultUpdateHandler = undefined;
+  else throw new TypeError(`Expected handler to be either a function or 'undefined'. Got: '${typeof handler}'`);
+}
+
+/** The update whose handler (or validator) is running here, through its awaits; undefined elsewhere. */
+export function currentUpdateInfo(): UpdateInfo | undefined {
+  return getActivator().currentUpdateInfo();
 }
 
 /** Handler for queries that have no handler of their own (receives the name first). */
@@ -483,11 +538,12 @@ export function setDefaultQueryHandler(handler: DefaultQueryHandler | undefined)
 }
 
 /**
- * True when no signal handler execution is still running (updates are not supported here), as
- * official: `await condition(allHandlersFinished)` before returning lets handlers finish.
+ * True when no signal or update handler execution is still running, as official:
+ * `await condition(allHandlersFinished)` before returning lets handlers finish.
  */
 export function allHandlersFinished(): boolean {
-  return getActivator().inProgressSignals.size === 0;
+  const a = getActivator();
+  return a.inProgressSignals.size === 0 && a.inProgressUpdates.size === 0;
 }
 
 /** The workflow's current details (`setCurrentDetails`), '' until set, as official. */

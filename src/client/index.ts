@@ -4,6 +4,14 @@ export * from "./connection.js";
 export * from "./client.js";
 export * from "./converter.js";
 export * from "./workflow-client.js";
+export {
+  WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type GetWorkflowUpdateHandleOptions,
+  type WorkflowUpdateHandle,
+  type WorkflowUpdateOptions,
+} from "./workflow-update.js";
 export * from "./async-completion-client.js";
 export * from "./search-attributes.js";
 /** What `handle.fetchHistory()` returns (raw: payloads still codec-encoded) and its schema, for `decodePayloadsInMessage(codecs, HistorySchema, history)`. */
@@ -74,6 +82,9 @@ export {
   type UntypedActivities,
   type UpdateDefinition,
   type UpdateDefinitionOptions,
+  type WorkflowUpdateAnnotatedType,
+  type WorkflowUpdateType,
+  type WorkflowUpdateValidatorType,
   type WorkflowExecution,
   type WorkflowQueryType,
   type WorkflowResultType,

@@ -1,8 +1,10 @@
 /**
  * `WorkflowClient` (`client.workflow`) and `WorkflowHandle`, shaped like @temporalio/client:
- * start / execute / signalWithStart / getHandle / list / count, and on a handle result /
- * describe / signal / query / cancel / terminate / fetchHistory. Everything is a raw RPC
- * through `connection.workflowService`; every payload goes through the data converter.
+ * start / execute / signalWithStart / startUpdateWithStart / executeUpdateWithStart / getHandle /
+ * list / count, and on a handle result / describe / signal / query / startUpdate / executeUpdate /
+ * getUpdateHandle / cancel / terminate / fetchHistory. Everything is a raw RPC through
+ * `connection.workflowService`; every payload goes through the data converter. Updates live in
+ * workflow-update.ts.
  */
 import { create } from "@bufbuild/protobuf";
 import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
@@ -65,6 +67,17 @@ import {
   encodeUntypedSearchAttributes,
   type SearchAttributePair,
 } from "./search-attributes.js";
+import {
+  WithStartWorkflowOperation,
+  getUpdateHandle,
+  startUpdate,
+  startUpdateWithStart,
+  type GetWorkflowUpdateHandleOptions,
+  type WorkflowUpdateHandle,
+  type WorkflowUpdateOptions,
+} from "./workflow-update.js";
+import type { UpdateDefinition } from "../common/interfaces.js";
+import type { WorkflowUpdateStage } from "../common/enums.js";
 
 // ---------------------------------------------------------------------------- options
 
@@ -357,6 +370,47 @@ export class WorkflowClient {
     return h;
   }
 
+  /**
+   * Starts the workflow of `options.startWorkflowOperation` (or, with workflowIdConflictPolicy
+   * 'USE_EXISTING', takes the running one) and sends it the update in one ExecuteMultiOperation;
+   * returns the update's result. `startWorkflowOperation.workflowHandle()` gives the workflow.
+   */
+  async executeUpdateWithStart<T extends Workflow, Ret, A extends any[]>(
+    updateDef: UpdateDefinition<Ret, A> | string,
+    options: WorkflowUpdateOptions & { args?: A; startWorkflowOperation: WithStartWorkflowOperation<T> },
+  ): Promise<Ret> {
+    const handle = await this.updateWithStart<T, Ret>(updateDef, { ...options, waitForStage: "COMPLETED" });
+    return await handle.result();
+  }
+
+  /** As executeUpdateWithStart, returning once the update was accepted (or rejected) by the workflow. */
+  async startUpdateWithStart<T extends Workflow, Ret, A extends any[]>(
+    updateDef: UpdateDefinition<Ret, A> | string,
+    options: WorkflowUpdateOptions & { args?: A; waitForStage: "ACCEPTED"; startWorkflowOperation: WithStartWorkflowOperation<T> },
+  ): Promise<WorkflowUpdateHandle<Ret>> {
+    return this.updateWithStart<T, Ret>(updateDef, options);
+  }
+
+  private updateWithStart<T extends Workflow, Ret>(updateDef: UpdateDefinition<Ret, any[]> | string, options: Parameters<typeof startUpdateWithStart<T, Ret>>[2]) {
+    return startUpdateWithStart<T, Ret>(
+      this.ctx,
+      updateDef as UpdateDefinition<Ret, never[]> | string,
+      options,
+      (workflowTypeOrFunc, o) => {
+        const workflowType = workflowTypeName(workflowTypeOrFunc);
+        const request = create(StartWorkflowExecutionRequestSchema, {
+          ...this.commonStartFields(workflowType, o),
+          requestId: crypto.randomUUID(),
+          // Passed on as the official client does; the server refuses eager start in a multi-operation.
+          requestEagerExecution: o.requestEagerStart === true,
+        } as never);
+        return { request, workflowType };
+      },
+      // As official: the start response's run id is the handle's first execution run id; result() follows from the latest run.
+      (workflowId, runId, followRuns) => this.handle<T>(workflowId, undefined, { firstExecutionRunId: runId || undefined, followRuns }),
+    );
+  }
+
   /** A handle to an existing workflow (no RPC is made). Without runId: the latest run. */
   getHandle<W extends Workflow = Workflow>(workflowId: string, runId?: string, options: GetWorkflowHandleOptions = {}): WorkflowHandle<W> {
     if (typeof workflowId !== "string" || workflowId === "") throw new TypeError("getHandle: workflowId must be a non-empty string");
@@ -495,6 +549,8 @@ export type WorkflowHandleWithFirstExecutionRunId<W extends Workflow = Workflow>
   /** Whether the server started the workflow eagerly (see `requestEagerStart`). */
   readonly eagerlyStarted: boolean;
 };
+/** The official name of what `start` returns (with `eagerlyStarted`): the same type here. */
+export type WorkflowHandleWithStartDetails<W extends Workflow = Workflow> = WorkflowHandleWithFirstExecutionRunId<W>;
 
 export class WorkflowHandle<W extends Workflow = Workflow> {
   /** @internal */
@@ -625,6 +681,48 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
       raw,
       rawDescription: res,
     };
+  }
+
+  /**
+   * Sends an update and waits for its result. Throws WorkflowUpdateFailedError when the handler
+   * failed or the validator rejected it, WorkflowUpdateRPCTimeoutOrCancelledError when the call
+   * hit its deadline or was cancelled.
+   */
+  executeUpdate<Ret, A extends [any, ...any[]]>(def: UpdateDefinition<Ret, A> | string, options: WorkflowUpdateOptions & { args: A }): Promise<Ret>;
+  executeUpdate<Ret, A extends [] = []>(def: UpdateDefinition<Ret, A> | string, options?: WorkflowUpdateOptions & { args?: A }): Promise<Ret>;
+  async executeUpdate<Ret>(def: UpdateDefinition<Ret, any[]> | string, options?: WorkflowUpdateOptions & { args?: unknown[] }): Promise<Ret> {
+    const handle = await startUpdate<Ret>(this.ctx, this.updateTarget, def as UpdateDefinition<Ret, never[]> | string, "COMPLETED", options, "execute");
+    return await handle.result();
+  }
+
+  /**
+   * Sends an update and returns its handle once the workflow accepted it (`waitForStage:
+   * 'ACCEPTED'`, the only stage the official type allows), or rejected it (then `result()`
+   * throws WorkflowUpdateFailedError).
+   */
+  startUpdate<Ret, A extends [any, ...any[]]>(
+    def: UpdateDefinition<Ret, A> | string,
+    options: WorkflowUpdateOptions & { args: A; waitForStage: "ACCEPTED" },
+  ): Promise<WorkflowUpdateHandle<Ret>>;
+  startUpdate<Ret, A extends [] = []>(
+    def: UpdateDefinition<Ret, A> | string,
+    options: WorkflowUpdateOptions & { args?: A; waitForStage: typeof WorkflowUpdateStage.ACCEPTED },
+  ): Promise<WorkflowUpdateHandle<Ret>>;
+  async startUpdate<Ret>(
+    def: UpdateDefinition<Ret, any[]> | string,
+    options: WorkflowUpdateOptions & { args?: unknown[]; waitForStage: WorkflowUpdateStage },
+  ): Promise<WorkflowUpdateHandle<Ret>> {
+    if (options === null || typeof options !== "object") throw new TypeError("startUpdate: options with waitForStage ('ACCEPTED') are required");
+    return startUpdate<Ret>(this.ctx, this.updateTarget, def as UpdateDefinition<Ret, never[]> | string, options.waitForStage, options, "start");
+  }
+
+  /** A handle to update `updateId` of this workflow (no RPC until `result()`). */
+  getUpdateHandle<Ret>(updateId: string, options?: GetWorkflowUpdateHandleOptions): WorkflowUpdateHandle<Ret> {
+    return getUpdateHandle<Ret>(this.ctx, this.updateTarget, updateId, options);
+  }
+
+  private get updateTarget() {
+    return { workflowId: this.workflowId, runId: this.runId, firstExecutionRunId: this.firstExecutionRunId };
   }
 
   async signal(def: SignalOrQuery, ...args: unknown[]): Promise<void> {

@@ -63,8 +63,8 @@ import {
   TypedSearchAttributes,
   decodeTypedSearchAttributes,
   decodeUntypedSearchAttributes,
-  encodeSearchAttributes,
-  encodeUntypedSearchAttributes,
+  encodeUnifiedSearchAttributes,
+  type SearchAttributes,
   type SearchAttributePair,
 } from "./search-attributes.js";
 import {
@@ -126,8 +126,8 @@ export interface WorkflowStartOptions<A extends unknown[] = unknown[]> {
   memo?: Record<string, unknown>;
   /** Typed search attributes (`[{ key: defineSearchAttributeKey('Name', 'KEYWORD'), value }]`). */
   typedSearchAttributes?: SearchAttributePair[] | TypedSearchAttributes;
-  /** Untyped form `{ Name: [value] }` (deprecated in the official SDK; types inferred from the values). */
-  searchAttributes?: Record<string, unknown[]>;
+  /** @deprecated as in the official SDK (use typedSearchAttributes): untyped form `{ Name: [values] }`, typed by the server from the registered attribute. */
+  searchAttributes?: SearchAttributes;
   cronSchedule?: string;
   startDelay?: Duration;
   /** result() follows continue-as-new, retries and cron runs (default true). */
@@ -485,9 +485,9 @@ export class WorkflowClient {
     if (o.cronSchedule !== undefined && typeof o.cronSchedule !== "string") throw new TypeError("WorkflowStartOptions.cronSchedule: expected a string");
     if (o.memo !== undefined && (o.memo === null || typeof o.memo !== "object")) throw new TypeError("WorkflowStartOptions.memo: expected an object");
     const conv = this.ctx.converter;
-    let searchAttributes: Record<string, Payload> | undefined;
-    if (o.searchAttributes !== undefined) searchAttributes = encodeUntypedSearchAttributes(o.searchAttributes);
-    if (o.typedSearchAttributes !== undefined) searchAttributes = { ...searchAttributes, ...encodeSearchAttributes(o.typedSearchAttributes) };
+    // As the official client: both forms in one map (typed wins), untyped values as arrays without type metadata.
+    const searchAttributes =
+      o.searchAttributes || o.typedSearchAttributes ? encodeUnifiedSearchAttributes(o.searchAttributes, o.typedSearchAttributes) : undefined;
     const fields = {
       namespace: this.ctx.namespace,
       identity: this.ctx.identity,

@@ -12,8 +12,6 @@ export { CompleteAsyncError, IllegalStateError, NamespaceNotFoundError, PayloadC
 // through this index (the bundler maps every src/common import to it), so they live here too.
 export * from "./enums.js";
 export { ActivityCancellationDetails, type ActivityCancellationDetailsOptions } from "./activity-cancellation-details.js";
-// Not SearchAttributeValue: ours is the typed value of a key's type, the official one of that
-// name the untyped (deprecated) array form; /client exports ours.
 export {
   decodeTypedSearchAttributes,
   decodeUntypedSearchAttributes,
@@ -25,6 +23,8 @@ export {
   type SearchAttributePair,
   type SearchAttributes,
   type SearchAttributeUpdatePair,
+  type SearchAttributeValue,
+  type TypedSearchAttributeValueOf,
 } from "./search-attributes.js";
 export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
 export { LoggerWithComposedMetadata, type LogMetaOrFunc } from "./logger.js";

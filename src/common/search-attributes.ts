@@ -1,8 +1,9 @@
 /**
- * Typed search attributes, as in @temporalio/common: a key names an attribute and its
- * type; values travel as `json/plain` payloads whose `type` metadata tells the server the
- * indexed type ("Keyword", "Int", …). They are never passed through payload codecs: the
- * server must read them.
+ * Search attributes, as in @temporalio/common: a typed key names an attribute and its type;
+ * typed values travel as `json/plain` payloads whose `type` metadata tells the server the
+ * indexed type ("Keyword", "Int", …), values of the untyped (deprecated) record form as JSON
+ * arrays without it (the server types them from the registered attribute). They never pass
+ * through payload converters or codecs: the server must read them.
  */
 import type { Payload, SearchAttributes as SearchAttributesProto } from "../proto/temporal/api/common/v1/message_pb.js";
 import { ValueError } from "./errors.js";
@@ -20,7 +21,8 @@ interface ValueOf {
   DATETIME: Date;
   KEYWORD_LIST: string[];
 }
-export type SearchAttributeValue<T extends SearchAttributeType> = ValueOf[T];
+/** The value type of a typed key of type T (the official SDK's internal IndexedValueTypeMapping[T]). */
+export type TypedSearchAttributeValueOf<T extends SearchAttributeType> = ValueOf[T];
 
 export interface SearchAttributeKey<T extends SearchAttributeType = SearchAttributeType> {
   name: string;
@@ -29,17 +31,17 @@ export interface SearchAttributeKey<T extends SearchAttributeType = SearchAttrib
 
 export interface SearchAttributePair<T extends SearchAttributeType = SearchAttributeType> {
   key: SearchAttributeKey<T>;
-  value: SearchAttributeValue<T>;
+  value: TypedSearchAttributeValueOf<T>;
 }
 
 export type SearchAttributeUpdatePair<T extends SearchAttributeType = SearchAttributeType> = {
   key: SearchAttributeKey<T>;
-  value: SearchAttributeValue<T> | null;
+  value: TypedSearchAttributeValueOf<T> | null;
 };
 
 export function defineSearchAttributeKey<T extends SearchAttributeType>(name: string, type: T): SearchAttributeKey<T> {
   if (typeof name !== "string" || name === "") throw new TypeError("defineSearchAttributeKey: name must be a non-empty string");
-  if (!(type in SearchAttributeType)) throw new TypeError(`defineSearchAttributeKey('${name}'): unknown type '${String(type)}'`);
+  if (typeof type !== "string" || !Object.hasOwn(SearchAttributeType, type)) throw new TypeError(`defineSearchAttributeKey('${name}'): unknown type '${String(type)}'`);
   return { name, type };
 }
 
@@ -53,127 +55,128 @@ const metadataType: Record<SearchAttributeType, string> = {
   DATETIME: "Datetime",
   KEYWORD_LIST: "KeywordList",
 };
+// The server's PascalCase names, and (rarely seen) the IndexedValueType enum names, as official.
 const typeFromMetadata = new Map<string, SearchAttributeType>(
-  Object.entries(metadataType).map(([k, v]) => [v, k as SearchAttributeType]),
+  Object.entries(metadataType).flatMap(([k, v]) => [
+    [v, k as SearchAttributeType],
+    [`INDEXED_VALUE_TYPE_${k}`, k as SearchAttributeType],
+  ]),
 );
 
-function checkValue(key: SearchAttributeKey, value: unknown): void {
-  const bad = (what: string) => new TypeError(`search attribute '${key.name}' (${key.type}): expected ${what}, got ${describe(value)}`);
-  switch (key.type) {
-    case "TEXT":
-    case "KEYWORD":
-      if (typeof value !== "string") throw bad("a string");
-      return;
-    case "INT":
-      if (typeof value !== "number" || !Number.isSafeInteger(value)) throw bad("a safe integer");
-      return;
-    case "DOUBLE":
-      if (typeof value !== "number" || !Number.isFinite(value)) throw bad("a finite number");
-      return;
-    case "BOOL":
-      if (typeof value !== "boolean") throw bad("a boolean");
-      return;
-    case "DATETIME":
-      if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw bad("a valid Date");
-      return;
-    case "KEYWORD_LIST":
-      if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw bad("an array of strings");
-      return;
-  }
+/**
+ * Whether `v` is a Date of any realm: workflow code runs in its own realm (a vm context) and
+ * hands this module its own Dates, which `instanceof Date` here would not recognise.
+ */
+function isDate(v: unknown): v is Date {
+  return Object.prototype.toString.call(v) === "[object Date]";
 }
 
 function describe(v: unknown): string {
-  if (v instanceof Date) return "Date";
+  if (isDate(v)) return Number.isNaN(v.getTime()) ? "Invalid Date" : v.toISOString();
   if (Array.isArray(v)) return "array";
   return typeof v === "string" ? `'${v}'` : String(v);
 }
 
-/** A read-only collection of typed search attributes. */
+/**
+ * A read-only collection of typed search attributes, with the semantics of the official class:
+ * `get` answers when the stored value is valid for the asked key's type (a KEYWORD key reads a
+ * value stored as TEXT), `updateCopy` removes (`null`) only a pair of the same type, and
+ * `toJSON` is the pair list (what a workflow returning `workflowInfo()` puts into history).
+ */
 export class TypedSearchAttributes {
-  private readonly pairs: SearchAttributePair[];
+  private readonly pairs: Map<string, SearchAttributePair>;
 
   constructor(pairs: SearchAttributePair[] = []) {
-    const seen = new Set<string>();
+    this.pairs = new Map();
+    if (!Array.isArray(pairs)) throw new TypeError(`typedSearchAttributes: expected an array of { key, value } pairs, got ${describe(pairs)}`);
     for (const p of pairs) {
-      if (!p || typeof p !== "object" || !p.key) throw new TypeError("typedSearchAttributes: expected { key, value } pairs");
-      if (seen.has(p.key.name)) throw new TypeError(`typedSearchAttributes: duplicate key '${p.key.name}'`);
-      seen.add(p.key.name);
-      checkValue(p.key, p.value);
+      if (!p || typeof p !== "object" || !p.key || typeof p.key.name !== "string") throw new TypeError("typedSearchAttributes: expected { key, value } pairs");
+      if (this.pairs.has(p.key.name)) throw new TypeError(`typedSearchAttributes: duplicate key '${p.key.name}'`);
+      // A value invalid for its type is kept but never shown (get / getAll skip it), as official;
+      // encoding it (start options, upserts) is the ValueError.
+      this.pairs.set(p.key.name, { key: { name: p.key.name, type: p.key.type }, value: copy(p.value) });
     }
-    this.pairs = pairs.map((p) => ({ key: p.key, value: copy(p.value) }));
   }
 
-  get<T extends SearchAttributeType>(key: SearchAttributeKey<T>): SearchAttributeValue<T> | undefined {
-    const p = this.pairs.find((q) => q.key.name === key.name && q.key.type === key.type);
-    return p === undefined ? undefined : (copy(p.value) as SearchAttributeValue<T>);
+  get<T extends SearchAttributeType>(key: SearchAttributeKey<T>): TypedSearchAttributeValueOf<T> | undefined {
+    const p = this.pairs.get(key.name);
+    return p === undefined || !isValidValueForType(key.type, p.value) ? undefined : (copy(p.value) as TypedSearchAttributeValueOf<T>);
   }
 
   getAll(): SearchAttributePair[] {
-    return this.pairs.map((p) => ({ key: p.key, value: copy(p.value) }));
+    return [...this.pairs.values()].filter((p) => isValidValueForType(p.key.type, p.value)).map((p) => ({ key: { ...p.key }, value: copy(p.value) }));
   }
 
-  /** A copy with these pairs set (`null` removes). */
+  /** A deep copy. */
+  copy(): TypedSearchAttributes {
+    return new TypedSearchAttributes(this.getAll());
+  }
+
+  /** A copy with these pairs set; `null` removes the pair of that name if its type is the key's. */
   updateCopy(updates: SearchAttributeUpdatePair[]): TypedSearchAttributes {
-    const map = new Map(this.pairs.map((p) => [p.key.name, p]));
+    const map = new Map(this.pairs);
     for (const u of updates) {
-      if (u.value === null) map.delete(u.key.name);
-      else map.set(u.key.name, u as SearchAttributePair);
+      if (u.value === null) {
+        if (map.get(u.key.name)?.key.type === u.key.type) map.delete(u.key.name);
+      } else {
+        map.set(u.key.name, u as SearchAttributePair);
+      }
     }
     return new TypedSearchAttributes([...map.values()]);
   }
 
-  toJSON(): Record<string, unknown> {
-    return Object.fromEntries(this.pairs.map((p) => [p.key.name, p.value]));
+  toJSON(): SearchAttributePair[] {
+    return this.getAll();
+  }
+
+  /**
+   * The typed key an untyped value implies, as official (used by legacy upserts): an ISO date
+   * string or a Date is DATETIME, another string TEXT, an integer INT, a number DOUBLE, an array
+   * of strings KEYWORD_LIST; undefined when none fits.
+   */
+  static getKeyFromUntyped(key: string, value: SearchAttributes[string]): SearchAttributeKey | undefined {
+    if (value === null || value === undefined) return undefined;
+    const val: unknown = value.length === 1 ? value[0] : value;
+    switch (typeof val) {
+      case "string": {
+        const ms = Date.parse(val);
+        return { name: key, type: !Number.isNaN(ms) && ms === new Date(val).getTime() ? "DATETIME" : "TEXT" };
+      }
+      case "number":
+        return { name: key, type: Number.isInteger(val) ? "INT" : "DOUBLE" };
+      case "boolean":
+        return { name: key, type: "BOOL" };
+      case "object":
+        if (isDate(val)) return { name: key, type: "DATETIME" };
+        if (Array.isArray(val) && val.every((v) => typeof v === "string")) return { name: key, type: "KEYWORD_LIST" };
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** The server's metadata `type` of a search attribute type ("Keyword", …). */
+  static toMetadataType(type: SearchAttributeType): string {
+    const name = Object.hasOwn(metadataType, type) ? metadataType[type] : undefined;
+    if (name === undefined) throw new Error(`Unknown search attribute type: ${String(type)}`);
+    return name;
+  }
+
+  /** The search attribute type of a metadata `type` (PascalCase or INDEXED_VALUE_TYPE_*), else undefined. */
+  static toSearchAttributeType(type: string): SearchAttributeType | undefined {
+    return typeFromMetadata.get(type);
   }
 }
 
 function copy<T>(v: T): T {
-  if (v instanceof Date) return new Date(v.getTime()) as T;
+  // Same realm as the original (a workflow's Date stays one).
+  if (isDate(v)) return (typeof v.constructor === "function" ? new (v.constructor as DateConstructor)(v.getTime()) : new Date(v.getTime())) as T;
   if (Array.isArray(v)) return [...v] as T;
   return v;
 }
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-/** One value as the json/plain payload the server indexes. */
-export function encodeSearchAttributeValue(key: SearchAttributeKey, value: unknown): Payload {
-  checkValue(key, value);
-  const json = key.type === "DATETIME" ? JSON.stringify((value as Date).toISOString()) : JSON.stringify(value);
-  return {
-    $typeName: "temporal.api.common.v1.Payload",
-    metadata: { encoding: enc.encode("json/plain"), type: enc.encode(metadataType[key.type]) },
-    data: enc.encode(json),
-    externalPayloads: [],
-  } as Payload;
-}
-
-/** The `SearchAttributes` proto fields of these pairs. */
-export function encodeSearchAttributes(attrs: SearchAttributePair[] | TypedSearchAttributes): Record<string, Payload> {
-  const pairs = attrs instanceof TypedSearchAttributes ? attrs.getAll() : new TypedSearchAttributes(attrs).getAll();
-  return Object.fromEntries(pairs.map((p) => [p.key.name, encodeSearchAttributeValue(p.key, p.value)]));
-}
-
-/**
- * The untyped (deprecated in the official SDK) form: `{ name: [values] }`, the type taken
- * from the JavaScript value (string → Keyword, integer → Int, number → Double, …).
- */
-export function encodeUntypedSearchAttributes(attrs: Record<string, unknown[] | unknown>): Record<string, Payload> {
-  const out: Record<string, Payload> = {};
-  for (const [name, raw] of Object.entries(attrs)) {
-    const values = Array.isArray(raw) ? raw : [raw];
-    const first = values[0];
-    let key: SearchAttributeKey;
-    if (values.length > 1 || (values.length === 1 && typeof first === "string" && Array.isArray(raw) && raw.length > 1)) key = { name, type: "KEYWORD_LIST" };
-    else if (typeof first === "string") key = { name, type: "KEYWORD" };
-    else if (typeof first === "boolean") key = { name, type: "BOOL" };
-    else if (typeof first === "number") key = { name, type: Number.isInteger(first) ? "INT" : "DOUBLE" };
-    else if (first instanceof Date) key = { name, type: "DATETIME" };
-    else throw new TypeError(`searchAttributes['${name}']: unsupported value ${describe(first)}`);
-    out[name] = encodeSearchAttributeValue(key, key.type === "KEYWORD_LIST" ? values : first);
-  }
-  return out;
-}
 
 /** A `json/plain` payload of this JSON text; `type` is the server's metadata type, if any. */
 function jsonPayload(json: string, type?: string): Payload {
@@ -193,7 +196,7 @@ function encodeUntypedValue(name: string, values: unknown): Payload {
     const first: unknown = values[0];
     if (typeof first === "object") {
       values.forEach((v, i) => {
-        if (!(v instanceof Date)) {
+        if (!isDate(v)) {
           throw new ValueError(`SearchAttribute values must arrays of strings, numbers, booleans, or Dates. The value ${String(v)} at index ${i} of searchAttributes['${name}'] is of type ${typeof v}`);
         }
       });
@@ -227,7 +230,7 @@ export function isValidValueForType(type: SearchAttributeType, value: unknown): 
     case "BOOL":
       return typeof value === "boolean";
     case "DATETIME":
-      return value instanceof Date;
+      return isDate(value);
     case "KEYWORD_LIST":
       return Array.isArray(value) && value.every((v) => typeof v === "string");
     default:
@@ -245,7 +248,7 @@ function encodeTypedValue(key: SearchAttributeKey, value: unknown): Payload {
   if (!isValidValueForType(key.type, value)) {
     throw new ValueError(`Invalid search attribute value ${describe(value)} for given type ${key.type} (key '${key.name}')`);
   }
-  return jsonPayload(JSON.stringify(value), metadataType[key.type]);
+  return jsonPayload(JSON.stringify(value), TypedSearchAttributes.toMetadataType(key.type));
 }
 
 /**
@@ -277,32 +280,49 @@ export function encodeUnifiedSearchAttributes(
 export function decodeTypedSearchAttributes(proto: SearchAttributesProto | undefined): TypedSearchAttributes {
   const pairs: SearchAttributePair[] = [];
   for (const [name, payload] of Object.entries(proto?.indexedFields ?? {})) {
+    // As official: a payload without `type` metadata (the untyped form) has no typed value.
     const typeName = payload.metadata.type ? dec.decode(payload.metadata.type) : undefined;
     const type = typeName ? typeFromMetadata.get(typeName) : undefined;
-    if (!type || payload.data.length === 0) continue;
-    let value: unknown = JSON.parse(dec.decode(payload.data));
-    if (value === null) continue;
-    if (type === "KEYWORD_LIST") {
-      if (!Array.isArray(value)) value = [value];
-    } else if (Array.isArray(value)) {
-      // Older servers return single values as one-element lists.
-      if (value.length !== 1) continue;
+    if (!type) continue;
+    let value = parseJson(payload);
+    if (type !== "KEYWORD_LIST" && Array.isArray(value)) {
+      // Older servers (and the untyped form) store single values as one-element lists.
+      if (value.length > 1) continue;
       value = value[0];
     }
-    if (type === "DATETIME") value = new Date(value as string);
-    pairs.push({ key: { name, type }, value: value as never });
+    if (type === "DATETIME" && value) value = new Date(value as string);
+    if (isValidValueForType(type, value)) pairs.push({ key: { name, type }, value: value as never });
   }
   return new TypedSearchAttributes(pairs);
 }
 
-/** The untyped form `{ name: [values] }` the official SDK's `searchAttributes` field shows. */
+/**
+ * The untyped form `{ name: [values] }` of `searchAttributes` fields, as the official
+ * decodeSearchAttributes: every payload, typed or not, as an array (Datetime values as Dates);
+ * empty arrays (removed attributes on pre-1.18 servers) are left out.
+ */
 export function decodeUntypedSearchAttributes(proto: SearchAttributesProto | undefined): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
-  for (const pair of decodeTypedSearchAttributes(proto).getAll()) {
-    out[pair.key.name] = Array.isArray(pair.value) ? pair.value : [pair.value];
+  for (const [name, payload] of Object.entries(proto?.indexedFields ?? {})) {
+    const value = parseJson(payload);
+    let values: unknown[] = Array.isArray(value) ? value : [value];
+    if (payload.metadata.type && dec.decode(payload.metadata.type) === "Datetime") values = values.map((v) => new Date(v as string));
+    if (values.length > 0) out[name] = values;
   }
   return out;
 }
 
+/** A search attribute payload's JSON value (undefined when it has none or is not JSON). */
+function parseJson(payload: Payload): unknown {
+  if (payload.data.length === 0) return undefined;
+  try {
+    return JSON.parse(dec.decode(payload.data));
+  } catch {
+    return undefined;
+  }
+}
+
+/** @deprecated as in the official SDK (use typed search attributes): the values of one untyped search attribute. */
+export type SearchAttributeValue = string[] | number[] | boolean[] | Date[];
 /** @deprecated as in the official SDK (use typed search attributes): untyped search attributes, name → array of values. */
-export type SearchAttributes = Record<string, string[] | number[] | boolean[] | Date[] | Readonly<string[] | number[] | boolean[] | Date[]> | undefined>;
+export type SearchAttributes = Record<string, SearchAttributeValue | Readonly<SearchAttributeValue> | undefined>;

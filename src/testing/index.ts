@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { NativeEphemeralServer } from "../bridge/index.js";
 import { Runtime } from "../runtime/index.js";
 import { Client, Connection, type ClientOptions, type ConnectionOptions } from "../client/index.js";
+import { SearchAttributeType, TypedSearchAttributes, type SearchAttributeKey } from "../common/index.js";
 
 export { MockActivityEnvironment, defaultActivityInfo, type MockActivityEnvironmentOptions } from "./mock-activity-environment.js";
 
@@ -43,8 +44,56 @@ export interface LocalServerOptions {
   executable?: string;
   /** Dev server log level (default `warn`). */
   logLevel?: string;
-  /** Search attributes to register: `{ Name: 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList' }`. */
-  searchAttributes?: Record<string, string>;
+  /**
+   * Search attributes to register on the dev server (`--search-attribute Name=Type`): as the
+   * official SDK, keys of `defineSearchAttributeKey('Name', SearchAttributeType.KEYWORD)`; or a
+   * record `{ Name: 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList' }`
+   * (server type names, or SearchAttributeType values such as 'KEYWORD_LIST').
+   */
+  searchAttributes?: SearchAttributeKey[] | Record<string, string>;
+}
+
+/**
+ * The dev server arguments that register `searchAttributes` (LocalServerOptions), in order.
+ * Throws a TypeError naming the entry that is not a key or a known type.
+ */
+export function searchAttributeArgs(searchAttributes: LocalServerOptions["searchAttributes"]): string[] {
+  if (searchAttributes === undefined || searchAttributes === null) return [];
+  const where = "LocalServerOptions.searchAttributes";
+  const args: string[] = [];
+  const add = (name: unknown, type: unknown, at: string) => {
+    // The CLI splits `Name=Type` at the '=': a name cannot hold one.
+    if (typeof name !== "string" || name === "" || name.includes("=")) throw new TypeError(`${at}: invalid search attribute name ${JSON.stringify(name)}`);
+    const metadataType = serverTypeName(type);
+    if (metadataType === undefined) {
+      throw new TypeError(`${at}: unknown search attribute type ${JSON.stringify(type)} (expected one of ${Object.values(SearchAttributeType).join(", ")}, or a server type name such as 'Keyword')`);
+    }
+    args.push("--search-attribute", `${name}=${metadataType}`);
+  };
+  if (Array.isArray(searchAttributes)) {
+    searchAttributes.forEach((key: unknown, i) => {
+      if (key === null || typeof key !== "object") {
+        throw new TypeError(`${where}[${i}]: expected a SearchAttributeKey (defineSearchAttributeKey(name, type)), got ${key === null ? "null" : typeof key}`);
+      }
+      const { name, type } = key as { name?: unknown; type?: unknown };
+      if (typeof type !== "string" || !Object.hasOwn(SearchAttributeType, type)) {
+        throw new TypeError(`${where}[${i}]: expected a SearchAttributeKey whose type is one of ${Object.values(SearchAttributeType).join(", ")}, got ${JSON.stringify(type)}`);
+      }
+      add(name, type, `${where}[${i}]`);
+    });
+    return args;
+  }
+  if (typeof searchAttributes !== "object") throw new TypeError(`${where}: expected an array of SearchAttributeKeys or a record of types, got ${typeof searchAttributes}`);
+  for (const [name, type] of Object.entries(searchAttributes)) add(name, type, `${where}.${name}`);
+  return args;
+}
+
+/** The server's name of a search attribute type given as a SearchAttributeType or a server name (any case). */
+function serverTypeName(type: unknown): string | undefined {
+  if (typeof type !== "string") return undefined;
+  if (Object.hasOwn(SearchAttributeType, type)) return TypedSearchAttributes.toMetadataType(type as SearchAttributeType);
+  const known = Object.values(SearchAttributeType).map((t) => TypedSearchAttributes.toMetadataType(t));
+  return known.find((n) => n.toLowerCase() === type.toLowerCase());
 }
 
 export interface LocalTestWorkflowEnvironmentOptions {
@@ -91,8 +140,8 @@ export class TestWorkflowEnvironment {
     if (!existsSync(executable)) throw new TemporalCliNotFoundError(executable);
     const runtime = options.runtime ?? options.connection?.runtime ?? Runtime.default();
     const namespace = s.namespace ?? "default";
-    const extraArgs = [...(s.extraArgs ?? [])];
-    for (const [name, type] of Object.entries(s.searchAttributes ?? {})) extraArgs.push("--search-attribute", `${name}=${type}`);
+    // Registrations first, then the caller's arguments, as official.
+    const extraArgs = [...searchAttributeArgs(s.searchAttributes), ...(s.extraArgs ?? [])];
     const server = await NativeEphemeralServer.startDev(runtime.native, {
       existingPath: executable,
       namespace,

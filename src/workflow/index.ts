@@ -97,4 +97,5 @@ export {
   workflowMetadataQuery,
 } from "./workflow.js";
 export { getRandomStream, workflowRandom, type WorkflowRandomStream } from "./random-streams.js";
+export { upsertMemo, upsertSearchAttributes } from "./upserts.js";
 export type { UnsafeRandomSource, UnsafeWorkflowInfo } from "./interfaces.js";

@@ -624,6 +624,34 @@ export function childWorkflowSuite(startWorkers: () => Promise<[SuiteWorker, Sui
       await replayAll([handle]);
     });
 
+    test("external handles in a scope cancelled in the same task: signal() is never sent, cancel() is sent (with the official patch marker) yet rejects; a child cancelled through an external handle", async () => {
+      const target = await start("signalTarget", []);
+      await waitForEvent(target, isType(EventType.WORKFLOW_TASK_COMPLETED), "the target's first task");
+      const { handle, result } = await run<Awaited<ReturnType<typeof wf.externalInCancelledScopes>>>("externalInCancelledScopes", [target.workflowId]);
+      expect(result.signal).toMatchObject({ outcome: "rejected", error: { class: "CancelledFailure" } });
+      expect(result.cancel).toMatchObject({ outcome: "rejected", error: { class: "CancelledFailure", message: "Cancellation scope cancelled" } });
+      expect(result.childResult).toMatchObject({
+        outcome: "rejected",
+        error: { class: "ChildWorkflowFailure", execution: { workflowId: result.childId }, workflowType: "blocked", cause: cancelledCause },
+      });
+      const history = await handle.fetchHistory();
+      expect(history.events.filter(isType(EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED))).toHaveLength(0);
+      const requests = history.events.filter(isType(EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)).map((e) => attrs(e, "requestCancelExternalWorkflowExecutionInitiatedEventAttributes"));
+      expect(requests.map((r) => [r.workflowExecution?.workflowId, r.childWorkflowOnly])).toEqual([
+        [target.workflowId, false],
+        [result.childId, false],
+      ]);
+      const markers = history.events.filter(isType(EventType.MARKER_RECORDED)).map((e) => attrs(e, "markerRecordedEventAttributes"));
+      expect(markers.map((m) => [m.markerName, decode(m.details["patch-data"]?.payloads[0])])).toEqual([
+        ["core_patch", { id: "__temporal_internal_connect_external_handle_cancel_to_scope", deprecated: false }],
+      ]);
+      // The target got the cancel request, never the signal.
+      expect(await closedStatus(target)).toBe("CANCELLED");
+      const targetSignals = (await target.fetchHistory()).events.filter(isType(EventType.WORKFLOW_EXECUTION_SIGNALED));
+      expect(targetSignals).toHaveLength(0);
+      await replayAll([handle, target, await handleOf(result.childId)]);
+    });
+
     test("a child signalled through its ChildWorkflowHandle; a signal cancelled in its scope is never delivered", async () => {
       const { handle, result } = await run<Awaited<ReturnType<typeof wf.signalChild>>>("signalChild", []);
       expect(result.received).toEqual([

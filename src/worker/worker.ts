@@ -35,6 +35,7 @@ import {
   type WorkflowRuntime,
 } from "./workflow/index.js";
 import { ActivityExecutor } from "./activity.js";
+import { sdkVersion } from "./workflow/stack-traces.js";
 import { NativeConnection } from "./connection.js";
 import { GracefulShutdownPeriodExpiredError, IllegalStateError, NamespaceNotFoundError, UnexpectedError, WorkerOptionsError, WorkerValidationError } from "./errors.js";
 import { nativeWorkerOptions, parseWorkerOptions, type ParsedWorkerOptions, type WorkerConnection, type WorkerOptions } from "./options.js";
@@ -69,6 +70,18 @@ async function orTimeout<T>(promise: Promise<T>, ms: number): Promise<T | "timeo
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The Build Id of a worker created without one, as official (@temporalio/worker's
+ * addBuildIdIfMissing, with this package's name): `temporal-bun-sdk@<version>`, plus
+ * `+<sha256 of the workflow bundle's code>` when it runs workflows, so changed workflow code is
+ * a new Build Id. Core stamps it on the tasks it completes; workflows read it as
+ * `workflowInfo().currentBuildId` / `currentDeploymentVersion`.
+ */
+function defaultBuildId(bundle: WorkflowBundle | undefined): string {
+  const suffix = bundle ? `+${new Bun.CryptoHasher("sha256").update(bundle.code).digest("hex")}` : "";
+  return `temporal-bun-sdk@${sdkVersion()}${suffix}`;
 }
 
 /**
@@ -124,13 +137,14 @@ export class Worker {
    */
   static async create(options: WorkerOptions): Promise<Worker> {
     if (!isZigBridgeEnabled()) throw bridgeDisabledError("Worker.create");
-    const o = parseWorkerOptions(options);
-    const ownsConnection = o.connection === undefined;
-    const connection = o.connection ?? (await defaultConnection());
+    const parsed = parseWorkerOptions(options);
+    const ownsConnection = parsed.connection === undefined;
+    const connection = parsed.connection ?? (await defaultConnection());
     const logger = connection.runtime.logger;
     let native: NativeWorker | undefined;
     try {
-      const bundle = await workerBundle(o, logger);
+      const bundle = await workerBundle(parsed, logger);
+      const o: ParsedWorkerOptions = { ...parsed, buildId: parsed.buildId ?? defaultBuildId(bundle) };
       const converters = o.dataConverter;
       native = NativeWorker.create(connection.nativeClient, nativeWorkerOptions(o, bundle !== undefined));
       try {
@@ -152,7 +166,7 @@ export class Worker {
         : undefined;
       return new Worker(o, connection, ownsConnection, native, converters, workflowRuntime, logger);
     } catch (err) {
-      if (native) await shutdownIdleWorker(native, o.workflowsPath !== undefined || o.workflowBundle !== undefined, Object.keys(o.activities).length > 0);
+      if (native) await shutdownIdleWorker(native, parsed.workflowsPath !== undefined || parsed.workflowBundle !== undefined, Object.keys(parsed.activities).length > 0);
       if (ownsConnection) await connection.close().catch(() => undefined);
       throw err;
     }

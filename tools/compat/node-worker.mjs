@@ -5,7 +5,12 @@
 //                                            COMPAT_TASK_QUEUE at COMPAT_ADDRESS (identity
 //                                            COMPAT_IDENTITY, maxCachedWorkflows
 //                                            COMPAT_MAX_CACHED if set); prints "COMPAT_READY",
-//                                            runs until SIGTERM.
+//                                            runs until SIGTERM. COMPAT_WORKFLOWS_PATH
+//                                            replaces tools/compat/workflows.ts (another file
+//                                            importing `temporal-bun-sdk/workflow`); with
+//                                            COMPAT_EXIT_WITH_STDIN=1 it also exits when its
+//                                            stdin (a pipe from the parent) closes, so a test
+//                                            process that dies leaves no worker behind.
 //   node node-worker.mjs replay FILE.jsonl   replays every history of FILE (lines of
 //                                            {"workflowId", "history": base64 History protobuf})
 //                                            with Worker.runReplayHistories; prints one JSON line
@@ -23,7 +28,13 @@ const { NativeConnection, Worker, Runtime, DefaultLogger } = require("@temporali
 const { temporal } = require("@temporalio/proto");
 
 Runtime.install({ logger: new DefaultLogger("WARN") });
-const workflowsPath = fileURLToPath(new URL("./workflows.ts", import.meta.url));
+const workflowsPath = process.env.COMPAT_WORKFLOWS_PATH || fileURLToPath(new URL("./workflows.ts", import.meta.url));
+if (process.env.COMPAT_EXIT_WITH_STDIN === "1") {
+  // The parent holds the other end of stdin: end-of-file means it is gone.
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.on("error", () => process.exit(0));
+  process.stdin.resume();
+}
 // The workflow file is shared with our SDK and imports `temporal-bun-sdk/workflow`: map it to the
 // official package, and let webpack find that package in the cache folder.
 const webpackConfigHook = (config) => {

@@ -1,0 +1,254 @@
+/**
+ * workflowInfo() compared with the official SDK 1.24: the same workflows
+ * (tests/e2e/fixtures/info-workflows.ts) run on an official Worker on Node
+ * (tools/compat/node-worker.mjs, the official packages from tools/official-sdk.ts) and on ours,
+ * started by the same client with the same options (tests/e2e/info-scenarios.ts: a plain start
+ * with every option, queried live and after close, cron runs with a failed one, a workflow
+ * retry, a continue-as-new). What each run saw is compared field by field, after replacing what
+ * differs per run by placeholders that keep its kind (ids, task queue, dates, history size,
+ * cron backoff). The differences found must be exactly the ones listed in
+ * docs/compatibility.md (KNOWN_DIFFERENCES). The official histories are also replayed on ours,
+ * and ours on the official SDK.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { toBinary } from "@bufbuild/protobuf";
+import { HistorySchema } from "../../src/proto/temporal/api/history/v1/message_pb.js";
+import { ensureOfficialSdk } from "../../tools/official-sdk.js";
+import { client, env, expectReplays, fixture, startWorker, uid, type RunningWorker } from "../e2e/helpers.js";
+import { runContinueAsNew, runCron, runPlain, runRetry } from "../e2e/info-scenarios.js";
+
+const FILE = "info-workflows.ts";
+const NODE_WORKER = new URL("../../tools/compat/node-worker.mjs", import.meta.url).pathname;
+
+/**
+ * Paths (with placeholders for array indexes) where the official run and ours differ, each with
+ * the row of docs/compatibility.md that explains it.
+ */
+const KNOWN_DIFFERENCES: string[] = [
+  // `identity` (who started the run) is not a field of the official WorkflowInfo.
+  "*.keys: only ours: identity",
+  "*.fields.identity: official undefined, ours string",
+  // The official worker reads each activation after a structured clone into its workflow thread,
+  // which drops an empty repeated field: undefined when the server suggests nothing; ours [].
+  "*.fields.suggestedContinueAsNewReasons: official undefined, ours array",
+];
+
+interface OfficialWorker {
+  taskQueue: string;
+  child: ChildProcess;
+  stderr: string[];
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** Spawns node with the official SDK; its stdin is a pipe from this process, so it exits when we do. */
+function spawnNode(args: string[], extraEnv: Record<string, string>): { child: ChildProcess; stderr: string[] } {
+  const child = spawn("node", [NODE_WORKER, ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, COMPAT_EXIT_WITH_STDIN: "1", ...extraEnv } });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    stderr.push(line);
+    if (stderr.length > 100) stderr.shift();
+  });
+  return { child, stderr };
+}
+
+async function startOfficialWorker(sdkDir: string): Promise<OfficialWorker> {
+  const e = await env();
+  const taskQueue = uid("info-official");
+  const { child, stderr } = spawnNode(["run"], {
+    COMPAT_SDK_DIR: sdkDir,
+    COMPAT_ADDRESS: e.address,
+    COMPAT_NAMESPACE: e.namespace,
+    COMPAT_TASK_QUEUE: taskQueue,
+    COMPAT_IDENTITY: `info-official@${process.pid}`,
+    COMPAT_WORKFLOWS_PATH: fixture(FILE),
+  });
+  const stop = () => stopChild(child);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the official worker was not ready after 90 s:\n${stderr.join("\n")}`)), 90_000);
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        if (line.trim() === "COMPAT_READY") {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the official worker exited (${code ?? signal}) before it was ready:\n${stderr.join("\n")}`));
+      });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { taskQueue, child, stderr, stop };
+}
+
+async function scenarios(taskQueue: string) {
+  const [plain, cron, retry, continued] = await Promise.all([runPlain(taskQueue), runCron(taskQueue), runRetry(taskQueue), runContinueAsNew(taskQueue)]);
+  return { plain, cron, retry, continued };
+}
+type Scenarios = Awaited<ReturnType<typeof scenarios>>;
+
+/** What the workflows saw, in one JSON value. */
+function observed(s: Scenarios): unknown {
+  const { live, queried, result, replayed } = s.plain;
+  return { plain: { live, queried, result, replayed }, cron: s.cron.results, retry: s.retry.results, continued: s.continued.results };
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/**
+ * Replaces what differs per run by placeholders: ids by their order of first appearance (so the
+ * relations between them stay compared), the task queue, dates (checked to be valid), history
+ * sizes (checked positive), cron backoffs (checked within the schedule's 2 s) and default
+ * Build Ids (which name each SDK's package).
+ */
+function normalize(value: unknown, taskQueue: string): unknown {
+  const ids = new Map<string, string>();
+  const walk = (v: unknown, key: string): unknown => {
+    if (typeof v === "string") {
+      if (v === taskQueue) return "<taskQueue>";
+      // A worker's default Build Id names its own SDK: `<package>@<version>+<sha256 of the bundle>`.
+      if (/^(@temporalio\/worker|temporal-bun-sdk)@[^+]+\+[0-9a-f]{64}$/.test(v)) return "<sdk>@<version>+<bundle sha256>";
+      return v.replace(UUID, (id) => {
+        if (!ids.has(id)) ids.set(id, `<id${ids.size + 1}>`);
+        return ids.get(id)!;
+      });
+    }
+    if (typeof v === "number") {
+      if (key === "historySize") return v > 0 ? "<positive size>" : v;
+      if (key === "cronScheduleToScheduleInterval") return v > 0 && v <= 2000 ? "<interval within 2 s>" : v;
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((x) => walk(x, key));
+    if (v !== null && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (typeof o.$date === "string" && Object.keys(o).length === 1) return { $date: Number.isNaN(Date.parse(o.$date)) ? o.$date : "<date>" };
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x, k)]));
+    }
+    return v;
+  };
+  return walk(value, "");
+}
+
+/** The kind of a described value; `{ $undefined: true }` (a key present with an undefined value) is "undefined". */
+const kind = (v: unknown) => {
+  if (v === undefined) return "undefined";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "object" && (v as { $undefined?: unknown }).$undefined === true && Object.keys(v).length === 1) return "undefined";
+  return typeof v;
+};
+
+/** Leaf differences, as "path: …"; array indexes of the same list are shown as "*" when keys lists differ as sets. */
+function differences(official: unknown, ours: unknown, path = ""): string[] {
+  const last = path.split(".").at(-1) ?? "";
+  if (Array.isArray(official) && Array.isArray(ours) && /^(keys|unsafeKeys|ownKeys)$/.test(last)) {
+    const a = new Set(official as string[]);
+    const b = new Set(ours as string[]);
+    const out: string[] = [];
+    const onlyOfficial = [...a].filter((k) => !b.has(k));
+    const onlyOurs = [...b].filter((k) => !a.has(k));
+    if (onlyOfficial.length) out.push(`${path}: only official: ${onlyOfficial.join(", ")}`);
+    if (onlyOurs.length) out.push(`${path}: only ours: ${onlyOurs.join(", ")}`);
+    return out;
+  }
+  if (kind(official) !== kind(ours)) return [`${path}: official ${kind(official)}, ours ${kind(ours)}`];
+  // A key missing on one side and present-but-undefined on the other shows in the keys lists.
+  if (kind(official) === "undefined") return [];
+  if (Array.isArray(official)) {
+    const b = ours as unknown[];
+    if (official.length !== b.length) return [`${path}: official ${official.length} items ${JSON.stringify(official)}, ours ${b.length} items ${JSON.stringify(b)}`];
+    return official.flatMap((x, i) => differences(x, b[i], `${path}.${i}`));
+  }
+  if (official !== null && typeof official === "object") {
+    const a = official as Record<string, unknown>;
+    const b = ours as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => differences(a[k], b[k], path ? `${path}.${k}` : k));
+  }
+  return Object.is(official, ours) ? [] : [`${path}: official ${JSON.stringify(official)}, ours ${JSON.stringify(ours)}`];
+}
+
+/**
+ * "plain.result.first.fields.identity: …" → "*.fields.identity: …" (from the innermost
+ * snapshot: they nest through lastResult and failure details): the same difference in every
+ * snapshot counts once.
+ */
+const generalize = (d: string) => d.replace(/^(?:[^:]*\.)?(keys|unsafeKeys|fields\.[^.:]+)(?=[.:])(?![^:]*\.(?:keys|unsafeKeys|fields\.[^.:]+)[.:])/, "*.$1");
+
+let sdkDir: string;
+let ours: RunningWorker | undefined;
+let official: OfficialWorker | undefined;
+
+beforeAll(async () => {
+  sdkDir = await ensureOfficialSdk();
+  [ours, official] = await Promise.all([startWorker(FILE), startOfficialWorker(sdkDir)]);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([ours?.stop(), official?.stop()]);
+});
+
+test("workflowInfo() on an official worker and on ours: the same fields and values for the same starts; each SDK replays the other's histories", async () => {
+  const [o, b] = await Promise.all([scenarios(official!.taskQueue), scenarios(ours!.taskQueue)]);
+  // What the official workers' runs saw is substantial (so an empty comparison cannot pass).
+  expect(o.cron.results.map((r) => r.n)).toEqual([1, 2, 3]);
+  expect(o.retry.results.second.fields.attempt).toBe(2);
+  expect(o.plain.replayed.map((r) => r.isReplaying)).toEqual([true, true, true, true]);
+  const officialObserved = normalize(observed(o), official!.taskQueue);
+  const leaves = (v: unknown): number => (v !== null && typeof v === "object" ? Object.values(v).reduce((n: number, x) => n + leaves(x), 0) : 1);
+  expect(leaves(officialObserved)).toBeGreaterThan(1000);
+  const diffs = differences(officialObserved, normalize(observed(b), ours!.taskQueue));
+  const general = [...new Set(diffs.map(generalize))].sort();
+  if (JSON.stringify(general) !== JSON.stringify([...KNOWN_DIFFERENCES].sort())) console.error(`workflowInfo() differences:\n${diffs.join("\n")}`);
+  expect(general).toEqual([...KNOWN_DIFFERENCES].sort());
+
+  // The official histories replay on ours …
+  const c = await client();
+  const runs = (s: Scenarios) => [
+    { workflowId: s.plain.handle.workflowId, runId: undefined as string | undefined },
+    ...[s.cron, s.retry, s.continued].flatMap((chain) => chain.runIds.map((runId) => ({ workflowId: chain.workflowId, runId }))),
+  ];
+  for (const r of runs(o)) await expectReplays(c.workflow.getHandle(r.workflowId, r.runId), FILE);
+  // … and ours on the official SDK.
+  const dir = mkdtempSync(join(tmpdir(), "info-compat-"));
+  try {
+    const file = join(dir, "ours.jsonl");
+    const lines: string[] = [];
+    for (const r of runs(b)) {
+      const history = await c.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
+      lines.push(JSON.stringify({ workflowId: r.workflowId, history: Buffer.from(toBinary(HistorySchema, history)).toString("base64") }));
+    }
+    writeFileSync(file, lines.join("\n") + "\n");
+    const { child, stderr } = spawnNode(["replay", file], { COMPAT_SDK_DIR: sdkDir, COMPAT_WORKFLOWS_PATH: fixture(FILE) });
+    const verdicts: { workflowId: string; error?: string }[] = [];
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (line.startsWith("{")) verdicts.push(JSON.parse(line));
+    });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    if (code !== 0) throw new Error(`the official replayer exited with ${code}:\n${stderr.join("\n")}`);
+    expect(verdicts.length).toBe(lines.length);
+    expect(verdicts.filter((v) => v.error)).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 90_000);

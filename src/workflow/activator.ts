@@ -481,7 +481,7 @@ export class Activator {
 
   /**
    * The run's WorkflowInfo, field for field as the official worker and activator build it from
-   * the init job (tests/workflow/info.test.ts compares the two on the same activation).
+   * the init job (tests/compat/workflow-info.test.ts compares the two SDKs' values field by field).
    */
   private buildInfo(init: InitializeWorkflow): WorkflowInfo {
     const ms = (d: { seconds: bigint; nanos: number } | undefined) => (d ? tsToMs(d) : undefined);
@@ -519,7 +519,6 @@ export class Activator {
       cronSchedule: init.cronSchedule || undefined,
       // 0 is the proto default, never a real interval (cron runs are at least a minute apart).
       cronScheduleToScheduleInterval: ms(init.cronScheduleToScheduleInterval) || undefined,
-      identity: init.identity || undefined,
       unsafe: {
         now: () => this.options.wallClock(),
         isReplaying: this.isReplaying,
@@ -539,7 +538,12 @@ export class Activator {
       historySize: Number(activation.historySizeBytes),
       continueAsNewSuggested: activation.continueAsNewSuggested,
       targetWorkerDeploymentVersionChanged: activation.targetWorkerDeploymentVersionChanged,
-      suggestedContinueAsNewReasons: activation.suggestContinueAsNewReasons.flatMap((r) => suggestContinueAsNewReasonCodec.decode(r) ?? []),
+      // As the official worker, which reads each activation after a structured clone that drops
+      // an empty repeated field: undefined when the server suggests nothing.
+      suggestedContinueAsNewReasons:
+        activation.suggestContinueAsNewReasons.length > 0
+          ? activation.suggestContinueAsNewReasons.flatMap((r) => suggestContinueAsNewReasonCodec.decode(r) ?? [])
+          : undefined,
       currentBuildId: activation.deploymentVersionForCurrentTask?.buildId ?? "",
       currentDeploymentVersion: convertDeploymentVersion(activation.deploymentVersionForCurrentTask),
       unsafe: { ...info.unsafe, isReplaying: activation.isReplaying, isReplayingHistoryEvents: activation.isReplaying },

@@ -146,8 +146,6 @@ export interface WorkflowInfo {
   /** @deprecated Use currentDeploymentVersion. The Build Id of the worker that ran the current task ('' when none). */
   readonly currentBuildId?: string;
   readonly currentDeploymentVersion?: WorkerDeploymentVersion;
-  /** Identity of the client or worker that started this run (not in the official WorkflowInfo). */
-  readonly identity?: string;
   readonly unsafe: UnsafeWorkflowInfo;
   readonly priority?: Priority;
 }

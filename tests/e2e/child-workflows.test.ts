@@ -54,3 +54,30 @@ test("bad child options reject startChild/executeChild with a typed error naming
   expect(w.worker.getState()).toBe("RUNNING");
   await expectReplays(handle, FILE);
 });
+
+test("without a workflow cache (every task replays the run from its start): fan-out with default ids, signals and a cancelled child still complete, with no failed task", async () => {
+  const noCache = await startWorker(FILE, { maxCachedWorkflows: 0 });
+  try {
+    const c = await client();
+    const opts = (type: string) => ({ taskQueue: noCache.taskQueue, workflowId: uid(type), workflowExecutionTimeout: "30s" });
+    const fan = await c.workflow.start("fanOutHandles", { ...opts("fanOutHandles"), args: [8] });
+    const signals = await c.workflow.start("signalChild", opts("signalChild"));
+    const cancelId = uid("no-cache-cancel");
+    const cancel = await c.workflow.start("cancelStartedChild", { ...opts("cancelStartedChild"), args: ["WAIT_CANCELLATION_COMPLETED", cancelId, 200, 0] });
+    const fanResult = (await fan.result()) as { children: { workflowId: string }[]; results: number[] };
+    expect(fanResult.results).toEqual([200, 202, 204, 206, 208, 210, 212, 214]);
+    expect(((await signals.result()) as { received: unknown[] }).received).toEqual([
+      [1, "one"],
+      [2, "two"],
+    ]);
+    expect(await cancel.result()).toMatchObject({ outcome: "rejected", error: { class: "ChildWorkflowFailure", cause: { class: "CancelledFailure" } } });
+    for (const h of [fan, signals, cancel]) {
+      expect((await h.fetchHistory()).events.filter(isType(EventType.WORKFLOW_TASK_FAILED))).toHaveLength(0);
+      await expectReplays(h, FILE);
+    }
+    for (const child of fanResult.children) await expectReplays(c.workflow.getHandle(child.workflowId), FILE);
+    await expectReplays(c.workflow.getHandle(cancelId), FILE);
+  } finally {
+    await noCache.stop();
+  }
+});

@@ -37,6 +37,8 @@ import {
   tsToMs,
   type FailureConverter,
   type PayloadConverter,
+  TypedSearchAttributes,
+  type SearchAttributePair,
   type SearchAttributes,
 } from "../common/index.js";
 import { RootCancellationScope, CancellationScope } from "./cancellation-scope.js";
@@ -490,8 +492,14 @@ export class Activator {
       workflowId: init.workflowId,
       runId: this.options.runId,
       workflowType: init.workflowType,
-      searchAttributes: decodeUntypedSearchAttributes(init.searchAttributes) as SearchAttributes,
-      typedSearchAttributes: decodeTypedSearchAttributes(init.searchAttributes),
+      searchAttributes: Object.fromEntries(
+        Object.entries(decodeUntypedSearchAttributes(init.searchAttributes)).map(([k, values]) => [k, values.map(ownRealmDate)]),
+      ) as SearchAttributes,
+      typedSearchAttributes: new TypedSearchAttributes(
+        decodeTypedSearchAttributes(init.searchAttributes)
+          .getAll()
+          .map(({ key, value }) => ({ key, value: ownRealmDate(value) }) as SearchAttributePair),
+      ),
       memo: memoFields ? Object.fromEntries(Object.entries(memoFields).map(([k, p]) => [k, this.fromPayload(p)])) : {},
       parent: init.parentWorkflowInfo
         ? { workflowId: init.parentWorkflowInfo.workflowId, runId: init.parentWorkflowInfo.runId, namespace: init.parentWorkflowInfo.namespace }
@@ -1043,6 +1051,15 @@ export function mapErrorStacks(err: unknown, map: (stack: string) => string): vo
       }
     }
   }
+}
+
+/**
+ * src/common is host code (not bundled), so the Dates it decodes belong to the host's realm;
+ * workflow code gets Dates of its own realm (`instanceof Date` holds), as on the official SDK,
+ * where @temporalio/common is bundled with the workflow.
+ */
+function ownRealmDate(value: unknown): unknown {
+  return Object.prototype.toString.call(value) === "[object Date]" && !(value instanceof Date) ? new Date((value as Date).getTime()) : value;
 }
 
 export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {

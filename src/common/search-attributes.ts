@@ -91,7 +91,7 @@ export class TypedSearchAttributes {
     if (!Array.isArray(pairs)) throw new TypeError(`typedSearchAttributes: expected an array of { key, value } pairs, got ${describe(pairs)}`);
     for (const p of pairs) {
       if (!p || typeof p !== "object" || !p.key || typeof p.key.name !== "string") throw new TypeError("typedSearchAttributes: expected { key, value } pairs");
-      if (this.pairs.has(p.key.name)) throw new TypeError(`typedSearchAttributes: duplicate key '${p.key.name}'`);
+      if (this.pairs.has(p.key.name)) throw new TypeError(`Duplicate search attribute key: ${p.key.name}`);
       // A value invalid for its type is kept but never shown (get / getAll skip it), as official;
       // encoding it (start options, upserts) is the ValueError.
       this.pairs.set(p.key.name, { key: { name: p.key.name, type: p.key.type }, value: copy(p.value) });

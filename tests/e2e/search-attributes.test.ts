@@ -11,7 +11,8 @@ import { defineSearchAttributeKey } from "../../src/client/index.js";
 import { TestWorkflowEnvironment, searchAttributeArgs } from "../../src/testing/index.js";
 import { SearchAttributeType } from "../../src/common/index.js";
 import { finishSignal, keys, snapshotsQuery, UPSERT_DATE, type Snapshot } from "./fixtures/search-attributes-workflows.js";
-import { client, expectReplays, isType, startWorker, uid, waitForEvent, type RunningWorker } from "./helpers.js";
+import { DeterminismViolationError } from "../../src/worker/index.js";
+import { client, expectReplays, isType, replay, startWorker, uid, waitForEvent, type RunningWorker } from "./helpers.js";
 
 const FILE = "search-attributes-workflows.ts";
 let w: RunningWorker;
@@ -181,6 +182,20 @@ describe("start options and upserts", () => {
     expect(failure?.message).toContain("Invalid search attribute value 'not a number' for given type INT (key 'TestInt')");
     expect((await h.describe()).status.name).toBe("RUNNING");
     await h.terminate("test done");
+  });
+});
+
+describe("replay with changed code", () => {
+  test("upserts with other values replay (core matches upsert commands by kind); a removed upsert is a DeterminismViolationError", async () => {
+    const c = await client();
+    const h = await c.workflow.start("upsertEverything", { taskQueue: w.taskQueue, workflowId: uid("upsertEverything-replay"), workflowExecutionTimeout: "60s" });
+    await snapshots(h, 5);
+    await h.signal(finishSignal);
+    await h.result();
+    await replay(h, "search-attributes-changed.ts", "changed-values");
+    const err = await replay(h, "search-attributes-changed.ts", "removed-upsert").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeterminismViolationError);
+    expect((err as Error).message).toMatch(/nondetermin/i);
   });
 });
 

@@ -174,12 +174,24 @@ export async function runRetry(taskQueue: string): Promise<ChainRun<Awaited<Retu
   return { workflowId, runIds: [h.firstExecutionRunId, nextRunId(close1)], closes: [close1], results };
 }
 
-/** continueAsNewInfo: the first run continues as new, the second returns both snapshots. */
+/** The start delay of runContinueAsNew's first run. */
+export const START_DELAY_MS = 1000;
+
+/** continueAsNewInfo, started with START_DELAY_MS: the first run continues as new, the second returns both snapshots. */
 export async function runContinueAsNew(taskQueue: string): Promise<ChainRun<Awaited<ReturnType<typeof wf.continueAsNewInfo>>>> {
   const c = await client();
   const workflowId = uid("can-info");
-  const h = await c.workflow.start("continueAsNewInfo", { taskQueue, workflowId, args: [], workflowExecutionTimeout: "60s" });
+  const h = await c.workflow.start("continueAsNewInfo", { taskQueue, workflowId, args: [], workflowExecutionTimeout: "60s", startDelay: START_DELAY_MS });
   const results = (await h.result()) as Awaited<ReturnType<typeof wf.continueAsNewInfo>>;
   const close1 = await closeEvent(workflowId, h.firstExecutionRunId);
   return { workflowId, runIds: [h.firstExecutionRunId, nextRunId(close1)], closes: [close1], results };
+}
+
+/** infoFamily: a parent, its child and its grandchild; the snapshots, parent first, and the three workflow ids. */
+export async function runFamily(taskQueue: string): Promise<{ workflowIds: string[]; runId: string; snapshots: InfoSnapshot[] }> {
+  const c = await client();
+  const workflowId = uid("family-info");
+  const h = await c.workflow.start("infoFamily", { taskQueue, workflowId, args: [], workflowExecutionTimeout: "60s" });
+  const snapshots = (await h.result()) as InfoSnapshot[];
+  return { workflowIds: [workflowId, `${workflowId}-1`, `${workflowId}-1-2`], runId: h.firstExecutionRunId, snapshots };
 }

@@ -13,7 +13,7 @@ import { TEST_SEARCH_ATTRIBUTES } from "../helpers/dev-server.js";
 import { OBSERVED_LOG, QUERY_LOG, snapshotQuery, type InfoSnapshot } from "./fixtures/info-workflows.js";
 import { bundle, captureWorkerLog, client, expectReplays, startWorker, type RunningWorker } from "./helpers.js";
 import pkg from "../../package.json";
-import { CRON_SCHEDULE, MEMO, TYPED_SA, WHEN, runContinueAsNew, runCron, runPlain, runRetry } from "./info-scenarios.js";
+import { CRON_SCHEDULE, MEMO, START_DELAY_MS, TYPED_SA, WHEN, runContinueAsNew, runCron, runFamily, runPlain, runRetry } from "./info-scenarios.js";
 
 const FILE = "info-workflows.ts";
 let w: RunningWorker;
@@ -59,7 +59,7 @@ describe("workflowInfo() of a plain start", () => {
       expect(queried.fields.unsafe).toMatchObject({ isReplaying: true, isReplayingHistoryEvents: false });
       const after = Date.now();
 
-      // Every official 1.24 field is present (undefined ones as keys), plus our `identity`.
+      // Every official 1.24 field is present (undefined ones as keys), and no other.
       const officialKeys = [
         "attempt", "continueAsNewSuggested", "continuedFromExecutionRunId", "cronSchedule", "cronScheduleToScheduleInterval",
         "currentBuildId", "currentDeploymentVersion", "executionExpirationTime", "executionTimeoutMs", "firstExecutionRunId",
@@ -68,7 +68,7 @@ describe("workflowInfo() of a plain start", () => {
         "suggestedContinueAsNewReasons", "targetWorkerDeploymentVersionChanged", "taskQueue", "taskTimeoutMs", "typedSearchAttributes",
         "unsafe", "workflowId", "workflowType",
       ];
-      expect(first.keys.filter((k) => k !== "identity")).toEqual(officialKeys.sort());
+      expect(first.keys).toEqual(officialKeys.sort());
       expect(first.unsafeKeys).toEqual(["isReplaying", "isReplayingHistoryEvents", "now", "random"]);
 
       const f = first.fields;
@@ -135,8 +135,8 @@ describe("workflowInfo() of a plain start", () => {
       expect(f.historySize as number).toBeGreaterThan(0);
       expect(last.fields.historySize as number).toBeGreaterThan(f.historySize as number);
       expect(f.continueAsNewSuggested).toBe(false);
-      // No reason: [] today, undefined on the official worker (tests/compat/workflow-info.test.ts pins the difference).
-      expect([[], UNDEFINED] as unknown[]).toContainEqual(f.suggestedContinueAsNewReasons);
+      // No reason: undefined, as on the official worker.
+      expect(f.suggestedContinueAsNewReasons).toEqual(UNDEFINED);
       expect(f.targetWorkerDeploymentVersionChanged).toBe(false);
       // No Build Id given to the worker: its default, as official (<sdk>@<version>+<sha256 of the bundle>).
       const buildId = `temporal-bun-sdk@${pkg.version}+${new Bun.CryptoHasher("sha256").update((await bundle(FILE)).code).digest("hex")}`;
@@ -256,8 +256,41 @@ describe("continue-as-new", () => {
       historyLength: 3,
       executionTimeoutMs: 60_000,
     });
+    // The start delay is the first run's firstWorkflowTaskBackoff, which core reports as
+    // cronScheduleToScheduleInterval (the official worker too); the continued run waited for nothing.
+    expect(first.fields.cronScheduleToScheduleInterval).toBe(START_DELAY_MS);
+    expect(first.fields.cronSchedule).toEqual(UNDEFINED);
+    expect(second.fields.cronScheduleToScheduleInterval).toEqual(UNDEFINED);
+    expect(ms(first.fields.runStartTime) - ms(first.fields.startTime)).toBeGreaterThanOrEqual(START_DELAY_MS);
     expect(ms(second.fields.startTime)).toBeGreaterThan(ms(first.fields.startTime));
     expect(ms(second.fields.runStartTime)).toBeGreaterThan(ms(first.fields.runStartTime));
     for (const runId of runIds) await expectReplays(c.workflow.getHandle(workflowId, runId), FILE);
+  });
+});
+
+describe("child workflows", () => {
+  test("a child sees its parent and the root; a grandchild sees its parent and the same root", async () => {
+    const c = await client();
+    const { workflowIds, runId, snapshots } = await runFamily(w.taskQueue);
+    const [top, child, grandchild] = snapshots.map((s) => s.fields) as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    expect(snapshots.length).toBe(3);
+    expect(top).toMatchObject({ workflowId: workflowIds[0], runId, parent: UNDEFINED, root: UNDEFINED });
+    expect(child).toMatchObject({
+      workflowId: workflowIds[1],
+      workflowType: "infoFamily",
+      taskQueue: w.taskQueue,
+      parent: { workflowId: workflowIds[0], runId, namespace: "default" },
+      root: { workflowId: workflowIds[0], runId },
+      firstExecutionRunId: child.runId,
+      memo: {},
+      typedSearchAttributes: { $typedSearchAttributes: [] },
+      attempt: 1,
+    });
+    expect(grandchild).toMatchObject({
+      workflowId: workflowIds[2],
+      parent: { workflowId: workflowIds[1], runId: child.runId, namespace: "default" },
+      root: { workflowId: workflowIds[0], runId },
+    });
+    for (const id of workflowIds) await expectReplays(c.workflow.getHandle(id), FILE);
   });
 });

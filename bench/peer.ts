@@ -26,7 +26,21 @@
  *   and memory then leave out bundling (webpack stays loaded in the official worker's process
  *   anyway: @temporalio/worker imports it).
  *
- * Usage: bun bench/peer.ts [workflows=200] [--own-defaults] [--prebundled]
+ * `--updates` runs the update scenario instead: in each worker round, one `entity` workflow per
+ * client (bench/peer/workflows-*.ts: an update handler `add` returning the new total) gets
+ *     warm-up   50 updates (not measured);
+ *     sequential N updates one after the other (default N = 500): round trip p50/p99
+ *               (executeUpdate call → result), updates/s;
+ *     burst     10 updates to each of 10 other entities, all 100 sent at once: wall time, round
+ *               trip p50/p99 (10 per workflow: the dev server's default limit of in-flight updates
+ *               per workflow is 10; above it the server answers RESOURCE_EXHAUSTED and the
+ *               clients' RPC retries, not the SDKs, set the pace);
+ *   from two clients in turn: temporal-bun-sdk's (in this process) and the official
+ *   @temporalio/client on Node (bench/peer/node-update-driver.mjs, a subprocess). So each round
+ *   gives ours and the official client against one worker, and the four pairs are compared: the
+ *   workers with the same client, and all ours (Bun client → Bun worker) against all official.
+ *
+ * Usage: bun bench/peer.ts [workflows=200] [--own-defaults] [--prebundled] [--updates]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
@@ -39,7 +53,8 @@ import { OFFICIAL_VERSION, ensureOfficialSdk, officialSdkDir } from "../tools/of
 const args = process.argv.slice(2);
 const ownDefaults = args.includes("--own-defaults");
 const prebundled = args.includes("--prebundled");
-const N = Number(args.find((a) => !a.startsWith("--")) ?? 200);
+const updates = args.includes("--updates");
+const N = Number(args.find((a) => !a.startsWith("--")) ?? (updates ? 500 : 200));
 if (!Number.isInteger(N) || N < 1) throw new Error(`workflows must be a positive integer, got ${args[0]}`);
 
 const IDLE_MS = 5000;
@@ -130,7 +145,16 @@ function workerOptions(sdk: Sdk): Record<string, unknown> {
   return sdk === "bun" ? { ...same, maxConcurrentWorkflowTaskPolls: 10, maxConcurrentActivityTaskPolls: 10 } : same;
 }
 
-async function round(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Promise<Round> {
+/**
+ * One worker subprocess of `sdk` on a fresh task queue: `body` runs once it printed PEER_READY
+ * (startupMs: spawn → ready); the worker is stopped (SIGTERM, SIGKILL after 15 s) on every path.
+ */
+async function withWorker<R>(
+  env: TestWorkflowEnvironment,
+  sdk: Sdk,
+  index: number,
+  body: (w: { pid: number; taskQueue: string; startupMs: number }) => Promise<R>,
+): Promise<R> {
   const taskQueue = `peer-${sdk}-${index}-${crypto.randomUUID()}`;
   const [cmd, script] = sdk === "bun" ? [process.execPath, join(here, "bun-worker.ts")] : ["node", join(here, "node-worker.mjs")];
   const t0 = performance.now();
@@ -148,8 +172,22 @@ async function round(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Pro
       rl.on("line", (line) => (line.trim() === "PEER_READY" ? resolve() : process.stdout.write(`  [${sdk}] ${line}\n`)));
       exited.then((code) => reject(new Error(`${sdk} worker exited (${code}) before ready:\n${stderr.join("")}`)));
     });
-    const startupMs = performance.now() - t0;
+    return await body({ pid, taskQueue, startupMs: performance.now() - t0 });
+  } finally {
+    child.kill("SIGTERM");
+    const code = await Promise.race([exited, sleep(15_000).then(() => "timeout" as const)]);
+    if (code === "timeout") {
+      console.log(`  [${sdk}] did not exit 15 s after SIGTERM; killing it`);
+      child.kill("SIGKILL");
+      await exited;
+    } else if (code !== 0) {
+      console.log(`  [${sdk}] exit code ${code} after SIGTERM${stderr.length ? `; stderr:\n${stderr.join("")}` : ""}`);
+    }
+  }
+}
 
+async function round(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Promise<Round> {
+  return withWorker(env, sdk, index, async ({ pid, taskQueue, startupMs }) => {
     await sleep(SETTLE_MS); // let post-startup work (GC after bundling, JIT) finish: idle means steady idle
     const idle0 = cpuSeconds(pid);
     await sleep(IDLE_MS);
@@ -193,17 +231,167 @@ async function round(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Pro
       driverCpuS: (drv.user + drv.system) / 1e6,
       machineBusyPct: (100 * (mach1.busy - mach0.busy)) / (mach1.total - mach0.total),
     };
-  } finally {
-    child.kill("SIGTERM");
-    const code = await Promise.race([exited, sleep(15_000).then(() => "timeout" as const)]);
-    if (code === "timeout") {
-      console.log(`  [${sdk}] did not exit 15 s after SIGTERM; killing it`);
-      child.kill("SIGKILL");
-      await exited;
-    } else if (code !== 0) {
-      console.log(`  [${sdk}] exit code ${code} after SIGTERM${stderr.length ? `; stderr:\n${stderr.join("")}` : ""}`);
+  });
+}
+
+// ---------------------------------------------------------------- --updates
+type Driver = "ours" | "official";
+interface UpdateRun {
+  seq: number[];
+  burst: number[];
+  burstWallMs: number;
+}
+interface UpdateRound {
+  worker: Sdk;
+  client: Driver;
+  seqP50: number;
+  seqP99: number;
+  seqPerS: number;
+  burstP50: number;
+  burstP99: number;
+  burstWallMs: number;
+  /** Worker CPU seconds over the client's whole scenario (warm-up included), and machine busy %. */
+  workerCpuS: number;
+  machineBusyPct: number;
+}
+const UPDATE_WARMUP = 50;
+const UPDATE_BURST_WORKFLOWS = 10;
+const UPDATE_BURST_PER_WORKFLOW = 10;
+const UPDATE_BURST = UPDATE_BURST_WORKFLOWS * UPDATE_BURST_PER_WORKFLOW;
+
+/** The scenario with temporal-bun-sdk's client, in this process (the same steps as node-update-driver.mjs). */
+async function ourUpdates(env: TestWorkflowEnvironment, workflowId: string, burstIds: string[]): Promise<UpdateRun> {
+  const h = env.client.workflow.getHandle(workflowId);
+  for (let i = 0; i < UPDATE_WARMUP; i++) await h.executeUpdate("add", { args: [1] });
+  const seq: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const s = performance.now();
+    await h.executeUpdate("add", { args: [1] });
+    seq.push(performance.now() - s);
+  }
+  const burst: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    burstIds.flatMap((id) =>
+      Array.from({ length: UPDATE_BURST_PER_WORKFLOW }, async () => {
+        const s = performance.now();
+        await env.client.workflow.getHandle(id).executeUpdate("add", { args: [1] });
+        burst.push(performance.now() - s);
+      }),
+    ),
+  );
+  return { seq, burst, burstWallMs: performance.now() - started };
+}
+
+/** The scenario with the official client on Node (bench/peer/node-update-driver.mjs). */
+async function officialUpdates(env: TestWorkflowEnvironment, workflowId: string, burstIds: string[]): Promise<UpdateRun> {
+  const child = spawn("node", [join(here, "node-update-driver.mjs")], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PEER_NODE_SDK_DIR: sdkDir,
+      PEER_ADDRESS: env.address,
+      PEER_WORKFLOW_ID: workflowId,
+      PEER_WARMUP: String(UPDATE_WARMUP),
+      PEER_SEQUENTIAL: String(N),
+      PEER_BURST_WORKFLOW_IDS: burstIds.join(","),
+      PEER_BURST_PER_WORKFLOW: String(UPDATE_BURST_PER_WORKFLOW),
+    },
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (err += d));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (c, signal) => resolve(c ?? (signal ? -1 : null)));
+  });
+  if (code !== 0) throw new Error(`official update driver exited with ${code}:\n${err}`);
+  return JSON.parse(out.trim().split("\n").pop()!) as UpdateRun;
+}
+
+async function updateRound(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Promise<UpdateRound[]> {
+  return withWorker(env, sdk, index, async ({ pid, taskQueue }) => {
+    const results: UpdateRound[] = [];
+    // Alternate which client goes first from one round of a worker to the next.
+    const clients: Driver[] = index < 2 ? ["ours", "official"] : ["official", "ours"];
+    for (const client of clients) {
+      const workflowId = `${taskQueue}-entity-${client}`;
+      const burstIds = Array.from({ length: UPDATE_BURST_WORKFLOWS }, (_, k) => `${workflowId}-burst-${k}`);
+      const start = (id: string) => env.client.workflow.start("entity", { taskQueue, workflowId: id, workflowExecutionTimeout: "600s" });
+      const h = await start(workflowId);
+      const burstHandles = await Promise.all(burstIds.map(start));
+      const cpu0 = cpuSeconds(pid);
+      const mach0 = machineCpu();
+      const run = client === "ours" ? await ourUpdates(env, workflowId, burstIds) : await officialUpdates(env, workflowId, burstIds);
+      const workerCpuS = cpuSeconds(pid) - cpu0;
+      const mach1 = machineCpu();
+      // Each entity counted exactly the updates it was sent.
+      for (const [handle, expected] of [[h, UPDATE_WARMUP + N], ...burstHandles.map((b) => [b, UPDATE_BURST_PER_WORKFLOW] as const)] as const) {
+        await handle.signal("stop");
+        const total = await handle.result();
+        if (total !== expected) throw new Error(`${client} client → ${sdk} worker: ${handle.workflowId} counted ${JSON.stringify(total)} updates, expected ${expected}`);
+      }
+      const seqS = run.seq.reduce((a, b) => a + b, 0) / 1000;
+      results.push({
+        worker: sdk,
+        client,
+        seqP50: pct(run.seq, 50),
+        seqP99: pct(run.seq, 99),
+        seqPerS: N / seqS,
+        burstP50: pct(run.burst, 50),
+        burstP99: pct(run.burst, 99),
+        burstWallMs: run.burstWallMs,
+        workerCpuS,
+        machineBusyPct: (100 * (mach1.busy - mach0.busy)) / (mach1.total - mach0.total),
+      });
+    }
+    return results;
+  });
+}
+
+async function runUpdateScenario(env: TestWorkflowEnvironment): Promise<void> {
+  const rounds: UpdateRound[] = [];
+  const t0 = performance.now();
+  for (const [i, sdk] of (["bun", "node", "bun", "node"] as Sdk[]).entries()) {
+    for (const r of await updateRound(env, sdk, i)) {
+      rounds.push(r);
+      console.log(
+        `  round ${i + 1} ${r.client.padEnd(8)} client → ${sdk.padEnd(4)} worker: sequential p50 ${r.seqP50.toFixed(2)} ms, p99 ${r.seqP99.toFixed(2)} ms, ` +
+          `${r.seqPerS.toFixed(0)} updates/s; burst of ${UPDATE_BURST} (${UPDATE_BURST_WORKFLOWS}×${UPDATE_BURST_PER_WORKFLOW}): ${r.burstWallMs.toFixed(0)} ms, p50 ${r.burstP50.toFixed(1)} ms, p99 ${r.burstP99.toFixed(1)} ms; ` +
+          `worker CPU ${r.workerCpuS.toFixed(2)} s; machine ${r.machineBusyPct.toFixed(0)}% busy`,
+      );
     }
   }
+  type M = { name: string; key: keyof Omit<UpdateRound, "worker" | "client" | "machineBusyPct">; unit: string; higherIsBetter?: boolean; digits: number };
+  const metrics: M[] = [
+    { name: "sequential round trip p50", key: "seqP50", unit: "ms", digits: 2 },
+    { name: "sequential round trip p99", key: "seqP99", unit: "ms", digits: 2 },
+    { name: "sequential updates/s", key: "seqPerS", unit: "1/s", higherIsBetter: true, digits: 0 },
+    { name: `burst of ${UPDATE_BURST}: wall time`, key: "burstWallMs", unit: "ms", digits: 0 },
+    { name: `burst of ${UPDATE_BURST}: round trip p50`, key: "burstP50", unit: "ms", digits: 1 },
+    { name: `burst of ${UPDATE_BURST}: round trip p99`, key: "burstP99", unit: "ms", digits: 1 },
+    { name: "worker CPU (whole scenario)", key: "workerCpuS", unit: "s", digits: 2 },
+  ];
+  const best = (client: Driver, worker: Sdk, m: M) => {
+    const xs = rounds.filter((r) => r.client === client && r.worker === worker).map((r) => r[m.key]);
+    return m.higherIsBetter ? Math.max(...xs) : Math.min(...xs);
+  };
+  const ratio = (a: number, b: number) => (a === 0 || b === 0 ? "n/a" : (a / b).toFixed(2));
+  const rows = metrics.map((m) => {
+    const [ob, on, fb, fn] = [best("ours", "bun", m), best("ours", "node", m), best("official", "bun", m), best("official", "node", m)];
+    return [`${m.name} (${m.unit})`, ob.toFixed(m.digits), on.toFixed(m.digits), fb.toFixed(m.digits), fn.toFixed(m.digits), ratio(ob, on), ratio(fb, fn), ratio(ob, fn)];
+  });
+  const header = ["metric", "ours→bun", "ours→node", "official→bun", "official→node", "bun/node worker (our client)", "bun/node worker (official client)", "all ours/all official"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  console.log(
+    `\nupdates, best of 2 rounds per client→worker pair (N=${N} sequential + burst of ${UPDATE_BURST}; total ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
+      `client→worker: ours = temporal-bun-sdk on Bun, official/node = @temporalio/* ${OFFICIAL_VERSION} on Node):`,
+  );
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`);
+  for (const r of rows) console.log(line(r));
 }
 
 // ---------------------------------------------------------------- main
@@ -220,12 +408,21 @@ const env = external
   ? await TestWorkflowEnvironment.createFromExistingServer({ address: external })
   : await TestWorkflowEnvironment.createLocal({ server: { logLevel: "error" } });
 console.log(
-  `peer benchmark: ${N} hello workflows (1 activity each) per round; temporal-bun-sdk on Bun ${Bun.version} vs official @temporalio/* ${OFFICIAL_VERSION} on Node ${nodeVersion}; ` +
+  `peer benchmark: ${updates ? `updates: ${N} sequential and a burst of ${UPDATE_BURST} per client and round` : `${N} hello workflows (1 activity each) per round`}; temporal-bun-sdk on Bun ${Bun.version} vs official @temporalio/* ${OFFICIAL_VERSION} on Node ${nodeVersion}; ` +
     `server ${env.address}; worker options: ${ownDefaults ? "each SDK's own defaults" : "identical (see workerOptions)"}; workflow code ${prebundled ? "prebundled" : "bundled at Worker.create"}`,
 );
 if (prebundled) {
   await prebundle("bun");
   await prebundle("node");
+}
+
+if (updates) {
+  try {
+    await runUpdateScenario(env);
+  } finally {
+    await env.teardown();
+  }
+  process.exit(0);
 }
 
 const srv = serverPid();

@@ -1,9 +1,23 @@
 // The peer benchmark's workflow for temporal-bun-sdk (bundled by Bun.build at Worker.create).
 // Same code as workflows-official.ts; only the import differs.
-import { proxyActivities } from "../../src/workflow/index.js";
+import { condition, defineSignal, defineUpdate, proxyActivities, setHandler } from "../../src/workflow/index.js";
 
 const { greet } = proxyActivities<{ greet(name: string): Promise<string> }>({ startToCloseTimeout: "10s" });
 
 export async function hello(name: string): Promise<string> {
   return await greet(name);
+}
+
+// The update scenario (`bench/peer.ts --updates`): an entity that adds what each update sends and
+// returns the new total, until `stop`.
+export const add = defineUpdate<number, [number]>("add");
+export const stop = defineSignal("stop");
+
+export async function entity(): Promise<number> {
+  let total = 0;
+  let stopped = false;
+  setHandler(add, (n) => (total += n));
+  setHandler(stop, () => void (stopped = true));
+  await condition(() => stopped);
+  return total;
 }

@@ -253,6 +253,8 @@ export function childWorkflowSuite(startWorkers: () => Promise<[SuiteWorker, Sui
       expect(Number(s.retryPolicy?.maximumInterval?.seconds)).toBe(20);
       expect(s.priority).toMatchObject({ priorityKey: 2, fairnessKey: "tenant-a", fairnessWeight: 1.5 });
       expect(s.input?.payloads.map(decode)).toEqual([1, "two", { three: [3] }]);
+      expect(decode(startedEvent.userMetadata?.summary)).toBe("child summary");
+      expect(decode(startedEvent.userMetadata?.details)).toBe("child **details**");
 
       // The parent's StartChildWorkflowExecutionInitiated event: the options core sends.
       const initiatedEvent = (await events(handle, EventType.START_CHILD_WORKFLOW_EXECUTION_INITIATED))[0];

@@ -122,6 +122,8 @@ describe("workflowInfo() of a plain start", () => {
       expect(ms(f.runStartTime)).toBeLessThanOrEqual(after);
       expect(Math.abs(ms(f.executionExpirationTime) - (ms(f.startTime) + 600_000))).toBeLessThan(1000);
       // Per-task fields: history length is the WorkflowTaskStarted event of the task; it and the size grow.
+      // (The replay runs with the same runtime logger: the workflow's log lines are dropped there
+      // too, as the count of OBSERVED_LOG lines below shows.)
       const history = await expectReplays(h, FILE);
       expect(ms(f.startTime)).toBe(tsToMs(history.events[0]!.eventTime!));
       const started = history.events[0]!.attributes;

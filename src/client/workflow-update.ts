@@ -36,7 +36,7 @@ import {
 import { UpdateWorkflowExecutionLifecycleStage as Stage } from "../proto/temporal/api/enums/v1/update_pb.js";
 import { file_temporal_api_errordetails_v1_message, type MultiOperationExecutionFailure } from "../proto/temporal/api/errordetails/v1/message_pb.js";
 import { checkOptions, CancelledFailure, type OptionsShape } from "../common/index.js";
-import { makeEnumCodec, WorkflowUpdateStage, type WorkflowIdConflictPolicy } from "../common/enums.js";
+import { describeValue, makeEnumCodec, WorkflowUpdateStage, type WorkflowIdConflictPolicy } from "../common/enums.js";
 import type { UpdateDefinition } from "../common/interfaces.js";
 import { markErrorClass } from "../common/type-helpers.js";
 import { GrpcStatus, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from "./errors.js";
@@ -123,7 +123,7 @@ type UpdateOptionsIn = WorkflowUpdateOptions & { args?: readonly unknown[]; wait
 /** Name, args and id of an update call; TypeErrors name the option. */
 function compileUpdate(def: UpdateDefinition<unknown, never[]> | string, options: UpdateOptionsIn | undefined, shape: OptionsShape) {
   const name = typeof def === "string" ? def : (def as { name?: unknown } | null)?.name;
-  if (typeof name !== "string" || name === "") throw new TypeError(`update: expected an update name or a definition from defineUpdate, got ${JSON.stringify(def)}`);
+  if (typeof name !== "string" || name === "") throw new TypeError(`update: expected an update name or a definition from defineUpdate, got ${describeValue(def)}`);
   const o = options ?? {};
   if (o === null || typeof o !== "object") throw new TypeError(`${shape.name}: expected an object`);
   checkOptions(shape, o);
@@ -131,9 +131,9 @@ function compileUpdate(def: UpdateDefinition<unknown, never[]> | string, options
     // The official client's own refusal, kept so code that fails there fails here too.
     throw new TypeError("Cannot provide call-site Update TypeInfo with an Update definition. Define TypeInfo when creating the Update definition instead.");
   }
-  if (o.args !== undefined && !Array.isArray(o.args)) throw new TypeError(`${shape.name}.args: expected an array, got ${JSON.stringify(o.args)}`);
+  if (o.args !== undefined && !Array.isArray(o.args)) throw new TypeError(`${shape.name}.args: expected an array, got ${describeValue(o.args)}`);
   if (o.updateId !== undefined && (typeof o.updateId !== "string" || o.updateId === "")) {
-    throw new TypeError(`${shape.name}.updateId: expected a non-empty string, got ${JSON.stringify(o.updateId)}`);
+    throw new TypeError(`${shape.name}.updateId: expected a non-empty string, got ${describeValue(o.updateId)}`);
   }
   return { name, args: (o.args ?? []) as unknown[], updateId: o.updateId ?? crypto.randomUUID() };
 }
@@ -251,12 +251,12 @@ export async function startUpdate<Ret>(
 
 /** `handle.getUpdateHandle(updateId, options)`: no RPC until `result()`. */
 export function getUpdateHandle<Ret>(ctx: WorkflowClientContext, target: UpdateTarget, updateId: string, options?: GetWorkflowUpdateHandleOptions): WorkflowUpdateHandle<Ret> {
-  if (typeof updateId !== "string" || updateId === "") throw new TypeError(`getUpdateHandle: updateId must be a non-empty string, got ${JSON.stringify(updateId)}`);
+  if (typeof updateId !== "string" || updateId === "") throw new TypeError(`getUpdateHandle: updateId must be a non-empty string, got ${describeValue(updateId)}`);
   const o = options ?? {};
   if (o === null || typeof o !== "object") throw new TypeError("GetWorkflowUpdateHandleOptions: expected an object");
   checkOptions(getUpdateHandleOptionsShape, o);
   if (o.workflowRunId !== undefined && typeof o.workflowRunId !== "string") {
-    throw new TypeError(`GetWorkflowUpdateHandleOptions.workflowRunId: expected a string, got ${JSON.stringify(o.workflowRunId)}`);
+    throw new TypeError(`GetWorkflowUpdateHandleOptions.workflowRunId: expected a string, got ${describeValue(o.workflowRunId)}`);
   }
   return updateHandle<Ret>(ctx, updateId, target.workflowId, o.workflowRunId || target.runId, undefined);
 }

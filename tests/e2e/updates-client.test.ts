@@ -58,7 +58,7 @@ describe("update errors", () => {
     const cases: [() => Promise<unknown>, ErrorConstructor | typeof ValueError, RegExp][] = [
       [() => h.executeUpdate(increment, { args: [1], updateID: "x" } as never), TypeError, /WorkflowUpdateOptions: unknown option 'updateID' \(did you mean 'updateId'\?\)/],
       [() => h.executeUpdate(increment, { args: 1 } as never), TypeError, /WorkflowUpdateOptions\.args: expected an array/],
-      [() => h.executeUpdate(increment, { args: [1], updateId: 5 } as never), TypeError, /WorkflowUpdateOptions\.updateId: expected a non-empty string, got 5/],
+      [() => h.executeUpdate(increment, { args: [1], updateId: 5 } as never), TypeError, /WorkflowUpdateOptions\.updateId: expected a non-empty string, got number 5/],
       [() => h.executeUpdate("", {}), TypeError, /update: expected an update name/],
       [() => h.startUpdate(increment, { args: [1], waitForStage: "DONE" } as never), ValueError, /WorkflowUpdateOptions\.waitForStage: expected one of ADMITTED, ACCEPTED, COMPLETED, got "DONE"/],
       [() => h.startUpdate(increment, undefined as never), TypeError, /startUpdate: options with waitForStage/],

@@ -76,6 +76,7 @@ describe("start options and upserts", () => {
     expect(s[0]!.memo).toEqual({ owner: "alice", drop: "x", nested: { deep: [1, 2] } });
     expect(s[0]!.got).toMatchObject({ keyword: marker, int: 1 });
 
+    expect(s[1]!.datesOfThisRealm).toEqual([true, true, true]);
     // Typed upsert: set six attributes (one replaced).
     expect(sorted(s[1]!.typed)).toEqual([
       { name: "TestBool", type: "BOOL", value: true },
@@ -164,6 +165,8 @@ describe("start options and upserts", () => {
     expect(s[0]!.memo).toEqual({});
     // The server added the type metadata: the typed view has them too.
     expect(s[0]!.got).toMatchObject({ keyword: marker, int: 3, datetime: UPSERT_DATE.toISOString() });
+    // Start values decoded by the SDK are Dates of the workflow's realm, as on the official SDK.
+    expect(s[0]!.datesOfThisRealm).toEqual([true, true, true]);
     const ids = await eventually(() => listIds(`TestKeyword = '${marker}' AND TestInt = 3`), (x) => x.length === 1, "list() on a legacy start value");
     expect(ids).toEqual([workflowId]);
     const d = await h.describe();

@@ -13,7 +13,7 @@ import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.j
 import { WorkflowTaskFailedCause } from "../../src/proto/temporal/api/enums/v1/failed_cause_pb.js";
 import { testEnv } from "../helpers/dev-server.js";
 import * as activities from "../../tools/compat/activities.mjs";
-import { WORKFLOWS_PATH, WORKFLOW_TYPES, readCorpus, recordRuns, type RecordedHistory } from "../../tools/compat/corpus.js";
+import { CHILD_WORKFLOW_TYPES, WORKFLOWS_PATH, WORKFLOW_TYPES, isCorpusRun, readCorpus, recordRuns, type RecordedHistory } from "../../tools/compat/corpus.js";
 
 const CORPUS_DIR = join(import.meta.dir, "corpus");
 
@@ -72,12 +72,16 @@ const CLOSED = new Set([
   EventType.WORKFLOW_EXECUTION_CANCELED,
   EventType.WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
 ]);
+/** Children also time out (their own execution timeout) or are terminated when their parent closes first (TRY_CANCEL). */
+const CHILD_CLOSED = new Set([...CLOSED, EventType.WORKFLOW_EXECUTION_TIMED_OUT, EventType.WORKFLOW_EXECUTION_TERMINATED]);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("official SDK 1.24 histories", () => {
-  test("the corpus holds 100 histories of every corpus workflow, with each kind of event the shapes are there for", () => {
+  test("the corpus holds 100 histories of every corpus workflow (and their children's), with each kind of event the shapes are there for", () => {
     const histories = officialCorpus();
-    expect(histories.length).toBeGreaterThanOrEqual(100);
-    expect(new Set(histories.map((h) => h.workflowType))).toEqual(new Set(WORKFLOW_TYPES));
+    expect(histories.filter(isCorpusRun).length).toBeGreaterThanOrEqual(100);
+    expect(new Set(histories.filter(isCorpusRun).map((h) => h.workflowType))).toEqual(new Set(WORKFLOW_TYPES));
+    expect(new Set(histories.filter((h) => !isCorpusRun(h)).map((h) => h.workflowType))).toEqual(new Set(CHILD_WORKFLOW_TYPES));
     const n = eventCounts(histories);
     expect(n.WORKFLOW_EXECUTION_SIGNALED).toBeGreaterThan(100);
     expect(n.TIMER_STARTED).toBeGreaterThan(100);
@@ -113,8 +117,38 @@ describe("official SDK 1.24 histories", () => {
       ),
     );
     expect(resets.length).toBeGreaterThanOrEqual(5);
+    // Child workflows: started (default uuid4 ids and explicit ones), completed, failed (after a
+    // retry too), timed out, cancelled; a start refused (the id is running); signals through
+    // child and external handles, some refused (closed or missing target); cancellation
+    // requests through external handles, some refused; the official SDK's internal patch for
+    // external cancels connected to a cancelled scope.
+    expect(n.START_CHILD_WORKFLOW_EXECUTION_INITIATED).toBeGreaterThanOrEqual(50);
+    expect(n.CHILD_WORKFLOW_EXECUTION_COMPLETED).toBeGreaterThanOrEqual(20);
+    expect(n.CHILD_WORKFLOW_EXECUTION_FAILED).toBeGreaterThanOrEqual(3);
+    expect(n.CHILD_WORKFLOW_EXECUTION_TIMED_OUT).toBeGreaterThanOrEqual(1);
+    expect(n.CHILD_WORKFLOW_EXECUTION_CANCELED).toBeGreaterThanOrEqual(3);
+    expect(n.START_CHILD_WORKFLOW_EXECUTION_FAILED).toBeGreaterThanOrEqual(3);
+    expect(n.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).toBeGreaterThanOrEqual(20);
+    expect(n.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED).toBeGreaterThanOrEqual(3);
+    expect(n.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).toBeGreaterThanOrEqual(5);
+    expect(n.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED).toBeGreaterThanOrEqual(3);
+    expect(n.EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED).toBeGreaterThanOrEqual(3);
+    const childIds = histories.flatMap((h) =>
+      h.history.events.flatMap((e) => (e.attributes.case === "startChildWorkflowExecutionInitiatedEventAttributes" ? [e.attributes.value.workflowId] : [])),
+    );
+    expect(childIds.filter((id) => UUID.test(id)).length).toBeGreaterThanOrEqual(20);
+    expect(childIds.filter((id) => !UUID.test(id)).length).toBeGreaterThanOrEqual(10);
+    const externalCancelPatches = histories.filter((h) =>
+      h.history.events.some(
+        (e) =>
+          e.attributes.case === "markerRecordedEventAttributes" &&
+          e.attributes.value.markerName === "core_patch" &&
+          new TextDecoder().decode(e.attributes.value.details["patch-data"]?.payloads[0]?.data).includes("__temporal_internal_connect_external_handle_cancel_to_scope"),
+      ),
+    );
+    expect(externalCancelPatches.length).toBeGreaterThanOrEqual(1);
     // Every history ends with the run closed as the workflow decided: the recording ran to the end.
-    for (const h of histories) expect(CLOSED.has(h.history.events.at(-1)!.eventType)).toBe(true);
+    for (const h of histories) expect((isCorpusRun(h) ? CLOSED : CHILD_CLOSED).has(h.history.events.at(-1)!.eventType)).toBe(true);
   });
 
   test("every one replays clean on ours", async () => {
@@ -139,18 +173,24 @@ describe("ours → ours", () => {
       worker.shutdown();
       await running;
     }
-    expect(new Set(histories.map((h) => h.workflowType))).toEqual(new Set(WORKFLOW_TYPES));
+    expect(new Set(histories.filter(isCorpusRun).map((h) => h.workflowType))).toEqual(new Set(WORKFLOW_TYPES));
+    expect(histories.filter(isCorpusRun).length).toBe(count);
     // An official worker replaying our histories takes its post-1.11 paths only if our tasks
     // recorded its flags 1 (NonCancellableScopesAreShieldedFromPropagation) and 2
     // (ProcessWorkflowActivationJobsAsSingleBatch): core keeps them in the completed tasks' SDK metadata.
     for (const h of histories) {
-      const flags = new Set(
-        h.history.events.flatMap((e) => (e.attributes.case === "workflowTaskCompletedEventAttributes" ? (e.attributes.value.sdkMetadata?.langUsedFlags ?? []) : [])),
-      );
-      expect({ workflowId: h.workflowId, has1: flags.has(1), has2: flags.has(2) }).toEqual({ workflowId: h.workflowId, has1: true, has2: true });
+      const completed = h.history.events.flatMap((e) => (e.attributes.case === "workflowTaskCompletedEventAttributes" ? [e.attributes.value] : []));
+      const last = EventType[h.history.events.at(-1)!.eventType];
+      if (completed.length === 0) {
+        // A child terminated (its parent closed first) before any workflow task of it completed: nothing to record flags in.
+        expect({ workflowId: h.workflowId, type: h.workflowType, last }).toEqual({ workflowId: h.workflowId, type: h.workflowType, last: "WORKFLOW_EXECUTION_TERMINATED" });
+        continue;
+      }
+      const flags = new Set(completed.flatMap((t) => t.sdkMetadata?.langUsedFlags ?? []));
+      expect({ workflowId: h.workflowId, type: h.workflowType, has1: flags.has(1), has2: flags.has(2) }).toEqual({ workflowId: h.workflowId, type: h.workflowType, has1: true, has2: true });
     }
     const { replayed, failures } = await replayAll(histories);
     expect(failures).toEqual([]);
-    expect(replayed).toBe(count);
+    expect(replayed).toBe(histories.length);
   }, 180_000);
 });

@@ -3,8 +3,8 @@
  * inputs and signals, and the file format of recorded histories. Shared by the recording script
  * (tools/compat-corpus.ts) and tests/compat/corpus.test.ts, so both drive the same workflows.
  *
- * File format (`.jsonl`): one history per line, `{"workflowId", "workflowType", "history"}` with
- * `history` the base64 of the binary `temporal.api.history.v1.History` protobuf, as fetched from
+ * File format (`.jsonl`): one history per line, `{"workflowId", "workflowType", "history"}` (and
+ * `"parentWorkflowId"` on the histories of child workflows) with `history` the base64 of the binary `temporal.api.history.v1.History` protobuf, as fetched from
  * the server (payloads as stored). Binary because the official SDK's `historyFromJSON` is not
  * reliable across installs, and it is smaller than JSON.
  */
@@ -27,8 +27,20 @@ export const WORKFLOW_TYPES = [
   "patchesAndChain",
   "cancelMe",
   "signalled",
+  "childFanOut",
+  "childFailures",
+  "childSignals",
+  "childCancel",
+  "externalHandles",
+  "childOptions",
 ] as const;
 export type CorpusWorkflowType = (typeof WORKFLOW_TYPES)[number];
+
+/**
+ * Workflows that run only as children of the corpus workflows above. Their histories are
+ * recorded too (after the parent's, with `parentWorkflowId`), and replayed like the parents'.
+ */
+export const CHILD_WORKFLOW_TYPES = ["childWork", "failingChild", "signalledChild", "cancellableChild", "peer"] as const;
 
 export interface PlannedRun {
   index: number;
@@ -94,11 +106,25 @@ export function plannedRun(index: number): PlannedRun {
       return { ...base, args: [6 + (k % 5) * 3], cancelAfterMs, signals: [{ values: [value(0), value(1)], delayMs: Math.max(0, cancelAfterMs - 100 + (k % 3) * 80) }] };
     }
     case "patchesAndChain":
-      return { ...base, args: [k % 3], signals: k % 2 === 0 ? single(1 + (k % 2)) : [] };
+      // Mostly runs that may continue as new (6 runs of this type in 100: keep a few that do).
+      return { ...base, args: [k % 4 === 3 ? 0 : 1 + (k % 2)], signals: k % 2 === 0 ? single(1 + (k % 2)) : [] };
     case "scopes":
     case "timeouts":
     case "retries":
       return { ...base, args: [2 + (k % 3)] };
+    case "childFanOut":
+      return { ...base, args: [1 + (k % 4)] };
+    case "childFailures":
+      return { ...base, args: [2 + (k % 3)] };
+    case "childSignals":
+      return { ...base, args: [1 + (k % 4)] };
+    case "childCancel":
+      return { ...base, args: [2 + (k % 2)] };
+    case "externalHandles":
+      return { ...base, args: [1 + (k % 3)] };
+    case "childOptions":
+      // Takes no argument: the same start commands on every run (compared between the SDKs).
+      return { ...base, args: [0] };
     default:
       return { ...base, args: [1 + (k % 5)] };
   }
@@ -108,14 +134,40 @@ export interface RecordedHistory {
   workflowId: string;
   workflowType: string;
   history: History;
+  /** Set on the histories of child workflows: the corpus run that started them. */
+  parentWorkflowId?: string;
 }
 
 /**
  * Starts `count` planned runs on `taskQueue` (a worker of either SDK must serve it), sends their
  * signals (and cancellation requests) while they run, waits for every run to close and fetches
- * the histories. A run that continued as new is recorded by its first run.
+ * the histories. A run that continued as new is recorded by its first run. The result holds the
+ * `count` runs in order, then the histories of the child workflows they started (each child's
+ * first run, once it closed).
  */
 export async function recordRuns(client: Client, taskQueue: string, idPrefix: string, count: number): Promise<RecordedHistory[]> {
+  const parents = await recordParents(client, taskQueue, idPrefix, count);
+  const children = await Promise.all(parents.map((p) => recordChildren(client, p)));
+  return [...parents, ...children.flat()];
+}
+
+/** The child workflows a history started (ChildWorkflowExecutionStarted), each recorded once it closed. */
+async function recordChildren(client: Client, parent: RecordedHistory): Promise<RecordedHistory[]> {
+  const started = parent.history.events.flatMap((e) => (e.attributes.case === "childWorkflowExecutionStartedEventAttributes" ? [e.attributes.value] : []));
+  return Promise.all(
+    started.map(async (s) => {
+      const handle = client.workflow.getHandle(s.workflowExecution!.workflowId, s.workflowExecution!.runId);
+      // Abandoned children may outlive the parent; cancelled, failed or timed-out ones reject.
+      await handle.result().catch(() => undefined);
+      return { workflowId: handle.workflowId, workflowType: s.workflowType!.name, history: await handle.fetchHistory(), parentWorkflowId: parent.workflowId };
+    }),
+  );
+}
+
+/** True for the histories of the corpus runs themselves (not of their children). */
+export const isCorpusRun = (h: RecordedHistory) => h.parentWorkflowId === undefined;
+
+async function recordParents(client: Client, taskQueue: string, idPrefix: string, count: number): Promise<RecordedHistory[]> {
   const runs = Array.from({ length: count }, (_, i) => plannedRun(i));
   // The official SDK 1.24 keeps setTimeout handles (timer seqs) in one map for every run of its
   // shared V8 context: clearTimeout in one run can cancel another run's timeout with the same
@@ -203,7 +255,12 @@ async function resetToSecondTask(client: Client, workflowId: string, history: Hi
 
 export function writeCorpus(file: string, histories: RecordedHistory[]): void {
   const lines = histories.map((h) =>
-    JSON.stringify({ workflowId: h.workflowId, workflowType: h.workflowType, history: Buffer.from(toBinary(HistorySchema, h.history)).toString("base64") }),
+    JSON.stringify({
+      workflowId: h.workflowId,
+      workflowType: h.workflowType,
+      ...(h.parentWorkflowId === undefined ? {} : { parentWorkflowId: h.parentWorkflowId }),
+      history: Buffer.from(toBinary(HistorySchema, h.history)).toString("base64"),
+    }),
   );
   writeFileSync(file, lines.join("\n") + "\n");
 }
@@ -213,7 +270,7 @@ export function readCorpus(file: string): RecordedHistory[] {
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((line) => {
-      const { workflowId, workflowType, history } = JSON.parse(line) as { workflowId: string; workflowType: string; history: string };
-      return { workflowId, workflowType, history: fromBinary(HistorySchema, Buffer.from(history, "base64")) };
+      const { workflowId, workflowType, parentWorkflowId, history } = JSON.parse(line) as { workflowId: string; workflowType: string; parentWorkflowId?: string; history: string };
+      return { workflowId, workflowType, history: fromBinary(HistorySchema, Buffer.from(history, "base64")), ...(parentWorkflowId === undefined ? {} : { parentWorkflowId }) };
     });
 }

@@ -16,11 +16,14 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ChildWorkflowFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   defineSignal,
   deprecatePatch,
+  executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   patched,
   proxyActivities,
@@ -28,6 +31,7 @@ import {
   setDefaultSignalHandler,
   setHandler,
   sleep,
+  startChild,
   uuid4,
   workflowInfo,
 } from "temporal-bun-sdk/workflow";
@@ -55,13 +59,19 @@ const { slow: slowActivity } = proxyActivities<typeof activities>({ startToClose
 
 /**
  * What workflow code sees of an error: along the cause chain, each error's name, message and
- * failure fields (type, nonRetryable, retryState, activityType). Stacks are left out.
+ * failure fields (type, nonRetryable, retryState, activityType; for child workflow failures and
+ * refused child starts also the workflow type, namespace and workflow id). Stacks are left out.
  */
 function errorShape(e: unknown): string {
   const parts: string[] = [];
   let x = e as Record<string, unknown> | undefined;
   for (let depth = 0; x !== null && typeof x === "object" && depth < 4; depth++, x = x.cause as Record<string, unknown> | undefined) {
-    parts.push([x.name, x.message, x.type, x.nonRetryable, x.retryState, x.activityType].map(String).join("/"));
+    const fields = [x.name, x.message, x.type, x.nonRetryable, x.retryState, x.activityType];
+    if (x.workflowType !== undefined) {
+      const execution = x.execution as { workflowId?: string; runId?: string } | undefined;
+      fields.push(x.workflowType, x.namespace, execution?.workflowId ?? x.workflowId, typeof execution?.runId);
+    }
+    parts.push(fields.map(String).join("/"));
   }
   return parts.join(" <- ");
 }
@@ -515,4 +525,301 @@ export async function signalled(expected: number): Promise<string[]> {
     await measure(`late-${ticks}`);
   })();
   return trail;
+}
+
+// ───────────────────────────────────────────── child workflows and external workflow handles
+//
+// The children run on the parent's task queue (the default): on the mixed queue a parent of one
+// SDK has children run by either. Default child workflow ids are uuid4() draws of the parent's
+// stream, and core compares the child's workflow id and type with history on replay, so those
+// draws must match across SDKs too.
+
+/** A child that draws from its own stream, runs activities and timers, and returns its trail. */
+export async function childWork(tag: string, steps: number): Promise<string> {
+  const trail = [tag, moduleRoll < 0.5 ? "l" : "h", workflowInfo().parent ? "p" : "-"];
+  for (let i = 0; i < steps; i++) {
+    const r = Math.random();
+    if (r < 0.4) trail.push(await pick(uuid4(), i));
+    else if (r < 0.7) {
+      await sleep(ms(Math.random(), 80));
+      trail.push("t");
+    } else trail.push(uuid4().slice(0, 4));
+  }
+  return trail.join(",");
+}
+
+/** Fan-out: several executeChild at once (default and explicit ids, by type name and by function), with timers beside them. */
+export async function childFanOut(width: number): Promise<string[]> {
+  const count = 2 + Math.floor(Math.random() * width);
+  const calls: Promise<string>[] = [];
+  for (let i = 0; i < count; i++) {
+    const steps = Math.floor(Math.random() * 3);
+    calls.push(
+      Math.random() < 0.6
+        ? executeChild(childWork, { args: [`c${i}`, steps] })
+        : executeChild<typeof childWork>("childWork", { workflowId: `${workflowInfo().workflowId}-c${i}`, args: [`c${i}`, steps] }),
+    );
+    if (Math.random() < 0.3) calls.push(sleep(ms(Math.random(), 100)).then(() => "t"));
+  }
+  const results = await Promise.all(calls);
+  await note("results", results.join(" "));
+  return results;
+}
+
+/**
+ * A child that fails by `kind`: 0 a non-retryable ApplicationFailure, 1 a retryable one (the
+ * parent gives it a retry policy: the server starts a second run), 2 runs past its execution
+ * timeout, 3 an activity failing for good (ActivityFailure as the cause), else completes.
+ */
+export async function failingChild(kind: number): Promise<string> {
+  const r = Math.random();
+  await sleep(ms(r, 50));
+  switch (kind) {
+    case 0:
+      throw ApplicationFailure.nonRetryable(`child failed ${Math.floor(r * 10)}`, "CompatChildFailure", { r: Math.floor(r * 10) });
+    case 1:
+      throw ApplicationFailure.retryable(`child attempt ${workflowInfo().attempt} failed`, "CompatChildRetry");
+    case 2:
+      await sleep(5_000);
+      return "not timed out";
+    case 3:
+      return String(await retried.flaky(uuid4(), 3));
+    default:
+      return `ok${Math.floor(Math.random() * 10)}`;
+  }
+}
+
+/**
+ * Children that fail (ChildWorkflowFailure caught by the parent, with the child's failure as
+ * its cause), and a second start with the id of a running child (WorkflowExecutionAlreadyStartedError).
+ */
+export async function childFailures(rounds: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const kind = Math.floor(Math.random() * 5);
+    const options =
+      kind === 1
+        ? { retry: { initialInterval: "50 milliseconds", backoffCoefficient: 1, maximumAttempts: 2 } }
+        : kind === 2
+          ? { workflowExecutionTimeout: "1 second" }
+          : {};
+    try {
+      out.push(await executeChild(failingChild, { args: [kind], ...options }));
+    } catch (e) {
+      out.push(e instanceof ChildWorkflowFailure ? `failed${kind}` : `error${kind}`);
+      await noteError(e, `child${i}`);
+    }
+  }
+  const id = `${workflowInfo().workflowId}-dup`;
+  const first = await startChild(signalledChild, { workflowId: id, args: [1] });
+  try {
+    await startChild(childWork, { workflowId: id, args: ["dup", 1] });
+    out.push("started twice");
+  } catch (e) {
+    // By name: @temporalio/workflow 1.24 does not export the class (only @temporalio/common does).
+    out.push((e as Error).name === "WorkflowExecutionAlreadyStartedError" ? "already-started" : "error");
+    await noteError(e, "dup");
+  }
+  await first.signal(addSignal, 1);
+  out.push(await first.result());
+  await note("trail", out.join(" "));
+  return out;
+}
+
+/** Counts `add` signals (each weighed by a draw) until `expected` of them or `finish`. */
+export async function signalledChild(expected: number): Promise<string> {
+  const trail: string[] = [];
+  let count = 0;
+  let finished = false;
+  setHandler(addSignal, (v) => {
+    count++;
+    trail.push(`${v}:${Math.floor(Math.random() * 10)}`);
+  });
+  setHandler(finishSignal, () => void (finished = true));
+  // No timeout: on a loaded machine the parent's signals can take longer than any fixed bound,
+  // and a child closed early turns them into failures. A parent that fails terminates it.
+  await condition(() => finished || count >= expected);
+  return trail.join(",");
+}
+
+/**
+ * startChild, then signals through the child's handle (one at a time, or several at once that
+ * land in one activation), `finish`, the result; then a signal to the closed child (refused by
+ * the server: the signal rejects).
+ */
+export async function childSignals(n: number): Promise<string[]> {
+  const out: string[] = [];
+  const child = await startChild(signalledChild, { args: [1000] });
+  out.push(child.workflowId.slice(0, 8), typeof child.firstExecutionRunId);
+  for (let i = 0; i < n; i++) {
+    if (Math.random() < 0.5) await child.signal(addSignal, i);
+    else await Promise.all([child.signal(addSignal, i), child.signal("add", i + 10), child.signalWithOptions("add", { args: [i + 20] })]);
+    if (Math.random() < 0.3) await sleep(ms(Math.random(), 40));
+  }
+  await child.signal(finishSignal);
+  out.push(await child.result());
+  await child.signal(addSignal, -1).then(
+    () => out.push("signalled-closed"),
+    (e) => noteError(e, "closed"),
+  );
+  await note("trail", out.join(" "));
+  return out;
+}
+
+/** Sleeps; when cancelled, runs a cleanup activity in a non-cancellable scope and reports itself cancelled. */
+export async function cancellableChild(sleepMs: number): Promise<string> {
+  try {
+    await sleep(sleepMs);
+    return "slept";
+  } catch (e) {
+    if (!isCancellation(e)) throw e;
+    await CancellationScope.nonCancellable(() => pick(uuid4(), 0));
+    throw e;
+  }
+}
+
+const CHILD_CANCELLATION_TYPES = ["TRY_CANCEL", "WAIT_CANCELLATION_COMPLETED", "WAIT_CANCELLATION_REQUESTED", "ABANDON"] as const;
+
+/**
+ * Children cancelled through a CancellationScope, for each cancellation type: before the start
+ * resolved (in the activation that started it), right after it started, or while it runs.
+ * Abandoned children are given parentClosePolicy ABANDON so they finish on their own.
+ */
+export async function childCancel(steps: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < steps; i++) {
+    const cancellationType = CHILD_CANCELLATION_TYPES[Math.floor(Math.random() * 4)]!;
+    const when = Math.floor(Math.random() * 3);
+    const sleepMs = 1500 + ms(Math.random(), 1000);
+    let started = false;
+    const scope = new CancellationScope();
+    const result = scope.run(async () => {
+      const handle = await startChild(cancellableChild, {
+        args: [sleepMs],
+        cancellationType,
+        parentClosePolicy: cancellationType === "ABANDON" ? "ABANDON" : "TERMINATE",
+      });
+      started = true;
+      return await handle.result();
+    });
+    if (when > 0) await condition(() => started);
+    if (when === 2) await sleep(ms(Math.random(), 60));
+    scope.cancel();
+    out.push(
+      await result.then(
+        (v) => `${cancellationType}:${when}:${v}`,
+        async (e) => {
+          await noteError(e, `cancel${i}`);
+          return `${cancellationType}:${when}:${isCancellation(e) ? "cancelled" : "failed"}`;
+        },
+      ),
+    );
+    // An executeChild in a scope cancelled before the child started.
+    if (Math.random() < 0.3) {
+      const r = await CancellationScope.cancellable(async () => {
+        const p = executeChild(childWork, { args: ["x", 1], cancellationType });
+        CancellationScope.current().cancel();
+        return await p;
+      }).catch(async (e) => {
+        await noteError(e, `early${i}`);
+        return "early-cancelled";
+      });
+      out.push(r);
+    }
+  }
+  await note("trail", out.join(" "));
+  return out;
+}
+
+/**
+ * The other side of externalHandles: waits for `expected` signals, then signals its parent
+ * through an external handle (its id from workflowInfo().parent) and sleeps until the parent
+ * cancels it through an external handle; then signals the parent once more and reports itself
+ * cancelled.
+ */
+export async function peer(expected: number): Promise<string> {
+  const trail: string[] = [];
+  let count = 0;
+  setHandler(addSignal, (v) => {
+    count++;
+    trail.push(`${v}:${Math.floor(Math.random() * 10)}`);
+  });
+  const parentInfo = workflowInfo().parent!;
+  const parent = Math.random() < 0.5 ? getExternalWorkflowHandle(parentInfo.workflowId) : getExternalWorkflowHandle(parentInfo.workflowId, parentInfo.runId);
+  try {
+    await condition(() => count >= expected);
+    await parent.signal(addSignal, count);
+    await sleep(20_000);
+    return trail.join(",");
+  } catch (e) {
+    if (!isCancellation(e)) throw e;
+    await CancellationScope.nonCancellable(() => parent.signal(addSignal, -1));
+    throw e;
+  }
+}
+
+/**
+ * Two workflows talking through external handles: signals to the child by its id (with or
+ * without its run id), the child's signals back, cancel() of the child; signal and cancel of a
+ * workflow that does not exist; cancel() in a scope cancelled at once (the official SDK's
+ * internal patch marker for scope-connected external cancels).
+ */
+export async function externalHandles(n: number): Promise<string[]> {
+  const out: string[] = [];
+  const received: number[] = [];
+  setHandler(addSignal, (v) => void received.push(v));
+  const self = workflowInfo().workflowId;
+  const child = await startChild(peer, { workflowId: `${self}-peer`, args: [n] });
+  const ext = Math.random() < 0.5 ? getExternalWorkflowHandle(child.workflowId) : getExternalWorkflowHandle(child.workflowId, child.firstExecutionRunId);
+  if (Math.random() < 0.5) for (let i = 0; i < n; i++) await ext.signal(addSignal, i);
+  else await Promise.all(Array.from({ length: n }, (_, i) => ext.signal(addSignal, i)));
+  await condition(() => received.length >= 1);
+  out.push(`got:${received.join(",")}`);
+  await ext.cancel();
+  out.push(await child.result().catch(async (e) => {
+    await noteError(e, "peer");
+    return isCancellation(e) ? "peer-cancelled" : "peer-failed";
+  }));
+  await condition(() => received.length >= 2, "10 seconds");
+  out.push(`got:${received.join(",")}`);
+  const missing = getExternalWorkflowHandle(`${self}-missing`);
+  await missing.signal(addSignal, 1).then(() => out.push("signalled-missing"), (e) => noteError(e, "signal-missing"));
+  await missing.cancel().then(() => out.push("cancelled-missing"), (e) => noteError(e, "cancel-missing"));
+  if (Math.random() < 0.5) {
+    const scope = new CancellationScope();
+    const cancelling = scope.run(() => missing.cancel());
+    scope.cancel();
+    await cancelling.then(() => out.push("cancel-not-cancelled"), (e) => noteError(e, "cancel-in-scope"));
+  }
+  await note("trail", out.join(" "));
+  return out;
+}
+
+/**
+ * The same child options on every run (no draws): each option's encoding in the start command
+ * (tools/compat-corpus.ts compares these commands between the SDKs field by field).
+ */
+export async function childOptions(): Promise<string[]> {
+  const self = workflowInfo().workflowId;
+  const results = await Promise.all([
+    executeChild(childWork, { workflowId: `${self}-plain`, args: ["plain", 0] }),
+    executeChild(childWork, {
+      workflowId: `${self}-full`,
+      args: ["full", 1],
+      memo: { owner: "compat", n: 1, nested: { a: [1, 2] } },
+      retry: { initialInterval: "1 second", backoffCoefficient: 2, maximumAttempts: 3, maximumInterval: "10 seconds", nonRetryableErrorTypes: ["X"] },
+      // Generous: on a loaded machine a shorter task timeout expires while tasks wait for a worker.
+      workflowExecutionTimeout: "10 minutes",
+      workflowRunTimeout: "9 minutes",
+      workflowTaskTimeout: "30 seconds",
+      workflowIdReusePolicy: "REJECT_DUPLICATE",
+      parentClosePolicy: "REQUEST_CANCEL",
+      cancellationType: "TRY_CANCEL",
+      staticSummary: "a child",
+      staticDetails: "started by childOptions",
+    }),
+    executeChild("childWork", { workflowId: `${self}-priority`, args: ["priority", 0], priority: { priorityKey: 2 } }),
+  ]);
+  await note("results", results.join(" "));
+  return results;
 }

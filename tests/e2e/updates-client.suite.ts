@@ -23,7 +23,7 @@ import {
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
 import type { History } from "../../src/proto/temporal/api/history/v1/message_pb.js";
 import { client, expectReplays, uid } from "./helpers.js";
-import { appliedQuery, continuing, counter, done, fail, increment, lateHandler, release, slowIncrement, step } from "./fixtures/update-workflows.js";
+import { appliedQuery, continuing, counter, done, fail, forever, increment, lateHandler, release, slowIncrement, step, unfinished } from "./fixtures/update-workflows.js";
 
 const FILE = "update-workflows.ts";
 
@@ -252,6 +252,26 @@ export function updatesClientSuite(label: string, startWorker: () => Promise<Sui
       await replayed(firstRun);
       await replayed(c.workflow.getHandle(h.workflowId, second));
     });
+    test("a workflow that completes while an accepted update's handler runs: the update fails as the server says; later updates are WorkflowNotFoundError", async () => {
+      const c = await client();
+      for (const abandon of [false, true]) {
+        const h = await c.workflow.start(unfinished, { workflowId: uid("upd-unfinished"), taskQueue: w.taskQueue, args: [abandon] });
+        const u = await h.startUpdate(forever, { waitForStage: "ACCEPTED" });
+        expect(await h.result()).toBe("a handler still runs");
+        const err: any = await u.result().catch((e: any) => e);
+        expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+        expect(err.cause).toBeInstanceOf(ApplicationFailure);
+        expect(err.cause.type).toBe("AcceptedUpdateCompletedWorkflow");
+        expect(err.cause.message).toBe("Workflow Update failed because the Workflow completed before the Update completed.");
+        const late: any = await h.executeUpdate(forever).catch((e: any) => e);
+        expect(late).toBeInstanceOf(WorkflowNotFoundError);
+        expect(late.message).toBe("workflow execution already completed");
+        const ev = updateEvents(await replayed(h));
+        expect(ev.accepted).toEqual([u.updateId]);
+        expect(ev.completed).toEqual([]);
+      }
+    });
+
     test("an unknown or closed workflow is WorkflowNotFoundError", async () => {
       const c = await client();
       const missing = c.workflow.getHandle(uid("upd-missing"));

@@ -1,7 +1,8 @@
 /**
  * Workflow updates from the client's side with our worker: the suite (updates-client.suite.ts;
  * tests/compat/updates-official.test.ts runs it on the official worker), then what only the
- * client decides: deadlines and aborts, bad options, multi-operation failures.
+ * client decides (deadlines and aborts, bad options, multi-operation failures) and what only our
+ * worker is checked for here (the unfinished-handler warning; a changed handler failing replay).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
@@ -11,8 +12,9 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from "../../src/client/index.js";
-import { client, startWorker, uid, type RunningWorker } from "./helpers.js";
-import { counter, increment } from "./fixtures/update-workflows.js";
+import { DeterminismViolationError } from "../../src/worker/index.js";
+import { captureWorkerLog, client, expectReplays, replay, startWorker, uid, type RunningWorker } from "./helpers.js";
+import { act, counter, forever, handlerCommands, increment, unfinished } from "./fixtures/update-workflows.js";
 import { updatesClientSuite } from "./updates-client.suite.js";
 
 const FILE = "update-workflows.ts";
@@ -99,3 +101,48 @@ describe("update errors", () => {
     expect(await c.workflow.getHandle(workflowId).describe().catch((e: any) => e)).toBeInstanceOf(WorkflowNotFoundError);
   });
 });
+
+describe("update handlers in our worker", () => {
+  test("completing with a WARN_AND_ABANDON update handler still running logs the official [TMPRL1102] warning once; ABANDON logs none", async () => {
+    const c = await client();
+    const { lines, restore } = await captureWorkerLog();
+    try {
+      for (const abandon of [false, true]) {
+        const h = await c.workflow.start(unfinished, { workflowId: uid("upd-warn"), taskQueue: w.taskQueue, args: [abandon] });
+        const u = await h.startUpdate(forever, { waitForStage: "ACCEPTED" });
+        await h.result();
+        const warnings = lines.filter((l) => l.message.startsWith("[TMPRL1102] Workflow finished while an update handler was still running.") && l.meta?.workflowId === h.workflowId);
+        if (abandon) {
+          expect(warnings).toEqual([]);
+        } else {
+          expect(warnings.length).toBe(1);
+          expect(warnings[0]!.level).toBe("warn");
+          expect(warnings[0]!.message).toEndWith(`The following updates were unfinished (and warnings were not disabled for their handler): [{"name":"forever","id":"${u.updateId}"}]`);
+        }
+        await expectReplays(h, FILE);
+      }
+    } finally {
+      restore();
+    }
+  });
+
+  test("an update handler changed in its commands fails replay with DeterminismViolationError", async () => {
+    const c = await client();
+    const h = await c.workflow.start(handlerCommands, { workflowId: uid("upd-commands"), taskQueue: w.taskQueue });
+    expect(await h.executeUpdate(act, { args: ["x"] })).toBe("x");
+    expect(await h.result()).toBe("x");
+    await expectReplays(h, FILE);
+    await replay(h, "update-workflows-changed.ts", "unchanged");
+    for (const [variant, mismatch] of [
+      ["reordered", /Activity machine does not handle this event: HistoryEvent\(id: \d+, TimerStarted\)/],
+      ["other-activity", /Activity type of scheduled event 'echo' does not match activity type of activity command 'upper'/],
+      ["no-timer", /Activity machine does not handle this event: HistoryEvent\(id: \d+, TimerStarted\)/],
+    ] as const) {
+      const err = await replay(h, "update-workflows-changed.ts", variant).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeterminismViolationError);
+      expect((err as Error).message).toMatch(/nondetermin/i);
+      expect((err as Error).message).toMatch(mismatch);
+    }
+  });
+});
+

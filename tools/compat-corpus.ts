@@ -211,6 +211,19 @@ function reportMixed(histories: RecordedHistory[], expected: number): boolean {
   }
   const ok = report("mixed queue (both SDKs, no sticky cache; children included)", { total: histories.length, failures }, expected);
   console.log(`  workflow tasks completed: ${official} by the official SDK, ${ours} by ours`);
+  // Which SDK started each run (its first completed task): children started by the other SDK
+  // than the one that started their parent show the fleets handing work across.
+  const startedBy = new Map<string, string>();
+  for (const h of histories) {
+    const first = h.history.events.find((e) => e.attributes.case === "workflowTaskCompletedEventAttributes");
+    if (first?.attributes.case === "workflowTaskCompletedEventAttributes") startedBy.set(h.workflowId, first.attributes.value.identity);
+  }
+  const children = histories.filter((h) => !isCorpusRun(h) && startedBy.has(h.workflowId) && startedBy.has(h.parentWorkflowId!));
+  const across = children.filter((h) => startedBy.get(h.workflowId) !== startedBy.get(h.parentWorkflowId!));
+  const oursUnderOfficial = across.filter((h) => startedBy.get(h.workflowId) === OURS_IDENTITY).length;
+  console.log(
+    `  children started by the other SDK than their parent: ${across.length} of ${children.length} (${oursUnderOfficial} by ours under an official parent, ${across.length - oursUnderOfficial} by the official SDK under ours)`,
+  );
   return ok && official > 0 && ours > 0;
 }
 

@@ -147,6 +147,14 @@ describe("official SDK 1.24 histories", () => {
       ),
     );
     expect(externalCancelPatches.length).toBeGreaterThanOrEqual(1);
+    const children = histories.filter((h) => !isCorpusRun(h));
+    // Children that continued as new (the first run is recorded), and children the server asked
+    // to cancel when their parent closed (parentClosePolicy REQUEST_CANCEL: no initiating event).
+    expect(children.filter((h) => h.history.events.at(-1)!.eventType === EventType.WORKFLOW_EXECUTION_CONTINUED_AS_NEW).length).toBeGreaterThanOrEqual(1);
+    const cancelledOnParentClose = children.filter((h) =>
+      h.history.events.some((e) => e.attributes.case === "workflowExecutionCancelRequestedEventAttributes" && e.attributes.value.externalInitiatedEventId === 0n),
+    );
+    expect(cancelledOnParentClose.length).toBeGreaterThanOrEqual(1);
     // Every history ends with the run closed as the workflow decided: the recording ran to the end.
     for (const h of histories) expect((isCorpusRun(h) ? CLOSED : CHILD_CLOSED).has(h.history.events.at(-1)!.eventType)).toBe(true);
   });

@@ -40,7 +40,7 @@ export type CorpusWorkflowType = (typeof WORKFLOW_TYPES)[number];
  * Workflows that run only as children of the corpus workflows above. Their histories are
  * recorded too (after the parent's, with `parentWorkflowId`), and replayed like the parents'.
  */
-export const CHILD_WORKFLOW_TYPES = ["childWork", "failingChild", "signalledChild", "cancellableChild", "peer"] as const;
+export const CHILD_WORKFLOW_TYPES = ["childWork", "chainedChild", "failingChild", "signalledChild", "cancellableChild", "peer"] as const;
 
 export interface PlannedRun {
   index: number;

@@ -548,16 +548,29 @@ export async function childWork(tag: string, steps: number): Promise<string> {
   return trail.join(",");
 }
 
-/** Fan-out: several executeChild at once (default and explicit ids, by type name and by function), with timers beside them. */
+/** Continues as new `remaining` times (the parent's executeChild resolves with the last run's result). */
+export async function chainedChild(remaining: number, trail: string): Promise<string> {
+  const next = `${trail}${Math.floor(Math.random() * 10)}`;
+  if (remaining > 0) return await continueAsNew<typeof chainedChild>(remaining - 1, next);
+  return next;
+}
+
+/**
+ * Fan-out: several executeChild at once (default and explicit ids, by type name and by
+ * function; some children continue as new), with timers beside them.
+ */
 export async function childFanOut(width: number): Promise<string[]> {
   const count = 2 + Math.floor(Math.random() * width);
   const calls: Promise<string>[] = [];
   for (let i = 0; i < count; i++) {
     const steps = Math.floor(Math.random() * 3);
+    const r = Math.random();
     calls.push(
-      Math.random() < 0.6
+      r < 0.5
         ? executeChild(childWork, { args: [`c${i}`, steps] })
-        : executeChild<typeof childWork>("childWork", { workflowId: `${workflowInfo().workflowId}-c${i}`, args: [`c${i}`, steps] }),
+        : r < 0.8
+          ? executeChild<typeof childWork>("childWork", { workflowId: `${workflowInfo().workflowId}-c${i}`, args: [`c${i}`, steps] })
+          : executeChild(chainedChild, { args: [steps, `c${i}:`] }),
     );
     if (Math.random() < 0.3) calls.push(sleep(ms(Math.random(), 100)).then(() => "t"));
   }
@@ -645,7 +658,8 @@ export async function signalledChild(expected: number): Promise<string> {
 /**
  * startChild, then signals through the child's handle (one at a time, or several at once that
  * land in one activation), `finish`, the result; then a signal to the closed child (refused by
- * the server: the signal rejects).
+ * the server: the signal rejects); sometimes a child left running, which the server asks to
+ * cancel when this parent closes (parentClosePolicy REQUEST_CANCEL).
  */
 export async function childSignals(n: number): Promise<string[]> {
   const out: string[] = [];
@@ -662,6 +676,8 @@ export async function childSignals(n: number): Promise<string[]> {
     () => out.push("signalled-closed"),
     (e) => noteError(e, "closed"),
   );
+  // Left running: the server asks it to cancel when this parent closes (parentClosePolicy).
+  if (Math.random() < 0.5) await startChild(cancellableChild, { args: [20_000], parentClosePolicy: "REQUEST_CANCEL" });
   await note("trail", out.join(" "));
   return out;
 }
@@ -723,6 +739,18 @@ export async function childCancel(steps: number): Promise<string[]> {
       }).catch(async (e) => {
         await noteError(e, `early${i}`);
         return "early-cancelled";
+      });
+      out.push(r);
+    }
+    // startChild in a scope cancelled before the call: no command is sent, but the default id
+    // (a uuid4 draw) and the seq are still taken, as official; later draws and ids depend on it.
+    if (Math.random() < 0.3) {
+      const r = await CancellationScope.cancellable(async () => {
+        CancellationScope.current().cancel();
+        return await startChild(childWork, { args: ["y", 1], cancellationType }).then((h) => h.workflowId);
+      }).catch(async (e) => {
+        await noteError(e, `cancelled-scope${i}`);
+        return `cancelled-scope:${uuid4().slice(0, 4)}`;
       });
       out.push(r);
     }

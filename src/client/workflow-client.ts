@@ -76,7 +76,7 @@ import {
   type WorkflowUpdateHandle,
   type WorkflowUpdateOptions,
 } from "./workflow-update.js";
-import type { UpdateDefinition } from "../common/interfaces.js";
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from "../common/interfaces.js";
 import type { WorkflowUpdateStage } from "../common/enums.js";
 
 // ---------------------------------------------------------------------------- options
@@ -725,7 +725,8 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     return { workflowId: this.workflowId, runId: this.runId, firstExecutionRunId: this.firstExecutionRunId };
   }
 
-  async signal(def: SignalOrQuery, ...args: unknown[]): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async signal<Args extends any[] = any[], Name extends string = string>(def: SignalDefinition<Args, Name> | SignalOrQuery, ...args: Args): Promise<void> {
     const signalName = nameOf(def, "signal");
     const req = create(SignalWorkflowExecutionRequestSchema, {
       namespace: this.ctx.namespace,
@@ -747,7 +748,9 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
    * Queries the workflow. `queryRejectCondition` ('NOT_OPEN' / 'NOT_COMPLETED_CLEANLY')
    * makes the server refuse queries of closed runs with QueryRejectedError.
    */
-  async query<R = unknown>(def: SignalOrQuery, ...args: unknown[]): Promise<R> {
+  /** Typed by a QueryDefinition (`query(def, ...args)` infers the result and arguments), as official. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async query<R = unknown, Args extends any[] = any[]>(def: QueryDefinition<R, Args> | SignalOrQuery, ...args: Args): Promise<R> {
     return this.queryWithOptions<R>(def, args);
   }
 

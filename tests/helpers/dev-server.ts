@@ -51,7 +51,10 @@ export function testEnv(): Promise<TestWorkflowEnvironment> {
         namespace: "default",
         logLevel: "error",
         searchAttributes: TEST_SEARCH_ATTRIBUTES,
-        extraArgs: ["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
+        // 100 in-flight updates per workflow (server default 10): the update tests send 100 at
+        // once, and on a loaded 2-core machine the official worker needs longer than the
+        // client's 10 s retry budget to work through them 10 at a time.
+        extraArgs: ["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true", "--dynamic-config-value", "history.maxInFlightUpdates=100"],
       },
     });
   })();

@@ -27,6 +27,7 @@ export {
   type TypedSearchAttributeValueOf,
 } from "./search-attributes.js";
 export { checkOptions, sortOptions, type OptionsShape } from "./option-check.js";
+export { composeInterceptors, type Next } from "./interceptors.js";
 export { LoggerWithComposedMetadata, type LogMetaOrFunc } from "./logger.js";
 export { convertDeploymentVersion, errorCode, errorMessage, extractWorkflowType, str, toCanonicalString, u8, type WorkerDeploymentVersion } from "./official-helpers.js";
 export type {

@@ -83,8 +83,11 @@ export class Context {
     /** Aborted (with the `CancelledFailure` as reason) when the activity is cancelled. */
     readonly cancellationSignal: AbortSignal,
     private readonly heartbeatFn: (details?: unknown) => void,
-    /** Log lines carry the activity's attributes (workflowId, activityType, attempt, …). */
-    readonly log: ActivityLogger,
+    /**
+     * Log lines carry the activity's attributes (workflowId, activityType, attempt, …, through the
+     * outbound `getLogAttributes` interceptors). Writable, as official (an inbound interceptor may replace it).
+     */
+    public log: ActivityLogger,
   ) {}
 
   /**

@@ -25,32 +25,41 @@ import {
   CancelledFailure,
   decodePayloadsInMessage,
   encodePayloadsInMessage,
+  composeInterceptors,
   ensureApplicationFailure,
   FAILURE_SOURCE,
+  LoggerWithComposedMetadata,
   optionalTsToMs,
   type LoadedDataConverter,
 } from "../common/index.js";
+import { describeValue } from "../common/enums.js";
 import type { NativeWorker } from "../bridge/index.js";
 import { Context, CompleteAsyncError, asyncLocalStorage, type ActivityCancellationDetails, type CancelReason, type Info } from "../activity/context.js";
 import type { Logger } from "../runtime/index.js";
-
-export interface ActivityExecuteInput {
-  readonly args: unknown[];
-  readonly headers: Record<string, Payload>;
-}
-
-/** As @temporalio/worker's ActivityInboundCallsInterceptor (execute only). */
-export interface ActivityInboundCallsInterceptor {
-  execute?(input: ActivityExecuteInput, next: (input: ActivityExecuteInput) => Promise<unknown>): Promise<unknown>;
-}
-
-export type ActivityInterceptorsFactory = (ctx: Context) => { inbound?: ActivityInboundCallsInterceptor };
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptorsFactory,
+  ActivityOutboundCallsInterceptor,
+  GetMetricTagsInput,
+} from "./interceptors.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ActivityFunction = (...args: any[]) => unknown;
 
 interface Running {
   context: Context;
+  /** Set once the factories have run (after the argument decoding, as official); empty before. */
+  interceptors: { inbound: ActivityInboundCallsInterceptor[]; outbound: ActivityOutboundCallsInterceptor[] };
+  /** The activity's log attributes through the outbound `getLogAttributes` interceptors (evaluated per log call). */
+  logAttributes(): Record<string, unknown>;
+  /**
+   * The activity's metric tags (namespace, taskQueue, activityType) through the outbound
+   * `getMetricTags` interceptors; for the activity metric meter (evaluated per recording).
+   */
+  metricTags(): GetMetricTagsInput;
+  /** The worker's lines about this activity (sdkComponent worker, with logAttributes()). */
+  workerLog: Logger;
   cancel(reason: CancelReason, details: ActivityCancellationDetails): void;
   cancelReason?: CancelReason;
   done: boolean;
@@ -168,17 +177,15 @@ export class ActivityExecutor {
     let reject!: (err: unknown) => void;
     const cancelled = new Promise<never>((_, r) => (reject = r));
     cancelled.catch(() => undefined); // the activity may never look at it
-    const attrs = activityLogAttributes(info);
     const base = this.o.logger;
-    const log = {
-      trace: (m: string, meta?: Record<string, unknown>) => base.trace(m, { sdkComponent: "activity", ...attrs, ...meta }),
-      debug: (m: string, meta?: Record<string, unknown>) => base.debug(m, { sdkComponent: "activity", ...attrs, ...meta }),
-      info: (m: string, meta?: Record<string, unknown>) => base.info(m, { sdkComponent: "activity", ...attrs, ...meta }),
-      warn: (m: string, meta?: Record<string, unknown>) => base.warn(m, { sdkComponent: "activity", ...attrs, ...meta }),
-      error: (m: string, meta?: Record<string, unknown>) => base.error(m, { sdkComponent: "activity", ...attrs, ...meta }),
-    };
     const running: Running = {
       context: undefined as unknown as Context,
+      interceptors: { inbound: [], outbound: [] },
+      logAttributes: () => composeInterceptors(running.interceptors.outbound, "getLogAttributes", (a) => a)(activityLogAttributes(info)),
+      metricTags: () =>
+        composeInterceptors(running.interceptors.outbound, "getMetricTags", (t) => t)({ namespace: info.namespace, taskQueue: info.taskQueue, activityType: info.activityType }),
+      // As official: the interceptors' attributes are resolved at each log call; the line's own metadata wins.
+      workerLog: LoggerWithComposedMetadata.compose(LoggerWithComposedMetadata.compose(base, { sdkComponent: "worker" }), () => running.logAttributes()),
       done: false,
       cancel: (reason, details) => {
         if (running.cancelReason !== undefined) return;
@@ -189,6 +196,8 @@ export class ActivityExecutor {
         reject(err);
       },
     };
+    // The activity's own logger: as official, sdkComponent comes after the interceptors' attributes (they cannot change it).
+    const log = LoggerWithComposedMetadata.compose(LoggerWithComposedMetadata.compose(base, () => running.logAttributes()), { sdkComponent: "activity" });
     // Heartbeats keep their order even when a codec makes encoding asynchronous.
     let chain: Promise<void> = Promise.resolve();
     const heartbeat = (details?: unknown) => {
@@ -224,8 +233,7 @@ export class ActivityExecutor {
     // As official: an unregistered type falls back to an activity registered as "default".
     const fn = this.o.activities[start.activityType] ?? this.o.activities.default;
     const t0 = performance.now();
-    const workerLog = (level: "debug" | "warn", m: string, meta: Record<string, unknown>) =>
-      this.o.logger[level](m, { sdkComponent: "worker", ...activityLogAttributes(ctx.info), ...meta });
+    const workerLog = (level: "debug" | "warn", m: string, meta: Record<string, unknown>) => running.workerLog[level](m, meta);
     return asyncLocalStorage.run(ctx, async (): Promise<ActivityExecutionResult["status"]> => {
       try {
         if (fn === undefined) {
@@ -249,14 +257,18 @@ export class ActivityExecutor {
             nonRetryable: false,
           });
         }
-        const inbound = this.o.interceptors.map((f) => f(ctx).inbound).filter((i): i is ActivityInboundCallsInterceptor => i?.execute !== undefined);
-        let next = async (input: ActivityExecuteInput) => fn(...input.args);
-        for (const interceptor of [...inbound].reverse()) {
-          const inner = next;
-          next = (input) => interceptor.execute!(input, inner);
+        try {
+          this.instantiateInterceptors(running);
+        } catch (err) {
+          // As official: a factory that throws fails the attempt as a task that could not start.
+          const failure = ensureApplicationFailure(err);
+          this.o.logger.error(`Error while processing ActivityTask.start: ${failure.message}`, { sdkComponent: "worker", ...activityLogAttributes(ctx.info), error: err });
+          return this.failed(failure);
         }
+        const execute = composeInterceptors(running.interceptors.inbound, "execute", async (input: ActivityExecuteInput) => fn(...input.args));
         workerLog("debug", "Activity started", {});
-        const value = await next({ args, headers: start.headerFields });
+        // The headers as they arrived (never codec-decoded, as official).
+        const value = await execute({ args, headers: start.headerFields });
         workerLog("debug", "Activity completed", { durationMs: Math.round(performance.now() - t0) });
         return { case: "completed", value: { $typeName: "coresdk.activity_result.Success", result: payloadConverter.toPayload(value) as Payload } };
       } catch (err) {
@@ -307,6 +319,25 @@ export class ActivityExecutor {
         return this.failed(ensureApplicationFailure(err));
       }
     });
+  }
+
+  /**
+   * Calls every factory with the attempt's Context, in order (the official Activity constructor's
+   * work): the inbound and outbound interceptors each returned, in list order.
+   */
+  private instantiateInterceptors(running: Running): void {
+    const inbound: ActivityInboundCallsInterceptor[] = [];
+    const outbound: ActivityOutboundCallsInterceptor[] = [];
+    this.o.interceptors.forEach((factory, i) => {
+      const made = factory(running.context);
+      if (typeof made !== "object" || made === null) {
+        throw new TypeError(`Activity interceptor factory ${i} (of WorkerOptions.interceptors activityInbound then activity) returned ${describeValue(made)}; expected { inbound?, outbound? }`);
+      }
+      if (made.inbound) inbound.push(made.inbound);
+      if (made.outbound) outbound.push(made.outbound);
+    });
+    // Set at once, so a log call made by a factory used the attributes without interceptors (as official).
+    running.interceptors = { inbound, outbound };
   }
 
   private failed(err: unknown): ActivityExecutionResult["status"] {

@@ -36,7 +36,18 @@ export {
   WorkerOptionsError,
   WorkerValidationError,
 } from "./errors.js";
-export type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from "./activity.js";
+export type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInboundCallsInterceptorFactory,
+  ActivityInterceptors,
+  ActivityInterceptorsFactory,
+  ActivityOutboundCallsInterceptor,
+  GetLogAttributesInput,
+  GetMetricTagsInput,
+  Next,
+  WorkerInterceptors,
+} from "./interceptors.js";
 // The attributes the worker puts on activity log lines, as the official helper.
 export { activityLogAttributes } from "./activity.js";
 export {

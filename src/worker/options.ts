@@ -6,10 +6,11 @@ import { availableParallelism, totalmem } from "node:os";
 import { z } from "zod";
 import { msToNumber, sortOptions, type DataConverter, type Duration, type LoadedDataConverter } from "../common/index.js";
 import { loadDataConverterWithModules } from "../common/converter-module.js";
+import { describeValue } from "../common/enums.js";
 import type { NativeWorkerOptions } from "../bridge/index.js";
 import { checkWorkflowBundleOption, type WorkflowBundleOption } from "./workflow/index.js";
 import { WorkerOptionsError } from "./errors.js";
-import type { ActivityInterceptorsFactory } from "./activity.js";
+import type { ActivityInboundCallsInterceptorFactory, ActivityInterceptorsFactory, WorkerInterceptors } from "./interceptors.js";
 
 /** A number of milliseconds, or an ms-style string ("30s", "5 minutes"): src/common's Duration. */
 export type { Duration } from "../common/index.js";
@@ -68,7 +69,11 @@ export interface WorkerOptions {
    * when the worker bundles `workflowsPath` (a prebuilt bundle carries its own).
    */
   dataConverter?: DataConverter;
-  interceptors?: { activity?: ActivityInterceptorsFactory[] };
+  /**
+   * `activity`: activity interceptor factories, called per attempt (src/worker/interceptors.ts);
+   * `activityInbound` (deprecated, as official) is placed before them.
+   */
+  interceptors?: WorkerInterceptors;
   /** Signals that start a graceful shutdown while run() is active (a second one exits). Default SIGINT, SIGTERM. */
   shutdownSignals?: NodeJS.Signals[];
   enableNonLocalActivities?: boolean;
@@ -110,6 +115,10 @@ const durationMs = (option: string) =>
   });
 
 const positiveInt = z.number().int().min(1);
+
+/** An interceptor factory entry: a function (its result is checked per attempt, where a bad one fails that attempt). */
+const factory = <T>(expected: string) =>
+  z.custom<T>((v) => typeof v === "function", { error: (issue) => `expected a function (${expected}), got ${describeValue(issue.input)}` });
 
 const schema = z.strictObject({
   connection: z
@@ -153,7 +162,12 @@ const schema = z.strictObject({
   showStackTraceSources: z.boolean().default(false),
   // Checked in full by src/common's loadDataConverter (in parseWorkerOptions).
   dataConverter: z.custom<DataConverter>((v) => typeof v === "object" && v !== null, "expected a DataConverter object").optional(),
-  interceptors: z.strictObject({ activity: z.array(z.custom<ActivityInterceptorsFactory>((v) => typeof v === "function")).optional() }).optional(),
+  interceptors: z
+    .strictObject({
+      activity: z.array(factory<ActivityInterceptorsFactory>("ActivityInterceptorsFactory, (ctx) => ({ inbound?, outbound? })")).optional(),
+      activityInbound: z.array(factory<ActivityInboundCallsInterceptorFactory>("ActivityInboundCallsInterceptorFactory, (ctx) => interceptor")).optional(),
+    })
+    .optional(),
   shutdownSignals: z.array(z.string()).default(["SIGINT", "SIGTERM"]),
   enableNonLocalActivities: z.boolean().default(true),
 });
@@ -198,7 +212,8 @@ const OFFICIAL_ONLY_OPTIONS = [
   "debugMode",
   "bundlerOptions",
 ];
-const OFFICIAL_ONLY_INTERCEPTORS = ["workflowModules", "nexus"];
+// `client`: the official worker hands activities a Client (`Context.client`) that these intercept; ours has none.
+const OFFICIAL_ONLY_INTERCEPTORS = ["workflowModules", "nexus", "client"];
 
 /** `options` without the official-only options (warned about through the connection's logger, else the console). */
 function withoutOfficialOnlyOptions(options: WorkerOptions): WorkerOptions {
@@ -210,7 +225,7 @@ function withoutOfficialOnlyOptions(options: WorkerOptions): WorkerOptions {
   for (const key of ignored) delete copy[key];
   const interceptors = copy.interceptors;
   if (interceptors !== null && typeof interceptors === "object" && !Array.isArray(interceptors)) {
-    const sub = { name: "WorkerOptions.interceptors", supported: ["activity"], officialOnly: OFFICIAL_ONLY_INTERCEPTORS };
+    const sub = { name: "WorkerOptions.interceptors", supported: ["activity", "activityInbound"], officialOnly: OFFICIAL_ONLY_INTERCEPTORS };
     const inner = sortOptions(sub, interceptors, warn).ignored;
     if (inner.length > 0) copy.interceptors = Object.fromEntries(Object.entries(interceptors).filter(([k]) => !inner.includes(k)));
   }

@@ -35,6 +35,7 @@ import {
   type WorkflowRuntime,
 } from "./workflow/index.js";
 import { ActivityExecutor } from "./activity.js";
+import { compileActivityInterceptors } from "./interceptors.js";
 import { sdkVersion } from "./workflow/stack-traces.js";
 import { NativeConnection } from "./connection.js";
 import { GracefulShutdownPeriodExpiredError, IllegalStateError, NamespaceNotFoundError, UnexpectedError, WorkerOptionsError, WorkerValidationError } from "./errors.js";
@@ -201,7 +202,7 @@ export class Worker {
       activities: options.activities,
       converters,
       logger: log,
-      interceptors: options.interceptors?.activity ?? [],
+      interceptors: compileActivityInterceptors(options.interceptors),
       onFatal: (err) => this.fail(new UnexpectedError(`Core refused an activity task completion: ${errorText(err)}`, { cause: err })),
     });
   }

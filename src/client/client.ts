@@ -9,6 +9,7 @@ import { Connection } from "./connection.js";
 import { ClientConverter, loadDataConverter, type DataConverter, type LoadedDataConverter } from "./converter.js";
 import { WorkflowClient } from "./workflow-client.js";
 import { AsyncCompletionClient } from "./async-completion-client.js";
+import { workflowInterceptorsSource, type ClientInterceptors } from "./interceptors.js";
 
 /**
  * What `ClientOptions.connection` takes: a client `Connection`, or a worker `NativeConnection`
@@ -37,6 +38,12 @@ export interface ClientOptions {
   dataConverter?: DataConverter;
   /** Default `pid@hostname`. */
   identity?: string;
+  /**
+   * Interceptors of the client's calls (docs/interceptors.md): `workflow`, a list of
+   * WorkflowClientInterceptor (the first is the outermost), or the deprecated `{ calls: [factory] }`.
+   * `schedule`, `nexus` and `activity` are accepted and have no effect yet (a warning).
+   */
+  interceptors?: ClientInterceptors;
   /** Options of `client.workflow`. */
   workflow?: { queryRejectCondition?: QueryRejectCondition };
 }
@@ -45,10 +52,14 @@ export interface ClientOptions {
 // the client has no logger) and have no effect — src/common/option-check.ts.
 const clientOptionsShape: OptionsShape = {
   name: "ClientOptions",
-  supported: ["connection", "namespace", "dataConverter", "identity", "workflow"],
-  officialOnly: ["interceptors", "plugins"],
+  supported: ["connection", "namespace", "dataConverter", "identity", "workflow", "interceptors"],
+  officialOnly: ["plugins"],
 };
-const workflowClientOptionsShape: OptionsShape = { name: "ClientOptions.workflow", supported: ["queryRejectCondition"], officialOnly: ["interceptors"] };
+// The official Client spreads `workflow` into its WorkflowClient options and then overrides
+// `interceptors` with `interceptors.workflow`: `workflow.interceptors` has no effect there either.
+const workflowClientOptionsShape: OptionsShape = { name: "ClientOptions.workflow", supported: ["queryRejectCondition"], ignoredByOfficial: ["interceptors"] };
+// No schedule, Nexus or standalone-activity client here yet.
+const interceptorsShape: OptionsShape = { name: "ClientOptions.interceptors", supported: ["workflow"], officialOnly: ["schedule", "nexus", "activity"] };
 
 export class Client {
   readonly connection: Connection;
@@ -67,6 +78,11 @@ export class Client {
       checkOptions(workflowClientOptionsShape, options.workflow);
       queryRejectConditionCodec.encode(options.workflow.queryRejectCondition, "ClientOptions.workflow.queryRejectCondition");
     }
+    if (options.interceptors !== undefined && options.interceptors !== null) {
+      if (typeof options.interceptors !== "object") throw new TypeError(`ClientOptions.interceptors: expected an object ({ workflow: [...] }), got ${typeof options.interceptors}`);
+      checkOptions(interceptorsShape, options.interceptors);
+    }
+    const interceptors = workflowInterceptorsSource(options.interceptors?.workflow);
     const connection = options.connection === undefined ? undefined : clientConnectionOf(options.connection);
     if (options.connection !== undefined && connection === undefined) {
       throw new TypeError("ClientOptions.connection: expected a Connection (Connection.connect()) or a NativeConnection (NativeConnection.connect())");
@@ -87,6 +103,7 @@ export class Client {
       identity: this.identity,
       converter: new ClientConverter(this.dataConverter),
       queryRejectCondition: options.workflow?.queryRejectCondition,
+      interceptors,
     };
     this.workflow = new WorkflowClient(ctx);
     this.activity = new AsyncCompletionClient(ctx);

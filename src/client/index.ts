@@ -13,6 +13,28 @@ export {
   type WorkflowUpdateOptions,
 } from "./workflow-update.js";
 export * from "./async-completion-client.js";
+export type {
+  ClientInterceptors,
+  CompiledWorkflowOptions,
+  Next,
+  WorkflowCancelInput,
+  WorkflowClientCallsInterceptor,
+  WorkflowClientCallsInterceptorFactory,
+  WorkflowClientCallsInterceptorFactoryInput,
+  WorkflowClientInterceptor,
+  WorkflowClientInterceptors,
+  WorkflowDescribeInput,
+  WorkflowQueryInput,
+  WorkflowSignalInput,
+  WorkflowSignalWithStartInput,
+  WorkflowStartInput,
+  WorkflowStartOutput,
+  WorkflowStartUpdateInput,
+  WorkflowStartUpdateOutput,
+  WorkflowStartUpdateWithStartInput,
+  WorkflowStartUpdateWithStartOutput,
+  WorkflowTerminateInput,
+} from "./interceptors.js";
 export * from "./search-attributes.js";
 /** What `handle.fetchHistory()` returns (raw: payloads still codec-encoded) and its schema, for `decodePayloadsInMessage(codecs, HistorySchema, history)`. */
 export { HistorySchema, type History } from "../proto/temporal/api/history/v1/message_pb.js";

@@ -15,7 +15,9 @@ import { HistoryEventFilterType, WorkflowExecutionStatus } from "../proto/tempor
 import type { WorkflowExecutionInfo as WorkflowExecutionInfoProto } from "../proto/temporal/api/workflow/v1/message_pb.js";
 import type {
   DescribeWorkflowExecutionResponse,
+  RequestCancelWorkflowExecutionResponse,
   StartWorkflowExecutionRequest,
+  TerminateWorkflowExecutionResponse,
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
 import {
   DescribeWorkflowExecutionResponseSchema,
@@ -30,6 +32,7 @@ import {
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
 import {
   checkOptions,
+  composeInterceptors,
   compilePriority,
   compileRetryPolicy,
   decodeRetryState,
@@ -77,6 +80,19 @@ import {
   type WorkflowUpdateOptions,
 } from "./workflow-update.js";
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from "../common/interfaces.js";
+import type {
+  CompiledWorkflowOptions,
+  WorkflowCancelInput,
+  WorkflowClientInterceptor,
+  WorkflowDescribeInput,
+  WorkflowInterceptorsSource,
+  WorkflowQueryInput,
+  WorkflowSignalInput,
+  WorkflowSignalWithStartInput,
+  WorkflowStartInput,
+  WorkflowStartOutput,
+  WorkflowTerminateInput,
+} from "./interceptors.js";
 import type { WorkflowUpdateStage } from "../common/enums.js";
 
 // ---------------------------------------------------------------------------- options
@@ -289,6 +305,8 @@ export interface WorkflowClientContext {
   converter: ClientConverter;
   /** Default for query(); the official SDK's `WorkflowClientOptions.queryRejectCondition`. */
   queryRejectCondition?: QueryRejectCondition;
+  /** `ClientOptions.interceptors.workflow`: the interceptors of calls to a workflow id (interceptors.ts). */
+  interceptors: WorkflowInterceptorsSource;
 }
 
 export class WorkflowClient {
@@ -301,36 +319,50 @@ export class WorkflowClient {
     return this.ctx.namespace;
   }
 
-  /** Starts a workflow; resolves to its handle once the server accepted it. */
+  /**
+   * Starts a workflow; resolves to its handle once the server accepted it. Runs the
+   * interceptors' `startWithDetails` (and deprecated `start`) around StartWorkflowExecution.
+   */
   async start<W extends Workflow>(workflowTypeOrFunc: string | W, options: WorkflowStartOptions<Args<W>>): Promise<WorkflowHandleWithFirstExecutionRunId<W>> {
     const type = workflowTypeName(workflowTypeOrFunc);
     const eager = options?.requestEagerStart;
     if (eager !== undefined && typeof eager !== "boolean") {
       throw new TypeError(`WorkflowStartOptions.requestEagerStart: expected a boolean, got ${JSON.stringify(eager)}`);
     }
+    const compiled = this.compileStartOptions(options as WorkflowStartOptions<unknown[]>, startOptionsShape);
+    const interceptors = this.ctx.interceptors(compiled.workflowId);
+    const startWithDetails = composeInterceptors(interceptors, "startWithDetails", (input: WorkflowStartInput) => this.startHandler(input));
+    const out = await startWithDetails({ workflowType: type, headers: {}, options: compiled });
+    // As official: the handle targets the workflow id (it follows continue-as-new), within the chain of the run started.
+    const h = this.handle<W>(compiled.workflowId, undefined, {
+      firstExecutionRunId: out.runId,
+      resultRunId: out.runId,
+      followRuns: compiled.followRuns ?? true,
+      interceptors,
+    });
+    Object.defineProperty(h, "eagerlyStarted", { value: out.eagerlyStarted, enumerable: true });
+    return h as WorkflowHandleWithFirstExecutionRunId<W>;
+  }
+
+  /** The innermost `startWithDetails`: StartWorkflowExecution with the interceptors' headers. */
+  private async startHandler(input: WorkflowStartInput): Promise<WorkflowStartOutput> {
     const req = create(StartWorkflowExecutionRequestSchema, {
-      ...this.commonStartFields(type, options),
+      ...this.startFields(input.workflowType, input.options, input.headers),
       requestId: crypto.randomUUID(),
       // Core's client (sdk-core client/src/grpc.rs, start_workflow_execution) reserves a
       // workflow task slot of a local worker registered on the same core client, namespace and
       // task queue, or clears this flag when there is none; it then hands the eager task to
       // that worker. Every RPC of ours goes through core's client, so this needs no more here.
-      requestEagerExecution: eager === true,
+      requestEagerExecution: input.options.requestEagerStart === true,
     } as never);
     await this.ctx.converter.encode(StartWorkflowExecutionRequestSchema, req);
-    let runId: string;
-    let eagerlyStarted: boolean;
     try {
       const res = await this.ctx.connection.workflowService.startWorkflowExecution(req);
-      runId = res.runId;
       // As the official client: eager when the response carried the first workflow task.
-      eagerlyStarted = res.eagerWorkflowTask !== undefined;
+      return { runId: res.runId, eagerlyStarted: res.eagerWorkflowTask !== undefined };
     } catch (err) {
-      throw this.startError(err, options.workflowId, type);
+      throw this.startError(err, input.options.workflowId, input.workflowType);
     }
-    const h = this.handle<W>(options.workflowId, undefined, { firstExecutionRunId: runId, resultRunId: runId, followRuns: options.followRuns ?? true });
-    Object.defineProperty(h, "eagerlyStarted", { value: eagerlyStarted, enumerable: true });
-    return h as WorkflowHandleWithFirstExecutionRunId<W>;
   }
 
   /** Starts a workflow and waits for its result. */
@@ -339,7 +371,7 @@ export class WorkflowClient {
     return handle.result();
   }
 
-  /** Signals a workflow, starting it first if it is not running. */
+  /** Signals a workflow, starting it first if it is not running (interceptors' `signalWithStart`). */
   async signalWithStart<W extends Workflow, SA extends unknown[] = unknown[]>(
     workflowTypeOrFunc: string | W,
     options: WorkflowSignalWithStartOptions<Args<W>, SA>,
@@ -349,25 +381,39 @@ export class WorkflowClient {
       // The server has no eager start for SignalWithStart (nor has the official client's option type).
       throw new TypeError("WorkflowSignalWithStartOptions.requestEagerStart: not supported (only client.workflow.start can start eagerly)");
     }
+    const compiled = this.compileStartOptions(options as unknown as WorkflowStartOptions<unknown[]>, signalWithStartOptionsShape);
     const signalName = nameOf(options.signal, "signalWithStart options.signal");
-    const req = create(SignalWithStartWorkflowExecutionRequestSchema, {
-      ...this.commonStartFields(type, options, signalWithStartOptionsShape),
-      requestId: crypto.randomUUID(),
+    if (options.signalArgs !== undefined && !Array.isArray(options.signalArgs)) throw new TypeError("WorkflowSignalWithStartOptions.signalArgs: expected an array");
+    const interceptors = this.ctx.interceptors(compiled.workflowId);
+    const signalWithStart = composeInterceptors(interceptors, "signalWithStart", (input: WorkflowSignalWithStartInput) => this.signalWithStartHandler(input));
+    const runId = await signalWithStart({
+      workflowType: type,
       signalName,
-      signalInput: { payloads: this.ctx.converter.toPayloads((options.signalArgs ?? []) as unknown[], "signal argument") },
-    } as never);
-    await this.ctx.converter.encode(SignalWithStartWorkflowExecutionRequestSchema, req);
-    let runId: string;
-    try {
-      runId = (await this.ctx.connection.workflowService.signalWithStartWorkflowExecution(req)).runId;
-    } catch (err) {
-      throw this.startError(err, options.workflowId, type);
-    }
-    const h = this.handle<W>(options.workflowId, undefined, { resultRunId: runId, followRuns: options.followRuns ?? true }) as WorkflowHandle<W> & {
+      signalArgs: [...((options.signalArgs ?? []) as unknown[])],
+      headers: {},
+      options: compiled,
+    });
+    const h = this.handle<W>(compiled.workflowId, undefined, { resultRunId: runId, followRuns: compiled.followRuns ?? true, interceptors }) as WorkflowHandle<W> & {
       signaledRunId: string;
     };
     Object.defineProperty(h, "signaledRunId", { value: runId, enumerable: true });
     return h;
+  }
+
+  /** The innermost `signalWithStart`: SignalWithStartWorkflowExecution; the headers go to the start (the signal event carries them too). */
+  private async signalWithStartHandler(input: WorkflowSignalWithStartInput): Promise<string> {
+    const req = create(SignalWithStartWorkflowExecutionRequestSchema, {
+      ...this.startFields(input.workflowType, input.options, input.headers),
+      requestId: crypto.randomUUID(),
+      signalName: input.signalName,
+      signalInput: { payloads: this.ctx.converter.toPayloads(input.signalArgs, "signal argument") },
+    } as never);
+    await this.ctx.converter.encode(SignalWithStartWorkflowExecutionRequestSchema, req);
+    try {
+      return (await this.ctx.connection.workflowService.signalWithStartWorkflowExecution(req)).runId;
+    } catch (err) {
+      throw this.startError(err, input.options.workflowId, input.workflowType);
+    }
   }
 
   /**
@@ -392,23 +438,19 @@ export class WorkflowClient {
   }
 
   private updateWithStart<T extends Workflow, Ret>(updateDef: UpdateDefinition<Ret, any[]> | string, options: Parameters<typeof startUpdateWithStart<T, Ret>>[2]) {
-    return startUpdateWithStart<T, Ret>(
-      this.ctx,
-      updateDef as UpdateDefinition<Ret, never[]> | string,
-      options,
-      (workflowTypeOrFunc, o) => {
-        const workflowType = workflowTypeName(workflowTypeOrFunc);
-        const request = create(StartWorkflowExecutionRequestSchema, {
-          ...this.commonStartFields(workflowType, o),
+    return startUpdateWithStart<T, Ret>(this.ctx, updateDef as UpdateDefinition<Ret, never[]> | string, options, {
+      compile: (workflowTypeOrFunc, o) => ({ workflowType: workflowTypeName(workflowTypeOrFunc), options: this.compileStartOptions(o, startOptionsShape) }),
+      request: (workflowType, o, headers) =>
+        create(StartWorkflowExecutionRequestSchema, {
+          ...this.startFields(workflowType, o, headers),
           requestId: crypto.randomUUID(),
           // Passed on as the official client does; the server refuses eager start in a multi-operation.
           requestEagerExecution: o.requestEagerStart === true,
-        } as never);
-        return { request, workflowType };
-      },
+        } as never),
       // As official: the start response's run id is the handle's first execution run id; result() follows from the latest run.
-      (workflowId, runId, followRuns) => this.handle<T>(workflowId, undefined, { firstExecutionRunId: runId || undefined, followRuns }),
-    );
+      handle: (workflowId, runId, followRuns, interceptors) =>
+        this.handle<T>(workflowId, undefined, { firstExecutionRunId: runId || undefined, followRuns, interceptors }),
+    });
   }
 
   /** A handle to an existing workflow (no RPC is made). Without runId: the latest run. */
@@ -418,6 +460,7 @@ export class WorkflowClient {
       firstExecutionRunId: options.firstExecutionRunId,
       resultRunId: runId,
       followRuns: options.followRuns ?? true,
+      interceptors: this.ctx.interceptors(workflowId, runId),
     });
   }
 
@@ -476,7 +519,12 @@ export class WorkflowClient {
     };
   }
 
-  private commonStartFields(type: string, o: WorkflowStartOptions<unknown[]>, shape: OptionsShape = startOptionsShape): Partial<StartWorkflowExecutionRequest> {
+  /**
+   * Checks start options (TypeErrors and ValueErrors name the option) and compiles them into
+   * what interceptors see: `args` an array, durations as protobuf Durations. The signal of
+   * signalWithStart is not part of them (as official).
+   */
+  private compileStartOptions(o: WorkflowStartOptions<unknown[]>, shape: OptionsShape): CompiledWorkflowOptions {
     if (o === null || typeof o !== "object") throw new TypeError(`${shape.name}: expected an object`);
     checkOptions(shape, o);
     if (typeof o.workflowId !== "string" || o.workflowId === "") throw new TypeError("WorkflowStartOptions.workflowId: required non-empty string");
@@ -484,7 +532,26 @@ export class WorkflowClient {
     if (o.args !== undefined && !Array.isArray(o.args)) throw new TypeError("WorkflowStartOptions.args: expected an array");
     if (o.cronSchedule !== undefined && typeof o.cronSchedule !== "string") throw new TypeError("WorkflowStartOptions.cronSchedule: expected a string");
     if (o.memo !== undefined && (o.memo === null || typeof o.memo !== "object")) throw new TypeError("WorkflowStartOptions.memo: expected an object");
+    // Checked here, before any interceptor runs; startFields encodes them again from the (possibly changed) options.
+    enumOption(workflowIdReusePolicyCodec, o.workflowIdReusePolicy, `${shape.name}.workflowIdReusePolicy`);
+    enumOption(workflowIdConflictPolicyCodec, o.workflowIdConflictPolicy, `${shape.name}.workflowIdConflictPolicy`);
+    if (o.retry !== undefined) compileRetryPolicy(o.retry, `${shape.name}.retry`);
+    if (o.priority !== undefined) compilePriority(o.priority, `${shape.name}.priority`);
+    const { signal: _signal, signalArgs: _signalArgs, ...rest } = o as WorkflowStartOptions<unknown[]> & { signal?: unknown; signalArgs?: unknown };
+    return {
+      ...rest,
+      args: [...((o.args ?? []) as unknown[])],
+      workflowExecutionTimeout: durationOptionTs(o.workflowExecutionTimeout, "WorkflowStartOptions.workflowExecutionTimeout"),
+      workflowRunTimeout: durationOptionTs(o.workflowRunTimeout, "WorkflowStartOptions.workflowRunTimeout"),
+      workflowTaskTimeout: durationOptionTs(o.workflowTaskTimeout, "WorkflowStartOptions.workflowTaskTimeout"),
+      startDelay: durationOptionTs(o.startDelay, "WorkflowStartOptions.startDelay"),
+    };
+  }
+
+  /** The start request's fields from compiled options (as interceptors left them) and headers. */
+  private startFields(type: string, o: CompiledWorkflowOptions, headers: Record<string, Payload>): Partial<StartWorkflowExecutionRequest> {
     const conv = this.ctx.converter;
+    const shape = startOptionsShape;
     // As the official client: both forms in one map (typed wins), untyped values as arrays without type metadata.
     const searchAttributes =
       o.searchAttributes || o.typedSearchAttributes ? encodeUnifiedSearchAttributes(o.searchAttributes, o.typedSearchAttributes) : undefined;
@@ -494,11 +561,11 @@ export class WorkflowClient {
       workflowId: o.workflowId,
       workflowType: { name: type },
       taskQueue: { name: o.taskQueue },
-      input: { payloads: conv.toPayloads((o.args ?? []) as unknown[], "workflow argument") },
-      workflowExecutionTimeout: durationOptionTs(o.workflowExecutionTimeout, "WorkflowStartOptions.workflowExecutionTimeout"),
-      workflowRunTimeout: durationOptionTs(o.workflowRunTimeout, "WorkflowStartOptions.workflowRunTimeout"),
-      workflowTaskTimeout: durationOptionTs(o.workflowTaskTimeout, "WorkflowStartOptions.workflowTaskTimeout"),
-      workflowStartDelay: durationOptionTs(o.startDelay, "WorkflowStartOptions.startDelay"),
+      input: { payloads: conv.toPayloads(o.args ?? [], "workflow argument") },
+      workflowExecutionTimeout: o.workflowExecutionTimeout,
+      workflowRunTimeout: o.workflowRunTimeout,
+      workflowTaskTimeout: o.workflowTaskTimeout,
+      workflowStartDelay: o.startDelay,
       workflowIdReusePolicy: enumOption(workflowIdReusePolicyCodec, o.workflowIdReusePolicy, `${shape.name}.workflowIdReusePolicy`),
       workflowIdConflictPolicy: enumOption(workflowIdConflictPolicyCodec, o.workflowIdConflictPolicy, `${shape.name}.workflowIdConflictPolicy`),
       retryPolicy: o.retry === undefined ? undefined : compileRetryPolicy(o.retry, `${shape.name}.retry`),
@@ -506,6 +573,8 @@ export class WorkflowClient {
       cronSchedule: o.cronSchedule ?? "",
       memo: o.memo ? { fields: conv.toMap(o.memo, "memo") } : undefined,
       searchAttributes: searchAttributes ? { indexedFields: searchAttributes } : undefined,
+      // Always a header (empty without interceptors), as the official client sends; never codec-encoded.
+      header: { fields: headers },
       userMetadata:
         o.staticSummary !== undefined || o.staticDetails !== undefined
           ? {
@@ -527,9 +596,9 @@ export class WorkflowClient {
   private handle<W extends Workflow>(
     workflowId: string,
     runId: string | undefined,
-    o: { firstExecutionRunId?: string; resultRunId?: string; followRuns: boolean },
+    o: { firstExecutionRunId?: string; resultRunId?: string; followRuns: boolean; interceptors: WorkflowClientInterceptor[] },
   ): WorkflowHandle<W> {
-    return new WorkflowHandle<W>(this, this.ctx, workflowId, runId, o.firstExecutionRunId, o.resultRunId, o.followRuns);
+    return new WorkflowHandle<W>(this, this.ctx, workflowId, runId, o.firstExecutionRunId, o.resultRunId, o.followRuns, o.interceptors);
   }
 }
 
@@ -564,6 +633,8 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     readonly firstExecutionRunId: string | undefined,
     private readonly resultRunId: string | undefined,
     private readonly followRuns: boolean,
+    /** The interceptors of this handle's calls (ClientOptions.interceptors.workflow). */
+    private readonly interceptors: WorkflowClientInterceptor[],
   ) {}
 
   private get execution() {
@@ -663,14 +734,11 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     }
   }
 
-  /** The execution's info (status, times, memo, search attributes) and config. */
+  /** The execution's info (status, times, memo, search attributes) and config (interceptors' `describe`). */
   async describe(): Promise<WorkflowExecutionDescription> {
-    let res;
-    try {
-      res = await this.ctx.connection.workflowService.describeWorkflowExecution({ namespace: this.ctx.namespace, execution: this.execution });
-    } catch (err) {
-      throw this.notFound(err);
-    }
+    const describe = composeInterceptors(this.interceptors, "describe", (input: WorkflowDescribeInput) => this.describeHandler(input));
+    // Interceptors see the raw response, as official: payloads (memo) still codec-encoded.
+    const res = await describe({ workflowExecution: { workflowId: this.workflowId, runId: this.runId } });
     await this.ctx.converter.decode(DescribeWorkflowExecutionResponseSchema, res);
     const raw = res.workflowExecutionInfo!;
     return {
@@ -683,6 +751,14 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     };
   }
 
+  private async describeHandler(input: WorkflowDescribeInput): Promise<DescribeWorkflowExecutionResponse> {
+    try {
+      return await this.ctx.connection.workflowService.describeWorkflowExecution({ namespace: this.ctx.namespace, execution: executionOf(input.workflowExecution) });
+    } catch (err) {
+      throw this.notFound(err);
+    }
+  }
+
   /**
    * Sends an update and waits for its result. Throws WorkflowUpdateFailedError when the handler
    * failed or the validator rejected it, WorkflowUpdateRPCTimeoutOrCancelledError when the call
@@ -691,7 +767,7 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
   executeUpdate<Ret, A extends [any, ...any[]]>(def: UpdateDefinition<Ret, A> | string, options: WorkflowUpdateOptions & { args: A }): Promise<Ret>;
   executeUpdate<Ret, A extends [] = []>(def: UpdateDefinition<Ret, A> | string, options?: WorkflowUpdateOptions & { args?: A }): Promise<Ret>;
   async executeUpdate<Ret>(def: UpdateDefinition<Ret, any[]> | string, options?: WorkflowUpdateOptions & { args?: unknown[] }): Promise<Ret> {
-    const handle = await startUpdate<Ret>(this.ctx, this.updateTarget, def as UpdateDefinition<Ret, never[]> | string, "COMPLETED", options, "execute");
+    const handle = await startUpdate<Ret>(this.ctx, this.updateTarget, def as UpdateDefinition<Ret, never[]> | string, "COMPLETED", options, "execute", this.interceptors);
     return await handle.result();
   }
 
@@ -713,7 +789,7 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     options: WorkflowUpdateOptions & { args?: unknown[]; waitForStage: WorkflowUpdateStage },
   ): Promise<WorkflowUpdateHandle<Ret>> {
     if (options === null || typeof options !== "object") throw new TypeError("startUpdate: options with waitForStage ('ACCEPTED') are required");
-    return startUpdate<Ret>(this.ctx, this.updateTarget, def as UpdateDefinition<Ret, never[]> | string, options.waitForStage, options, "start");
+    return startUpdate<Ret>(this.ctx, this.updateTarget, def as UpdateDefinition<Ret, never[]> | string, options.waitForStage, options, "start", this.interceptors);
   }
 
   /** A handle to update `updateId` of this workflow (no RPC until `result()`). */
@@ -725,16 +801,23 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     return { workflowId: this.workflowId, runId: this.runId, firstExecutionRunId: this.firstExecutionRunId };
   }
 
+  /** Sends a signal (interceptors' `signal`). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async signal<Args extends any[] = any[], Name extends string = string>(def: SignalDefinition<Args, Name> | SignalOrQuery, ...args: Args): Promise<void> {
     const signalName = nameOf(def, "signal");
+    const signal = composeInterceptors(this.interceptors, "signal", (input: WorkflowSignalInput) => this.signalHandler(input));
+    await signal({ signalName, args, workflowExecution: { workflowId: this.workflowId, runId: this.runId }, headers: {} });
+  }
+
+  private async signalHandler(input: WorkflowSignalInput): Promise<void> {
     const req = create(SignalWorkflowExecutionRequestSchema, {
       namespace: this.ctx.namespace,
-      workflowExecution: this.execution,
-      signalName,
-      input: { payloads: this.ctx.converter.toPayloads(args, "signal argument") },
+      workflowExecution: executionOf(input.workflowExecution),
+      signalName: input.signalName,
+      input: { payloads: this.ctx.converter.toPayloads(input.args, "signal argument") },
       identity: this.ctx.identity,
       requestId: crypto.randomUUID(),
+      header: { fields: input.headers },
     });
     await this.ctx.converter.encode(SignalWorkflowExecutionRequestSchema, req);
     try {
@@ -745,8 +828,8 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
   }
 
   /**
-   * Queries the workflow. `queryRejectCondition` ('NOT_OPEN' / 'NOT_COMPLETED_CLEANLY')
-   * makes the server refuse queries of closed runs with QueryRejectedError.
+   * Queries the workflow (interceptors' `query`). `queryRejectCondition` ('NOT_OPEN' /
+   * 'NOT_COMPLETED_CLEANLY') makes the server refuse queries of closed runs with QueryRejectedError.
    */
   /** Typed by a QueryDefinition (`query(def, ...args)` infers the result and arguments), as official. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -762,11 +845,22 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
   ): Promise<R> {
     const queryType = nameOf(def, "query");
     const condition = enumOption(queryRejectConditionCodec, options.queryRejectCondition ?? this.ctx.queryRejectCondition, "queryRejectCondition");
+    const query = composeInterceptors(this.interceptors, "query", (input: WorkflowQueryInput) => this.queryHandler(input));
+    return (await query({
+      queryType,
+      args,
+      workflowExecution: { workflowId: this.workflowId, runId: this.runId },
+      queryRejectCondition: condition,
+      headers: {},
+    })) as R;
+  }
+
+  private async queryHandler(input: WorkflowQueryInput): Promise<unknown> {
     const req = create(QueryWorkflowRequestSchema, {
       namespace: this.ctx.namespace,
-      execution: this.execution,
-      query: { queryType, queryArgs: { payloads: this.ctx.converter.toPayloads(args, "query argument") } },
-      queryRejectCondition: condition,
+      execution: executionOf(input.workflowExecution),
+      query: { queryType: input.queryType, queryArgs: { payloads: this.ctx.converter.toPayloads(input.args, "query argument") }, header: { fields: input.headers } },
+      queryRejectCondition: input.queryRejectCondition ?? 0,
     });
     await this.ctx.converter.encode(QueryWorkflowRequestSchema, req);
     let res;
@@ -791,38 +885,59 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
       throw new QueryRejectedError(res.queryRejected.status, workflowStatusName(res.queryRejected.status));
     }
     await this.ctx.converter.decode(QueryWorkflowResponseSchema, res);
-    return this.ctx.converter.fromPayload(res.queryResult?.payloads[0]) as R;
+    return this.ctx.converter.fromPayload(res.queryResult?.payloads[0]);
   }
 
-  /** Requests cancellation (the workflow decides what to do with it). */
-  async cancel(reason?: string): Promise<void> {
+  /**
+   * Requests cancellation (the workflow decides what to do with it); interceptors' `cancel`.
+   * `reason` is ours (the official handle takes none); it reaches the cancel-requested event.
+   */
+  async cancel(reason?: string): Promise<RequestCancelWorkflowExecutionResponse> {
+    if (reason !== undefined && typeof reason !== "string") throw new TypeError(`cancel: reason must be a string, got ${JSON.stringify(reason)}`);
+    const cancel = composeInterceptors(this.interceptors, "cancel", (input: WorkflowCancelInput) => this.cancelHandler(input));
+    const input: WorkflowCancelInput = { workflowExecution: { workflowId: this.workflowId, runId: this.runId }, firstExecutionRunId: this.firstExecutionRunId };
+    return await cancel(reason === undefined ? input : { ...input, reason });
+  }
+
+  private async cancelHandler(input: WorkflowCancelInput): Promise<RequestCancelWorkflowExecutionResponse> {
     try {
-      await this.ctx.connection.workflowService.requestCancelWorkflowExecution({
+      return await this.ctx.connection.workflowService.requestCancelWorkflowExecution({
         namespace: this.ctx.namespace,
-        workflowExecution: this.execution,
+        workflowExecution: executionOf(input.workflowExecution),
         identity: this.ctx.identity,
         requestId: crypto.randomUUID(),
-        firstExecutionRunId: this.firstExecutionRunId ?? "",
-        reason: reason ?? "",
+        firstExecutionRunId: input.firstExecutionRunId ?? "",
+        reason: input.reason ?? "",
       });
     } catch (err) {
       throw this.notFound(err);
     }
   }
 
-  /** Terminates the run at once (no workflow code runs). */
-  async terminate(reason?: string, ...details: unknown[]): Promise<void> {
+  /** Terminates the run at once (no workflow code runs); interceptors' `terminate`. */
+  async terminate(reason?: string, ...details: unknown[]): Promise<TerminateWorkflowExecutionResponse> {
+    const terminate = composeInterceptors(this.interceptors, "terminate", (input: WorkflowTerminateInput) => this.terminateHandler(input));
+    return await terminate({
+      workflowExecution: { workflowId: this.workflowId, runId: this.runId },
+      reason,
+      details: details.length > 0 ? details : undefined,
+      firstExecutionRunId: this.firstExecutionRunId,
+    });
+  }
+
+  private async terminateHandler(input: WorkflowTerminateInput): Promise<TerminateWorkflowExecutionResponse> {
+    const details = input.details ?? [];
     const req = create(TerminateWorkflowExecutionRequestSchema, {
       namespace: this.ctx.namespace,
-      workflowExecution: this.execution,
-      reason: reason ?? "",
+      workflowExecution: executionOf(input.workflowExecution),
+      reason: input.reason ?? "",
       details: details.length > 0 ? { payloads: this.ctx.converter.toPayloads(details, "terminate detail") } : undefined,
       identity: this.ctx.identity,
-      firstExecutionRunId: this.firstExecutionRunId ?? "",
+      firstExecutionRunId: input.firstExecutionRunId ?? "",
     });
     await this.ctx.converter.encode(TerminateWorkflowExecutionRequestSchema, req);
     try {
-      await this.ctx.connection.workflowService.terminateWorkflowExecution(req);
+      return await this.ctx.connection.workflowService.terminateWorkflowExecution(req);
     } catch (err) {
       throw this.notFound(err);
     }
@@ -854,6 +969,11 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     } while (nextPageToken.length > 0);
     return create(HistorySchema, { events });
   }
+}
+
+/** The proto WorkflowExecution of an interceptor input's `workflowExecution` (no run id: the latest run). */
+function executionOf(e: { workflowId: string; runId?: string }): { workflowId: string; runId: string } {
+  return { workflowId: e.workflowId, runId: e.runId ?? "" };
 }
 
 function failure(f: { message: string; failureInfo: unknown }): Failure {

@@ -35,12 +35,20 @@ import {
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
 import { UpdateWorkflowExecutionLifecycleStage as Stage } from "../proto/temporal/api/enums/v1/update_pb.js";
 import { file_temporal_api_errordetails_v1_message, type MultiOperationExecutionFailure } from "../proto/temporal/api/errordetails/v1/message_pb.js";
-import { checkOptions, CancelledFailure, type OptionsShape } from "../common/index.js";
+import { checkOptions, composeInterceptors, CancelledFailure, type Headers, type OptionsShape } from "../common/index.js";
 import { describeValue, makeEnumCodec, WorkflowUpdateStage, type WorkflowIdConflictPolicy } from "../common/enums.js";
 import type { UpdateDefinition } from "../common/interfaces.js";
 import { markErrorClass } from "../common/type-helpers.js";
 import { GrpcStatus, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from "./errors.js";
 import type { Workflow, WorkflowClientContext, WorkflowHandle, WorkflowStartOptions } from "./workflow-client.js";
+import type {
+  CompiledWorkflowOptions,
+  WorkflowClientInterceptor,
+  WorkflowStartUpdateInput,
+  WorkflowStartUpdateOutput,
+  WorkflowStartUpdateWithStartInput,
+  WorkflowStartUpdateWithStartOutput,
+} from "./interceptors.js";
 import { file_temporal_api_failure_v1_message } from "../proto/temporal/api/failure/v1/message_pb.js";
 
 // ------------------------------------------------------------------------ errors
@@ -135,7 +143,9 @@ function compileUpdate(def: UpdateDefinition<unknown, never[]> | string, options
   if (o.updateId !== undefined && (typeof o.updateId !== "string" || o.updateId === "")) {
     throw new TypeError(`${shape.name}.updateId: expected a non-empty string, got ${describeValue(o.updateId)}`);
   }
-  return { name, args: (o.args ?? []) as unknown[], updateId: o.updateId ?? crypto.randomUUID() };
+  // What interceptors see as `options` (as official: the call's options without args, typeInfo).
+  const { args: _args, typeInfo: _typeInfo, ...rest } = o;
+  return { name, args: [...((o.args ?? []) as unknown[])], options: rest as WorkflowUpdateOptions };
 }
 
 /** The wait stage sent to the server: at least ACCEPTED (the official client raises ADMITTED and an unset stage to it). */
@@ -148,7 +158,7 @@ function updateRequest(
   ctx: WorkflowClientContext,
   execution: { workflowId: string; runId?: string },
   firstExecutionRunId: string | undefined,
-  u: { name: string; args: unknown[]; updateId: string },
+  u: { name: string; args: unknown[]; updateId: string; headers: Headers },
   stage: Stage,
 ): UpdateWorkflowExecutionRequest {
   return create(UpdateWorkflowExecutionRequestSchema, {
@@ -158,8 +168,9 @@ function updateRequest(
     waitPolicy: { lifecycleStage: stage },
     request: {
       meta: { updateId: u.updateId, identity: ctx.identity },
-      // An empty header, as the official client sends (it is recorded in the accepted event).
-      input: { header: {}, name: u.name, args: { payloads: ctx.converter.toPayloads(u.args, "update argument") } },
+      // The interceptors' headers (empty without them, as the official client sends; recorded in
+      // the accepted event), never codec-encoded.
+      input: { header: { fields: u.headers }, name: u.name, args: { payloads: ctx.converter.toPayloads(u.args, "update argument") } },
     },
   });
 }
@@ -217,8 +228,9 @@ export interface UpdateTarget {
 }
 
 /**
- * Sends the update and waits until it reached `waitForStage` (at least ACCEPTED); with
- * COMPLETED, also until its outcome. Used by `handle.startUpdate` and `handle.executeUpdate`.
+ * Sends the update (through the interceptors' `startUpdate`) and waits until it reached
+ * `waitForStage` (at least ACCEPTED); with COMPLETED, also until its outcome. Used by
+ * `handle.startUpdate` and `handle.executeUpdate`.
  */
 export async function startUpdate<Ret>(
   ctx: WorkflowClientContext,
@@ -227,10 +239,31 @@ export async function startUpdate<Ret>(
   waitForStage: WorkflowUpdateStage,
   options: UpdateOptionsIn | undefined,
   shape: "execute" | "start",
+  interceptors: WorkflowClientInterceptor[],
 ): Promise<WorkflowUpdateHandle<Ret>> {
   const u = compileUpdate(def as UpdateDefinition<unknown, never[]> | string, options, shape === "start" ? startUpdateOptionsShape : updateOptionsShape);
   const stage = waitStage(waitForStage, "WorkflowUpdateOptions.waitForStage");
-  const req = updateRequest(ctx, target, target.firstExecutionRunId, u, stage);
+  const fn = composeInterceptors(interceptors, "startUpdate", (input: WorkflowStartUpdateInput) => startUpdateHandler(ctx, stage, input));
+  const execution = { workflowId: target.workflowId, runId: target.runId };
+  const out = await fn({
+    updateName: u.name,
+    args: u.args,
+    workflowExecution: execution,
+    firstExecutionRunId: target.firstExecutionRunId,
+    headers: {},
+    options: u.options,
+  });
+  let outcome = out.outcome;
+  if (outcome === undefined && stage === Stage.COMPLETED) {
+    outcome = await pollForOutcome(ctx, out.updateId, execution);
+  }
+  return updateHandle<Ret>(ctx, out.updateId, target.workflowId, out.workflowRunId || undefined, outcome);
+}
+
+/** The innermost `startUpdate`: UpdateWorkflowExecution, sent again until the update is at least accepted. */
+async function startUpdateHandler(ctx: WorkflowClientContext, stage: Stage, input: WorkflowStartUpdateInput): Promise<WorkflowStartUpdateOutput> {
+  const updateId = input.options?.updateId ?? crypto.randomUUID();
+  const req = updateRequest(ctx, input.workflowExecution, input.firstExecutionRunId, { name: input.updateName, args: input.args, updateId, headers: input.headers }, stage);
   await ctx.converter.encode(UpdateWorkflowExecutionRequestSchema, req);
   let res;
   try {
@@ -238,15 +271,14 @@ export async function startUpdate<Ret>(
       res = await ctx.connection.workflowService.updateWorkflowExecution(req);
     } while (res.stage < Stage.ACCEPTED);
   } catch (err) {
-    throw updateRpcError(err, target.workflowId, target.runId);
+    throw updateRpcError(err, input.workflowExecution.workflowId, input.workflowExecution.runId);
   }
   await ctx.converter.decode(UpdateWorkflowExecutionResponseSchema, res);
-  const runId = res.updateRef?.workflowExecution?.runId || undefined;
-  let outcome = res.outcome?.value.case !== undefined ? res.outcome : undefined;
-  if (outcome === undefined && stage === Stage.COMPLETED) {
-    outcome = await pollForOutcome(ctx, u.updateId, { workflowId: target.workflowId, runId: target.runId });
-  }
-  return updateHandle<Ret>(ctx, u.updateId, target.workflowId, runId, outcome);
+  return {
+    updateId,
+    workflowRunId: res.updateRef?.workflowExecution?.runId ?? "",
+    outcome: res.outcome?.value.case !== undefined ? res.outcome : undefined,
+  };
 }
 
 /** `handle.getUpdateHandle(updateId, options)`: no RPC until `result()`. */
@@ -305,54 +337,92 @@ export class WithStartWorkflowOperation<T extends Workflow> {
 
 export type UpdateWithStartOptionsIn<T extends Workflow> = UpdateOptionsIn & { startWorkflowOperation: WithStartWorkflowOperation<T> };
 
+/** How update-with-start starts the workflow: the client's own start path (workflow-client.ts), so both start the same way. */
+export interface WithStartPlumbing<T extends Workflow> {
+  /** Checks and compiles the operation's start options (before any interceptor runs). */
+  compile(workflowTypeOrFunc: string | T, options: WorkflowStartOptions<unknown[]>): { workflowType: string; options: CompiledWorkflowOptions };
+  /** The StartWorkflowExecutionRequest of compiled options and headers. */
+  request(workflowType: string, options: CompiledWorkflowOptions, headers: Headers): StartWorkflowExecutionRequest;
+  /** The workflow handle, from the start response's run id. */
+  handle(workflowId: string, runId: string, followRuns: boolean, interceptors: WorkflowClientInterceptor[]): WorkflowHandle<T>;
+}
+
 /**
- * Update-with-start through ExecuteMultiOperation. `buildStart` compiles the operation's start
- * options into a StartWorkflowExecutionRequest (the client's own start path, so both start the
- * same way); `makeHandle` makes the workflow handle from the start response's run id.
+ * Update-with-start through ExecuteMultiOperation, inside the interceptors'
+ * `startUpdateWithStart`.
  */
 export async function startUpdateWithStart<T extends Workflow, Ret>(
   ctx: WorkflowClientContext,
   def: UpdateDefinition<Ret, never[]> | string,
   options: UpdateWithStartOptionsIn<T>,
-  buildStart: (workflowTypeOrFunc: string | T, options: WorkflowStartOptions<unknown[]>) => { request: StartWorkflowExecutionRequest; workflowType: string },
-  makeHandle: (workflowId: string, runId: string, followRuns: boolean) => WorkflowHandle<T>,
+  plumbing: WithStartPlumbing<T>,
 ): Promise<WorkflowUpdateHandle<Ret>> {
   if (options === null || typeof options !== "object") throw new TypeError("WorkflowUpdateOptions: expected an object with startWorkflowOperation");
   const op = options.startWorkflowOperation;
   const { resolve, reject } = WithStartWorkflowOperation.claim(op);
   let seenStart = false;
-  let workflowId: string | undefined;
-  let workflowType = "";
-  let stage: Stage;
-  let u: ReturnType<typeof compileUpdate>;
-  let req;
   try {
-    u = compileUpdate(def as UpdateDefinition<unknown, never[]> | string, options, withStartOptionsShape);
-    stage = waitStage(options.waitForStage, "WorkflowUpdateOptions.waitForStage");
+    const u = compileUpdate(def as UpdateDefinition<unknown, never[]> | string, options, withStartOptionsShape);
+    const stage = waitStage(options.waitForStage, "WorkflowUpdateOptions.waitForStage");
+    const { startWorkflowOperation: _op, waitForStage: _stage, ...updateOptions } = u.options as UpdateWithStartOptionsIn<T>;
     const wo = op.options;
     if (wo === null || typeof wo !== "object") throw new TypeError("WithStartWorkflowOperation options: expected an object");
     if (wo.workflowIdConflictPolicy === undefined) {
       // Required by the official option type (and by the server for update-with-start).
       throw new TypeError("WithStartWorkflowOperation options.workflowIdConflictPolicy: required ('USE_EXISTING' or 'FAIL')");
     }
-    const start = buildStart(op.workflowTypeOrFunc, wo as WorkflowStartOptions<unknown[]>);
-    workflowType = start.workflowType;
-    workflowId = wo.workflowId;
-    req = create(ExecuteMultiOperationRequestSchema, {
-      namespace: ctx.namespace,
-      operations: [
-        { operation: { case: "startWorkflow", value: start.request } },
-        { operation: { case: "updateWorkflow", value: updateRequest(ctx, { workflowId }, undefined, u, stage) } },
-      ],
+    const start = plumbing.compile(op.workflowTypeOrFunc, wo as WorkflowStartOptions<unknown[]>);
+    const interceptors = ctx.interceptors(start.options.workflowId);
+    const onStart = (workflowId: string, runId: string) => {
+      if (seenStart) return;
+      seenStart = true;
+      resolve(plumbing.handle(workflowId, runId, op.options.followRuns ?? true, interceptors));
+    };
+    const fn = composeInterceptors(interceptors, "startUpdateWithStart", (input: WorkflowStartUpdateWithStartInput) =>
+      updateWithStartHandler(ctx, stage, plumbing, input, onStart),
+    );
+    const out = await fn({
+      workflowType: start.workflowType,
+      workflowStartOptions: start.options,
+      workflowStartHeaders: {},
+      updateName: u.name,
+      updateArgs: u.args,
+      updateOptions: updateOptions as WorkflowUpdateOptions,
+      updateHeaders: {},
     });
-    await ctx.converter.encode(ExecuteMultiOperationRequestSchema, req);
+    const wf = out.workflowExecution.workflowId;
+    const runId = out.workflowExecution.runId || undefined;
+    let outcome = out.updateOutcome;
+    if (outcome === undefined && stage === Stage.COMPLETED) outcome = await pollForOutcome(ctx, out.updateId, { workflowId: wf, runId });
+    return updateHandle<Ret>(ctx, out.updateId, wf, runId, outcome);
   } catch (err) {
-    // Unlike the official client (whose workflowHandle() then never settles), the handle promise
-    // fails with the same error.
-    reject(err);
+    // The same error for workflowHandle() when the start did not happen (bad options, an
+    // interceptor that threw, a failed start). Unlike the official client, whose
+    // workflowHandle() then never settles in the first two cases.
+    if (!seenStart) reject(err);
     throw err;
   }
-  const wf = workflowId!;
+}
+
+/** The innermost `startUpdateWithStart`: ExecuteMultiOperation([start, update]), sent again until the update is at least accepted. */
+async function updateWithStartHandler<T extends Workflow>(
+  ctx: WorkflowClientContext,
+  stage: Stage,
+  plumbing: WithStartPlumbing<T>,
+  input: WorkflowStartUpdateWithStartInput,
+  onStart: (workflowId: string, runId: string) => void,
+): Promise<WorkflowStartUpdateWithStartOutput> {
+  const workflowId = input.workflowStartOptions.workflowId;
+  const updateId = input.updateOptions?.updateId ?? crypto.randomUUID();
+  const update = { name: input.updateName, args: input.updateArgs, updateId, headers: input.updateHeaders };
+  const req = create(ExecuteMultiOperationRequestSchema, {
+    namespace: ctx.namespace,
+    operations: [
+      { operation: { case: "startWorkflow", value: plumbing.request(input.workflowType, input.workflowStartOptions, input.workflowStartHeaders) } },
+      { operation: { case: "updateWorkflow", value: updateRequest(ctx, { workflowId }, undefined, update, stage) } },
+    ],
+  });
+  await ctx.converter.encode(ExecuteMultiOperationRequestSchema, req);
   let updateRes;
   try {
     do {
@@ -363,26 +433,21 @@ export async function startUpdateWithStart<T extends Workflow, Ret>(
       if (startRes?.case !== "startWorkflow" || upd?.case !== "updateWorkflow") {
         throw new ServiceError("ExecuteMultiOperation: the response does not hold a start and an update response", GrpcStatus.INTERNAL);
       }
-      if (!seenStart) {
-        seenStart = true;
-        resolve(makeHandle(wf, startRes.value.runId, op.options.followRuns ?? true));
-      }
+      onStart(workflowId, startRes.value.runId);
       updateRes = upd.value;
     } while (updateRes.stage < Stage.ACCEPTED);
   } catch (thrown) {
     let err = thrown;
     if (err instanceof ServiceError && err.code === GrpcStatus.ALREADY_EXISTS) {
-      err = new WorkflowExecutionAlreadyStartedError("Workflow execution already started", wf, workflowType, { cause: err });
+      err = new WorkflowExecutionAlreadyStartedError("Workflow execution already started", workflowId, input.workflowType, { cause: err });
     }
-    err = updateRpcError(err, wf, undefined);
-    // The same error for workflowHandle() when the start did not happen.
-    if (!seenStart) reject(err);
-    throw err;
+    throw updateRpcError(err, workflowId, undefined);
   }
-  const runId = updateRes.updateRef?.workflowExecution?.runId || undefined;
-  let outcome = updateRes.outcome?.value.case !== undefined ? updateRes.outcome : undefined;
-  if (outcome === undefined && stage === Stage.COMPLETED) outcome = await pollForOutcome(ctx, u.updateId, { workflowId: wf, runId });
-  return updateHandle<Ret>(ctx, u.updateId, wf, runId, outcome);
+  return {
+    workflowExecution: { workflowId, runId: updateRes.updateRef?.workflowExecution?.runId || undefined },
+    updateId,
+    updateOutcome: updateRes.outcome?.value.case !== undefined ? updateRes.outcome : undefined,
+  };
 }
 
 // ------------------------------------------------------------------------ errors of update RPCs

@@ -21,11 +21,15 @@ pub const counter_count = 15;
 /// out[12]    objects waiting for the JS thread to destroy them
 /// out[13]    pending handles created since load
 /// out[14]    wake signals written since load
+/// out[15]    live metric handles (only when cap > 15)
 pub fn counters(out: ?[*]u64, cap: u32) i64 {
     const dst = out orelse return errors.fail(.invalid_argument, "counters: the output array is null", .{});
     if (cap < counter_count) return errors.fail(.invalid_argument, "counters: the output array needs {d} slots, got {d}", .{ counter_count, cap });
     const q = global.queue() catch |err| return ops.beginFailed(err, "counters");
-    for (0..handles.Kind.count) |k| dst[k] = global.table.live(@enumFromInt(k));
+    // The first seven kinds keep their slots; later kinds go after the fixed counters, for
+    // callers that pass a larger array (src/bridge/debug.ts).
+    for (0..7) |k| dst[k] = global.table.live(@enumFromInt(k));
+    if (cap > counter_count) dst[counter_count] = global.table.live(.metric);
     dst[7] = @intCast(pending.live_count.load(.monotonic));
     dst[8] = @intCast(buffers.live_count.load(.monotonic));
     dst[9] = @intCast(core.live_core_arrays.load(.monotonic));

@@ -21,6 +21,7 @@ pub const Kind = enum(u8) {
     server = 4,
     pending = 5,
     buffer = 6,
+    metric = 7,
 
     pub const count = @typeInfo(Kind).@"enum".fields.len;
 };

@@ -18,6 +18,7 @@ const worker = @import("worker.zig");
 const ephemeral = @import("ephemeral.zig");
 const buffers = @import("buffers.zig");
 const debug = @import("debug.zig");
+const metrics = @import("metrics.zig");
 const global = @import("global.zig");
 
 /// Bump on any change to an export's signature or semantics, or to a JSON/result format.
@@ -102,6 +103,32 @@ export fn temporal_bun_runtime_new(options: ?[*]const u8, len: usize) i64 {
 }
 export fn temporal_bun_runtime_free(id: u64) i64 {
     return runtime.free(id);
+}
+
+// ---- custom metrics (metrics.zig)
+
+export fn temporal_bun_metric_new(
+    runtime_id: u64,
+    kind: u32,
+    name: ?[*]const u8,
+    name_len: usize,
+    unit: ?[*]const u8,
+    unit_len: usize,
+    description: ?[*]const u8,
+    description_len: usize,
+) i64 {
+    const n = requireBytes(name, name_len, "metric name") orelse return bad_argument;
+    const u = requireBytes(unit, unit_len, "metric unit") orelse return bad_argument;
+    const d = requireBytes(description, description_len, "metric description") orelse return bad_argument;
+    return metrics.new(runtime_id, kind, n, u, d);
+}
+/// `tags` is the encoding of metric_tags.zig; empty for a record without tags.
+export fn temporal_bun_metric_record(metric_id: u64, value: f64, tags: ?[*]const u8, tags_len: usize) i64 {
+    const t = requireBytes(tags, tags_len, "metric tags") orelse return bad_argument;
+    return metrics.record(metric_id, value, t);
+}
+export fn temporal_bun_metric_free(id: u64) i64 {
+    return metrics.free(id);
 }
 
 // ---- client

@@ -11,10 +11,17 @@ const mem = @import("mem.zig");
 pub const Runtime = struct {
     header: handles.Header,
     core_runtime: *c.TemporalCoreRuntime,
+    /// Core's meter for custom metrics (metrics.zig); null when no exporter is configured.
+    meter: ?*c.TemporalCoreMetricMeter = null,
+    /// The meter's default attribute set, reused by every record that has no tags of its own.
+    no_tags: ?*c.TemporalCoreMetricAttributes = null,
 
     fn destroy(header: *handles.Header) void {
         if (global.deferIfOnCoreThread(header)) return;
         const self: *Runtime = @fieldParentPtr("header", header);
+        // Every metric holds a reference on the runtime, so none is left when we get here.
+        if (self.no_tags) |a| c.temporal_core_metric_attributes_free(a);
+        if (self.meter) |m| c.temporal_core_metric_meter_free(m);
         c.temporal_core_runtime_free(self.core_runtime);
         mem.allocator.destroy(self);
     }
@@ -154,8 +161,24 @@ pub fn new(options_json: []const u8) i64 {
         return errors.fail(.out_of_memory, "out of memory creating a runtime", .{});
     };
     self.* = .{ .header = .{ .kind = .runtime, .destroy_fn = Runtime.destroy }, .core_runtime = core_runtime };
+    if (opts.metrics != null) attachMeter(self);
     const id = global.register(&self.header) catch return errors.fail(.capacity, "handle table is full ({d} live handles)", .{handles.capacity});
     return @intCast(id);
+}
+
+/// Core gives no meter without an exporter; then custom metrics are refused (metrics.zig)
+/// and TypeScript uses its no-op meter, as the official SDK does.
+fn attachMeter(self: *Runtime) void {
+    std.debug.assert(self.meter == null and self.no_tags == null);
+    const meter = c.temporal_core_metric_meter_new(self.core_runtime) orelse return;
+    // A real (non-null) pointer for the empty slice: core builds a Rust slice from it.
+    var none: [1]c.TemporalCoreMetricAttribute = undefined;
+    const no_tags = c.temporal_core_metric_attributes_new(meter, &none, 0) orelse {
+        c.temporal_core_metric_meter_free(meter);
+        return;
+    };
+    self.meter = meter;
+    self.no_tags = no_tags;
 }
 
 pub fn free(id: u64) i64 {

@@ -6,4 +6,6 @@ test {
     _ = @import("completions.zig");
     _ = @import("log_queue.zig");
     _ = @import("pending.zig");
+    _ = @import("metric_tags.zig");
+    _ = @import("metric_values.zig");
 }

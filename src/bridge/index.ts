@@ -26,5 +26,6 @@ export {
 export { NativeRuntime, type NativeRuntimeOptions, type CoreLogRecord, type CoreLogLevel } from "./runtime.js";
 export { NativeClient, RpcService, type NativeClientOptions, type RpcCallOptions, type RpcServiceName } from "./client.js";
 export { NativeWorker, NativeReplayer, type NativeWorkerOptions, type PollResult } from "./worker.js";
+export { NativeMetric, MetricKindCode, MAX_METRIC_TAGS, type MetricKindCodeName, type NativeTagValue } from "./metrics.js";
 export { NativeEphemeralServer, type NativeDevServerOptions } from "./ephemeral-server.js";
 export { bridgeCounters, debugCompleteFromThread, debugNowNs, debugRoundTrip, drainNow, type BridgeCounters } from "./debug.js";

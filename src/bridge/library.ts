@@ -62,6 +62,10 @@ const symbols = {
   temporal_bun_replayer_push: { args: [u64, ptr, usize, ptr, usize], returns: i64_fast },
   temporal_bun_replayer_free: { args: [u64], returns: i64_fast },
 
+  temporal_bun_metric_new: { args: [u64, u32, ptr, usize, ptr, usize, ptr, usize], returns: i64_fast },
+  temporal_bun_metric_record: { args: [u64, FFIType.f64, ptr, usize], returns: i64_fast },
+  temporal_bun_metric_free: { args: [u64], returns: i64_fast },
+
   temporal_bun_ephemeral_server_start_dev: { args: [u64, ptr, usize], returns: i64_fast },
   temporal_bun_ephemeral_server_target: { args: [u64, ptr], returns: i64_fast },
   temporal_bun_ephemeral_server_shutdown: { args: [u64], returns: i64_fast },

@@ -176,3 +176,17 @@ export {
   type Priority,
   type RetryPolicy,
 } from "./retry-policy.js";
+export {
+  MetricMeterWithComposedTags,
+  noopMetricMeter,
+  type Metric,
+  type MetricCounter,
+  type MetricGauge,
+  type MetricHistogram,
+  type MetricKind,
+  type MetricMeter,
+  type MetricTags,
+  type MetricTagsOrFunc,
+  type MetricUpDownCounter,
+  type NumericMetricValueType,
+} from "./metrics.js";

@@ -6,6 +6,8 @@
  */
 import { NativeRuntime, type CoreLogRecord, type NativeRuntimeOptions } from "../bridge/index.js";
 import { IllegalStateError } from "../common/errors.js";
+import { MetricMeterWithComposedTags, noopMetricMeter, type MetricMeter } from "../common/metrics.js";
+import { RuntimeMetricMeter } from "./metric-meter.js";
 import type { LogLevel, Logger } from "../common/interfaces.js";
 
 // One Logger / LogLevel for the whole SDK, as @temporalio/common's (src/common/interfaces.ts).
@@ -75,11 +77,19 @@ export interface TelemetryOptions {
     forward?: boolean;
   };
   metrics?:
-    | { prometheus: { bindAddress: string; countersTotalSuffix?: boolean; unitSuffix?: boolean; useSecondsForDurations?: boolean }; metricPrefix?: string; globalTags?: Record<string, string> }
+    | {
+        prometheus: { bindAddress: string; countersTotalSuffix?: boolean; unitSuffix?: boolean; useSecondsForDurations?: boolean };
+        metricPrefix?: string;
+        globalTags?: Record<string, string>;
+        /** Put `service_name="temporal-core-sdk"` on every metric (default true, as official). */
+        attachServiceName?: boolean;
+      }
     | {
         otel: { url: string; headers?: Record<string, string>; metricsExportIntervalMs?: number; temporality?: "cumulative" | "delta"; http?: boolean };
         metricPrefix?: string;
         globalTags?: Record<string, string>;
+        /** Put `service_name="temporal-core-sdk"` on every metric (default true, as official). */
+        attachServiceName?: boolean;
       };
 }
 
@@ -105,6 +115,13 @@ export class Runtime {
   readonly logger: Logger;
   /** The bridge object; internal to the SDK (connections and workers use it). */
   readonly native: NativeRuntime;
+  /**
+   * Custom metrics recorded into the runtime's exporter (Prometheus or OTLP), next to core's
+   * own metrics; `noopMetricMeter` when `telemetryOptions.metrics` is not set, and after
+   * `shutdown()`.
+   */
+  readonly metricMeter: MetricMeter;
+  private readonly runtimeMeter: RuntimeMetricMeter | undefined;
   private readonly forwardLogs: boolean;
   private shutDown = false;
 
@@ -120,6 +137,7 @@ export class Runtime {
           prometheus: { bindAddress: p.bindAddress, countersTotalSuffix: p.countersTotalSuffix, unitSuffix: p.unitSuffix, durationsAsSeconds: p.useSecondsForDurations },
           metricPrefix: t.metrics.metricPrefix,
           globalTags: t.metrics.globalTags,
+          attachServiceName: t.metrics.attachServiceName,
         };
       } else {
         const o = t.metrics.otel;
@@ -127,10 +145,19 @@ export class Runtime {
           otel: { url: o.url, headers: o.headers, metricPeriodicityMs: o.metricsExportIntervalMs, temporality: o.temporality, protocol: o.http ? "http" : "grpc" },
           metricPrefix: t.metrics.metricPrefix,
           globalTags: t.metrics.globalTags,
+          attachServiceName: t.metrics.attachServiceName,
         };
       }
     }
     this.native = NativeRuntime.create(nativeOptions);
+    // As official: a real meter only when an exporter is configured, else the no-op meter;
+    // `compose(…, {}, true)` gives the meter `withTags`.
+    if (nativeOptions.metrics !== undefined) {
+      this.runtimeMeter = new RuntimeMetricMeter(this.native);
+      this.metricMeter = MetricMeterWithComposedTags.compose(this.runtimeMeter, {}, true);
+    } else {
+      this.metricMeter = noopMetricMeter;
+    }
     if (this.forwardLogs) addForwarder(this);
   }
 
@@ -189,6 +216,8 @@ export class Runtime {
     this.flushLogs();
     this.shutDown = true;
     removeForwarder(this);
+    (this as { metricMeter: MetricMeter }).metricMeter = noopMetricMeter;
+    this.runtimeMeter?.close();
     this.native.free();
     if (installed === this) installed = undefined;
   }

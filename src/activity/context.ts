@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { CancelledFailure, msToNumber, type ActivityCancellationDetails as CommonActivityCancellationDetails } from "../common/index.js";
+import { noopMetricMeter, type MetricMeter } from "../common/metrics.js";
 
 /** Same shape as the worker's Logger (src/runtime). */
 export interface ActivityLogger {
@@ -88,6 +89,12 @@ export class Context {
      * outbound `getLogAttributes` interceptors). Writable, as official (an inbound interceptor may replace it).
      */
     public log: ActivityLogger,
+    /**
+     * Custom metrics of this activity, recorded into the runtime's exporter with the tags
+     * namespace, taskQueue, activityType (and the outbound `getMetricTags` interceptors').
+     * The no-op meter when the runtime has no metrics exporter.
+     */
+    public readonly metricMeter: MetricMeter = noopMetricMeter,
   ) {}
 
   /**
@@ -163,3 +170,14 @@ export const log: ActivityLogger = {
 };
 
 export { CancelledFailure };
+
+/**
+ * The current activity's meter: a shortcut for `Context.current().metricMeter`, resolved at
+ * each create call (as official), so it may be imported at module level.
+ */
+export const metricMeter: MetricMeter = {
+  createCounter: (name, unit, description) => Context.current().metricMeter.createCounter(name, unit, description),
+  createHistogram: (name, valueType, unit, description) => Context.current().metricMeter.createHistogram(name, valueType, unit, description),
+  createGauge: (name, valueType, unit, description) => Context.current().metricMeter.createGauge(name, valueType, unit, description),
+  withTags: (tags) => Context.current().metricMeter.withTags(tags),
+};

@@ -16,6 +16,7 @@ export {
   cancelled,
   heartbeat,
   log,
+  metricMeter,
   sleep,
   type ActivityCancellationDetails,
   type ActivityLogger,

@@ -81,10 +81,14 @@ function checkValueType(valueType: NumericMetricValueType): NumericMetricValueTy
   return valueType;
 }
 
-/** The official messages: counters, histograms and gauges take non-negative values. */
+/**
+ * Counters, histograms and gauges take non-negative values (the official message). Non-finite
+ * values are refused here too (the official SDK hands NaN to core, which records it).
+ */
 function nonNegative(what: string, value: number): void {
   if (typeof value !== "number") throw new TypeError(`${what} value must be a number, got ${typeof value}`);
   if (value < 0) throw new Error(`${what} value must be non-negative (got ${value})`);
+  if (!Number.isFinite(value)) throw new RangeError(`${what} value must be a finite number (got ${value})`);
 }
 
 class RuntimeCounter implements MetricCounter {
@@ -152,6 +156,7 @@ class RuntimeUpDownCounter implements MetricUpDownCounter {
   ) {}
   add(value: number, tags?: MetricTags): void {
     if (typeof value !== "number") throw new TypeError(`MetricUpDownCounter value must be a number, got ${typeof value}`);
+    if (!Number.isFinite(value)) throw new RangeError(`MetricUpDownCounter value must be a finite number (got ${value})`);
     this.native.record(value, tags);
   }
   withTags(_tags: MetricTags): MetricUpDownCounter {

@@ -36,6 +36,8 @@ import { describeValue } from "../common/enums.js";
 import type { NativeWorker } from "../bridge/index.js";
 import { Context, CompleteAsyncError, asyncLocalStorage, type ActivityCancellationDetails, type CancelReason, type Info } from "../activity/context.js";
 import type { Logger } from "../runtime/index.js";
+import type { MetricMeter } from "../common/metrics.js";
+import { activityMetricMeter } from "./metrics.js";
 import type {
   ActivityExecuteInput,
   ActivityInboundCallsInterceptor,
@@ -95,6 +97,8 @@ export interface ActivityExecutorOptions {
   converters: LoadedDataConverter;
   logger: Logger;
   interceptors: readonly ActivityInterceptorsFactory[];
+  /** The worker meter; each attempt's `Context.metricMeter` adds its `metricTags()` (src/worker/metrics.ts). */
+  metricMeter: MetricMeter;
   /** A completion core refused: the worker cannot continue. */
   onFatal(err: unknown): void;
 }
@@ -222,7 +226,7 @@ export class ActivityExecutor {
       if (this.o.converters.payloadCodecs.length === 0) send();
       else chain = chain.then(() => encodePayloadsInMessage(this.o.converters.payloadCodecs, ActivityHeartbeatSchema, hb)).then(send, (err) => log.warn("Heartbeat encoding failed", { error: String(err) }));
     };
-    running.context = new Context(info, cancelled, abort.signal, heartbeat, log);
+    running.context = new Context(info, cancelled, abort.signal, heartbeat, log, activityMetricMeter(this.o.metricMeter, () => running.metricTags()));
     void key;
     return running;
   }

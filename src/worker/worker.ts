@@ -35,6 +35,8 @@ import {
   type WorkflowRuntime,
 } from "./workflow/index.js";
 import { ActivityExecutor } from "./activity.js";
+import { WorkflowMetricRecorder, workerMetricMeter } from "./metrics.js";
+import type { MetricMeter } from "../common/metrics.js";
 import { compileActivityInterceptors } from "./interceptors.js";
 import { sdkVersion } from "./workflow/stack-traces.js";
 import { NativeConnection } from "./connection.js";
@@ -176,6 +178,10 @@ export class Worker {
   private state: State = "INITIALIZED";
   private fatalError: unknown;
   private readonly activities: ActivityExecutor;
+  /** @internal The runtime's meter with `{ namespace, taskQueue }` (src/worker/metrics.ts). */
+  readonly metricMeter: MetricMeter;
+  /** @internal Records workflow metrics on behalf of runs (src/worker/metrics.ts). */
+  readonly workflowMetrics: WorkflowMetricRecorder;
   private readonly inFlightActivations = new Set<Promise<void>>();
   private activationsCompleted = 0;
   private activityTasksStarted = 0;
@@ -196,6 +202,8 @@ export class Worker {
     private readonly workflowRuntime: WorkflowRuntime | undefined,
     readonly log: Logger,
   ) {
+    this.metricMeter = workerMetricMeter(connection.runtime, options.namespace, options.taskQueue);
+    this.workflowMetrics = new WorkflowMetricRecorder(this.metricMeter);
     this.activities = new ActivityExecutor({
       worker: native,
       taskQueue: options.taskQueue,
@@ -203,6 +211,7 @@ export class Worker {
       converters,
       logger: log,
       interceptors: compileActivityInterceptors(options.interceptors),
+      metricMeter: this.metricMeter,
       onFatal: (err) => this.fail(new UnexpectedError(`Core refused an activity task completion: ${errorText(err)}`, { cause: err })),
     });
   }

@@ -15,7 +15,7 @@ import { WorkflowService as WorkflowServiceDesc } from "../proto/temporal/api/wo
 import { OperatorService as OperatorServiceDesc } from "../proto/temporal/api/operatorservice/v1/service_pb.js";
 import { Health as HealthServiceDesc } from "../proto/grpc/health/v1/health_pb.js";
 import { ConnectionError, IllegalStateError, toServiceError } from "./errors.js";
-import type { Duration } from "../common/index.js";
+import { sortOptions, type Duration, type OptionsShape } from "../common/index.js";
 import { durationOptionMs } from "./converter.js";
 
 export const DEFAULT_ADDRESS = "127.0.0.1:7233";
@@ -93,9 +93,21 @@ function pem(v: Uint8Array | string | undefined, option: string): string | undef
   throw new TypeError(`ConnectionOptions.${option}: expected a PEM string or Uint8Array`);
 }
 
+/**
+ * The official grpc-js options have no counterpart here: every RPC goes through core's gRPC
+ * client (tonic), so grpc-js call interceptors, channel arguments and credentials objects cannot
+ * apply. They warn once; other unknown keys stay ignored, as before.
+ */
+const connectionOptionsShape: OptionsShape = {
+  name: "ConnectionOptions",
+  supported: ["address", "tls", "apiKey", "metadata", "connectTimeout", "identity", "runtime"],
+  officialOnly: ["interceptors", "channelArgs", "credentials", "callCredentials", "plugins"],
+};
+
 /** Validates options and fills in defaults; throws TypeError naming the option. */
 export function normalizeConnectionOptions(options: ConnectionOptions = {}): ConnectionOptionsWithDefaults {
   if (options === null || typeof options !== "object") throw new TypeError("ConnectionOptions: expected an object");
+  sortOptions(connectionOptionsShape, options);
   let address = options.address ?? DEFAULT_ADDRESS;
   if (typeof address !== "string" || address.trim() === "" || /\s/.test(address)) {
     throw new TypeError(`ConnectionOptions.address: expected 'host:port', got ${JSON.stringify(address)}`);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { toBinary } from "@bufbuild/protobuf";
 import {
   Client,
+  Connection,
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   type WorkflowClientInterceptor,
@@ -423,9 +424,12 @@ describe("bad interceptor options", () => {
       new Client({ connection: e.connection, interceptors: { schedule: [], workflow: [] } });
       new Client({ connection: e.connection, interceptors: { schedule: [] } });
       new Client({ connection: e.connection, workflow: { interceptors: [] } as never });
+      // grpc-js call interceptors cannot apply to core's gRPC client: accepted, warned about, no effect.
+      Connection.lazy({ address: "127.0.0.1:1", interceptors: [() => undefined] } as never);
       const messages = warn.mock.calls.map((args) => String(args[0]));
       expect(messages.filter((m) => m.includes("ClientOptions.interceptors: option 'schedule'"))).toHaveLength(1);
       expect(messages.filter((m) => m.includes("ClientOptions.workflow: option 'interceptors' has no effect here (the official Temporal SDK ignores it too)"))).toHaveLength(1);
+      expect(messages.filter((m) => m.includes("ConnectionOptions: option 'interceptors' is accepted by the official Temporal SDK but not implemented"))).toHaveLength(1);
     } finally {
       warn.mockRestore();
     }

@@ -43,11 +43,14 @@ export type {
   ActivityInterceptors,
   ActivityInterceptorsFactory,
   ActivityOutboundCallsInterceptor,
+  CompiledWorkerInterceptors,
   GetLogAttributesInput,
   GetMetricTagsInput,
   Next,
   WorkerInterceptors,
 } from "./interceptors.js";
+// Deprecated in 1.24, kept as official for code written for older releases.
+export { ActivityInboundLogInterceptor, appendDefaultInterceptors } from "./activity-log-interceptor.js";
 // The attributes the worker puts on activity log lines, as the official helper.
 export { activityLogAttributes } from "./activity.js";
 export {

@@ -82,6 +82,9 @@ export interface WorkerInterceptors extends WorkerActivityInterceptors {
   nexus?: unknown[];
 }
 
+/** As official: every kind with its list (the worker's view after compiling the options). */
+export type CompiledWorkerInterceptors = Required<Pick<WorkerInterceptors, "client" | "activity" | "nexus" | "workflowModules">>;
+
 /**
  * The official composition: `activityInbound` factories first, as inbound-only factories, then
  * `activity`.

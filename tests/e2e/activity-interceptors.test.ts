@@ -18,7 +18,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
 import { Context } from "../../src/activity/index.js";
 import { ApplicationFailure, encodePayloadsInMessage, makePayload, payloadEncoding, defaultPayloadConverter, type Payload } from "../../src/common/index.js";
-import { Worker, WorkerOptionsError, activityLogAttributes, type ActivityExecuteInput, type ActivityInterceptorsFactory, type GetLogAttributesInput } from "../../src/worker/index.js";
+import {
+  ActivityInboundLogInterceptor,
+  Runtime,
+  Worker,
+  WorkerOptionsError,
+  activityLogAttributes,
+  appendDefaultInterceptors, type ActivityExecuteInput, type ActivityInterceptorsFactory, type GetLogAttributesInput } from "../../src/worker/index.js";
 import { parseWorkerOptions } from "../../src/worker/options.js";
 import { CommandSchema } from "../../src/proto/temporal/api/command/v1/message_pb.js";
 import { CommandType } from "../../src/proto/temporal/api/enums/v1/command_type_pb.js";
@@ -293,6 +299,46 @@ describe("factories", () => {
     expect(bad({ activity: ["nope"] })).toThrow(`Invalid worker option 'interceptors.activity.0': expected a function (ActivityInterceptorsFactory, (ctx) => ({ inbound?, outbound? })), got "nope"`);
     expect(bad({ activityInbound: [{ execute() {} }] })).toThrow("Invalid worker option 'interceptors.activityInbound.0': expected a function (ActivityInboundCallsInterceptorFactory");
     expect(bad({ activty: [] })).toThrow(WorkerOptionsError);
+  });
+});
+
+describe("deprecated helpers (kept as official)", () => {
+  test("appendDefaultInterceptors with a logger sends Context.log lines to it through an ActivityInboundLogInterceptor; without one it changes nothing", async () => {
+    const none = { activity: [traced("none")] };
+    expect(appendDefaultInterceptors(none)).toBe(none);
+    expect(appendDefaultInterceptors(none, Runtime.instance().logger)).toBe(none);
+
+    const received: LogLine[] = [];
+    const record = (level: string) => (message: string, meta?: Record<string, unknown>) => void received.push({ level, message, meta });
+    const logger = { log: (level: string, m: string, meta?: Record<string, unknown>) => record(level.toLowerCase())(m, meta), trace: record("trace"), debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
+    const interceptors = appendDefaultInterceptors({}, logger);
+    expect(interceptors.activityInbound?.length).toBe(1);
+    const w = await startWorker(FILE, { activities, interceptors });
+    try {
+      const workflowId = uid("ai-legacy-log");
+      const c = (await env()).client;
+      expect(await c.workflow.execute("greetBoth", { workflowId, taskQueue: w.taskQueue, args: ["dan"] })).toEqual(["hello dan #1", "hello dan #2"]);
+      const greetings = received.filter((l) => l.message === "greeting");
+      expect(greetings.map((l) => [l.level, l.meta?.isLocal, l.meta?.n, l.meta?.sdkComponent, l.meta?.workflowId])).toEqual([
+        ["info", false, 1, "activity", workflowId],
+        ["info", true, 2, "activity", workflowId],
+      ]);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  test("an ActivityInboundLogInterceptor made without a logger leaves Context.log alone", async () => {
+    const w = await startWorker(FILE, { activities, interceptors: { activityInbound: [(ctx) => new ActivityInboundLogInterceptor(ctx)] } });
+    try {
+      const workflowId = uid("ai-legacy-noop");
+      const from = log.lines.length;
+      await (await env()).client.workflow.execute("greetBoth", { workflowId, taskQueue: w.taskQueue, args: ["eve"] });
+      const greetings = log.lines.slice(from).filter((l) => l.message === "greeting" && l.meta?.workflowId === workflowId);
+      expect(greetings.length).toBe(2);
+    } finally {
+      await w.stop();
+    }
   });
 });
 

@@ -844,7 +844,8 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     options: { queryRejectCondition?: QueryRejectCondition } = {},
   ): Promise<R> {
     const queryType = nameOf(def, "query");
-    const condition = enumOption(queryRejectConditionCodec, options.queryRejectCondition ?? this.ctx.queryRejectCondition, "queryRejectCondition");
+    // Unset is NONE, as the official client's default (the server reads UNSPECIFIED the same way).
+    const condition = enumOption(queryRejectConditionCodec, options.queryRejectCondition ?? this.ctx.queryRejectCondition ?? "NONE", "queryRejectCondition");
     const query = composeInterceptors(this.interceptors, "query", (input: WorkflowQueryInput) => this.queryHandler(input));
     return (await query({
       queryType,

@@ -145,7 +145,7 @@ describe("every hook, in order, with the official input", () => {
 
     expect(await h.query(itemsQuery)).toEqual(["x"]);
     expect(calls[4]!.input).toMatchObject({ queryType: "items", args: [], workflowExecution: { workflowId, runId: undefined }, headers: {} });
-    expect(typeof calls[4]!.input.queryRejectCondition).toBe("number");
+    expect(calls[4]!.input.queryRejectCondition).toBe(1); // QUERY_REJECT_CONDITION_NONE, the official default
     expect(calls[5]!.headersSeen).toEqual(["a"]);
 
     const d = await h.describe();

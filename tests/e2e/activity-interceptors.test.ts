@@ -20,6 +20,7 @@ import { Context } from "../../src/activity/index.js";
 import { ApplicationFailure, encodePayloadsInMessage, makePayload, payloadEncoding, defaultPayloadConverter, type Payload } from "../../src/common/index.js";
 import {
   ActivityInboundLogInterceptor,
+  NativeConnection,
   Runtime,
   Worker,
   WorkerOptionsError,
@@ -30,6 +31,7 @@ import { CommandSchema } from "../../src/proto/temporal/api/command/v1/message_p
 import { CommandType } from "../../src/proto/temporal/api/enums/v1/command_type_pb.js";
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
 import { respondWithCommand } from "../client/helpers.js";
+import { testServer } from "../helpers/dev-server.js";
 import { STRICT, strictCodec } from "../../tools/compat/strict-codec.js";
 import { captureWorkerLog, env, expectReplays, isType, startWorker, uid, waitForEvent, type LogLine, type RunningWorker } from "./helpers.js";
 import type { Seen } from "./fixtures/activity-interceptor-workflows.js";
@@ -68,6 +70,14 @@ const activities = {
   },
   async echoHeaders(value: string): Promise<string> {
     return value;
+  },
+  async counted(): Promise<string> {
+    const ctx = Context.current();
+    const where = ctx.info.isLocal ? "local" : "remote";
+    ctx.metricMeter.createCounter("ai_interceptor_calls").add(1, { where });
+    // A tag given at the call wins over the interceptors' (official order: interceptors, metric, call).
+    ctx.metricMeter.createCounter("ai_interceptor_overridden").add(1, { where, tenant: "from-call" });
+    return where;
   },
 };
 
@@ -299,6 +309,49 @@ describe("factories", () => {
     expect(bad({ activity: ["nope"] })).toThrow(`Invalid worker option 'interceptors.activity.0': expected a function (ActivityInterceptorsFactory, (ctx) => ({ inbound?, outbound? })), got "nope"`);
     expect(bad({ activityInbound: [{ execute() {} }] })).toThrow("Invalid worker option 'interceptors.activityInbound.0': expected a function (ActivityInboundCallsInterceptorFactory");
     expect(bad({ activty: [] })).toThrow(WorkerOptionsError);
+  });
+});
+
+describe("outbound getMetricTags", () => {
+  test("shapes the tags of Context.metricMeter records, composed in list order from the official tags, before the record's own tags", async () => {
+    // A runtime with a real Prometheus endpoint (the shared test runtime has no exporter).
+    const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const port = probe.port;
+    probe.stop(true);
+    const runtime = Runtime.create({ telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } }, logging: { forward: false } } });
+    const connection = await NativeConnection.connect({ address: (await testServer()).address, runtime });
+    const tagInputs: { who: string; input: Record<string, unknown> }[] = [];
+    let w: RunningWorker | undefined;
+    try {
+      w = await startWorker(FILE, {
+        connection,
+        activities,
+        interceptors: {
+          activity: [
+            () => ({ outbound: { getMetricTags: (input, next) => (tagInputs.push({ who: "A", input: { ...input } }), next({ ...input, tenant: "acme", order: "A" })) } }),
+            () => ({ outbound: { getMetricTags: (input, next) => (tagInputs.push({ who: "B", input: { ...input } }), next({ ...input, order: `${input.order}>B` })) } }),
+          ],
+        },
+      });
+      const c = (await env()).client;
+      expect(await c.workflow.execute("countedBoth", { workflowId: uid("ai-metrics"), taskQueue: w.taskQueue })).toEqual(["remote", "local"]);
+      const base = { namespace: "default", taskQueue: w.taskQueue, activityType: "counted" };
+      expect(tagInputs.find((t) => t.who === "A")!.input).toEqual(base);
+      expect(tagInputs.find((t) => t.who === "B")!.input).toEqual({ ...base, tenant: "acme", order: "A" });
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const sample = (name: string, labels: Record<string, string>) =>
+        text.split("\n").filter((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      for (const where of ["remote", "local"]) {
+        const calls = sample("ai_interceptor_calls", { ...base, tenant: "acme", order: "A>B", where });
+        expect(calls.length).toBe(1);
+        expect(calls[0]!.endsWith(" 1")).toBe(true);
+        expect(sample("ai_interceptor_overridden", { ...base, tenant: "from-call", order: "A>B", where }).length).toBe(1);
+      }
+    } finally {
+      await w?.stop();
+      await connection.close();
+      await runtime.shutdown();
+    }
   });
 });
 

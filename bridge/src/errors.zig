@@ -57,6 +57,12 @@ pub fn lastMessage() []const u8 {
     return last_message_buf[0..last_message_len];
 }
 
+/// The thread's last error code as an export's return value (after a helper called `fail`).
+pub fn lastCodeValue() i64 {
+    std.debug.assert(last_code != .ok);
+    return @intFromEnum(last_code);
+}
+
 pub fn lastCode() Code {
     return last_code;
 }

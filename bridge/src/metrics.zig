@@ -17,6 +17,7 @@ const mem = @import("mem.zig");
 const metric_tags = @import("metric_tags.zig");
 const metric_values = @import("metric_values.zig");
 const Runtime = @import("runtime.zig").Runtime;
+const AttributeCache = @import("runtime.zig").AttributeCache;
 
 const Kind = metric_values.Kind;
 const convert = metric_values.convert;
@@ -85,26 +86,61 @@ pub fn new(runtime_id: u64, kind_code: u32, name: []const u8, unit: []const u8, 
     return @intCast(id);
 }
 
-/// Records one value with the tags encoded in `tags` (metric_tags.zig). No allocation on our
-/// side: tags decode onto the stack; core builds its attribute set from them.
+/// Records one value with the tags encoded in `tags` (metric_tags.zig). Tags decode onto the
+/// stack; the attribute set core builds from them is cached per encoding (attribute_cache.zig).
 pub fn record(metric_id: u64, value: f64, tags: []const u8) i64 {
     const self = Metric.acquire(metric_id) catch |err| return handles.lookupFailed(err, metric_id, .metric);
     defer self.header.release();
     const converted = convert(self.kind, value) catch |err| return errors.fail(.invalid_argument, "metric value {d} for a {s} instrument: {s}", .{ value, @tagName(self.kind), metric_values.describe(err) });
 
     const meter = self.runtime.meter.?; // A metric exists only if its runtime had a meter.
-    var attributes: *c.TemporalCoreMetricAttributes = self.runtime.no_tags.?;
-    var owned: ?*c.TemporalCoreMetricAttributes = null;
-    defer if (owned) |a| c.temporal_core_metric_attributes_free(a);
-    if (tags.len > 0) {
-        var decoded: [metric_tags.max_tags]metric_tags.Tag = undefined;
-        const count = metric_tags.decode(tags, &decoded) catch |err| return errors.fail(.invalid_argument, "metric tags are malformed: {s}", .{metric_tags.describe(err)});
-        var core_tags: [metric_tags.max_tags]c.TemporalCoreMetricAttribute = undefined;
-        for (decoded[0..count], core_tags[0..count]) |tag, *out| out.* = coreAttribute(tag);
-        owned = c.temporal_core_metric_attributes_new(meter, &core_tags, count);
-        attributes = owned orelse return errors.fail(.core, "core returned no attribute set", .{});
+    if (tags.len == 0) {
+        recordValue(self, converted, self.runtime.no_tags.?);
+        return 0;
     }
-    switch (converted) {
+    const cache = &self.runtime.attributes;
+    if (!AttributeCache.cacheable(tags)) {
+        const attributes = newAttributes(meter, tags) catch return errors.lastCodeValue();
+        defer c.temporal_core_metric_attributes_free(attributes);
+        recordValue(self, converted, attributes);
+        return 0;
+    }
+    // Held through the record: a put on another thread could otherwise free the set we use.
+    cache.mutex.lock();
+    defer cache.mutex.unlock();
+    const attributes = cache.get(tags) orelse blk: {
+        const built = newAttributes(meter, tags) catch return errors.lastCodeValue();
+        cache.put(tags, built) catch {
+            // Out of memory for the cache entry: record uncached rather than fail the record.
+            defer c.temporal_core_metric_attributes_free(built);
+            recordValue(self, converted, built);
+            return 0;
+        };
+        break :blk built;
+    };
+    recordValue(self, converted, attributes);
+    return 0;
+}
+
+/// Decodes `tags` and has core build the attribute set (meter defaults + tags). On error the
+/// thread's last error is set.
+fn newAttributes(meter: *c.TemporalCoreMetricMeter, tags: []const u8) error{Failed}!*c.TemporalCoreMetricAttributes {
+    var decoded: [metric_tags.max_tags]metric_tags.Tag = undefined;
+    const count = metric_tags.decode(tags, &decoded) catch |err| {
+        _ = errors.fail(.invalid_argument, "metric tags are malformed: {s}", .{metric_tags.describe(err)});
+        return error.Failed;
+    };
+    std.debug.assert(count > 0);
+    var core_tags: [metric_tags.max_tags]c.TemporalCoreMetricAttribute = undefined;
+    for (decoded[0..count], core_tags[0..count]) |tag, *out| out.* = coreAttribute(tag);
+    return c.temporal_core_metric_attributes_new(meter, &core_tags, count) orelse {
+        _ = errors.fail(.core, "core returned no attribute set", .{});
+        return error.Failed;
+    };
+}
+
+fn recordValue(self: *const Metric, value: metric_values.Value, attributes: *c.TemporalCoreMetricAttributes) void {
+    switch (value) {
         .unsigned => |v| {
             std.debug.assert(self.kind == .counter_int or self.kind == .histogram_int or self.kind == .gauge_int);
             c.temporal_core_metric_record_integer(self.core_metric, v, attributes);
@@ -118,7 +154,6 @@ pub fn record(metric_id: u64, value: f64, tags: []const u8) i64 {
             c.temporal_core_metric_record_float(self.core_metric, v, attributes);
         },
     }
-    return 0;
 }
 
 fn coreAttribute(tag: metric_tags.Tag) c.TemporalCoreMetricAttribute {

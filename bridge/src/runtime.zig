@@ -7,6 +7,13 @@ const handles = @import("handles.zig");
 const global = @import("global.zig");
 const log_queue = @import("log_queue.zig");
 const mem = @import("mem.zig");
+const attribute_cache = @import("attribute_cache.zig");
+
+pub const AttributeCache = attribute_cache.Cache(*c.TemporalCoreMetricAttributes);
+
+fn freeAttributes(attributes: *c.TemporalCoreMetricAttributes) void {
+    c.temporal_core_metric_attributes_free(attributes);
+}
 
 pub const Runtime = struct {
     header: handles.Header,
@@ -15,11 +22,14 @@ pub const Runtime = struct {
     meter: ?*c.TemporalCoreMetricMeter = null,
     /// The meter's default attribute set, reused by every record that has no tags of its own.
     no_tags: ?*c.TemporalCoreMetricAttributes = null,
+    /// Attribute sets of tagged records, by their encoded tags (attribute_cache.zig).
+    attributes: AttributeCache,
 
     fn destroy(header: *handles.Header) void {
         if (global.deferIfOnCoreThread(header)) return;
         const self: *Runtime = @fieldParentPtr("header", header);
         // Every metric holds a reference on the runtime, so none is left when we get here.
+        self.attributes.deinit();
         if (self.no_tags) |a| c.temporal_core_metric_attributes_free(a);
         if (self.meter) |m| c.temporal_core_metric_meter_free(m);
         c.temporal_core_runtime_free(self.core_runtime);
@@ -160,7 +170,7 @@ pub fn new(options_json: []const u8) i64 {
         c.temporal_core_runtime_free(core_runtime);
         return errors.fail(.out_of_memory, "out of memory creating a runtime", .{});
     };
-    self.* = .{ .header = .{ .kind = .runtime, .destroy_fn = Runtime.destroy }, .core_runtime = core_runtime };
+    self.* = .{ .header = .{ .kind = .runtime, .destroy_fn = Runtime.destroy }, .core_runtime = core_runtime, .attributes = AttributeCache.init(mem.allocator, freeAttributes) };
     if (opts.metrics != null) attachMeter(self);
     const id = global.register(&self.header) catch return errors.fail(.capacity, "handle table is full ({d} live handles)", .{handles.capacity});
     return @intCast(id);

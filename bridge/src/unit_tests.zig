@@ -8,4 +8,5 @@ test {
     _ = @import("pending.zig");
     _ = @import("metric_tags.zig");
     _ = @import("metric_values.zig");
+    _ = @import("attribute_cache.zig");
 }

@@ -45,7 +45,7 @@ function spawnNode(args: string[], extraEnv: Record<string, string>): { child: C
 }
 
 /** An official Worker for `workflowsPath` on a fresh task queue of the shared dev server, once it polls. */
-export async function startOfficialWorker(sdkDir: string, workflowsPath: string, label: string): Promise<OfficialWorker> {
+export async function startOfficialWorker(sdkDir: string, workflowsPath: string, label: string, extraEnv: Record<string, string> = {}): Promise<OfficialWorker> {
   const e = await env();
   const taskQueue = uid(`${label}-official`);
   const { child, stderr } = spawnNode(["run"], {
@@ -55,6 +55,7 @@ export async function startOfficialWorker(sdkDir: string, workflowsPath: string,
     COMPAT_TASK_QUEUE: taskQueue,
     COMPAT_IDENTITY: `${label}-official@${process.pid}`,
     COMPAT_WORKFLOWS_PATH: workflowsPath,
+    ...extraEnv,
   });
   const stop = () => stopChild(child);
   try {

@@ -11,6 +11,8 @@
 //                                            COMPAT_EXIT_WITH_STDIN=1 it also exits when its
 //                                            stdin (a pipe from the parent) closes, so a test
 //                                            process that dies leaves no worker behind.
+//                                            COMPAT_WORKFLOW_INTERCEPTOR_MODULES: comma-separated
+//                                            interceptors.workflowModules.
 //   node node-worker.mjs replay FILE.jsonl   replays every history of FILE (lines of
 //                                            {"workflowId", "history": base64 History protobuf})
 //                                            with Worker.runReplayHistories; prints one JSON line
@@ -58,6 +60,10 @@ if (mode === "run") {
     // 0 on the mixed queue: no sticky cache, so each workflow task goes to whichever worker
     // (official or ours) polls it first and replays the history the other one made.
     ...(process.env.COMPAT_MAX_CACHED ? { maxCachedWorkflows: Number(process.env.COMPAT_MAX_CACHED) } : {}),
+    // Comma-separated workflow interceptor module paths (tests/compat/client-interceptors-official.test.ts).
+    ...(process.env.COMPAT_WORKFLOW_INTERCEPTOR_MODULES
+      ? { interceptors: { workflowModules: process.env.COMPAT_WORKFLOW_INTERCEPTOR_MODULES.split(",") } }
+      : {}),
   });
   console.log("COMPAT_READY");
   await worker.run(); // until SIGTERM (the SDK's default shutdown signals)

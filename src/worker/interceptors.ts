@@ -8,7 +8,7 @@
  * next one (or the SDK's own implementation) as `next`.
  */
 import type { Context } from "../activity/context.js";
-import type { Headers, Next } from "../common/index.js";
+import type { Headers, MetricTags, Next } from "../common/index.js";
 
 export type { Headers, Next };
 
@@ -46,13 +46,12 @@ export interface ActivityOutboundCallsInterceptor {
    * Called each time a metric of the activity's metric meter is recorded: the tags returned come
    * before the metric's own tags and the call's.
    */
-  getMetricTags?: (input: GetMetricTagsInput, next: Next<ActivityOutboundCallsInterceptor, "getMetricTags">) => GetMetricTagsInput;
+  getMetricTags?: (input: GetMetricTagsInput, next: Next<ActivityOutboundCallsInterceptor, "getMetricTags">) => MetricTags;
 }
 
 export type GetLogAttributesInput = Record<string, unknown>;
 
-/** Metric tags, as @temporalio/common's `MetricTags` (same structural type). */
-export type GetMetricTagsInput = Record<string, string | number | boolean>;
+export type GetMetricTagsInput = MetricTags;
 
 /** @deprecated As official: use {@link ActivityInterceptorsFactory} (`interceptors.activity`). */
 export interface ActivityInboundCallsInterceptorFactory {

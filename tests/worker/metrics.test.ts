@@ -7,9 +7,12 @@
  *   the official default tags namespace, taskQueue, activityType and the outbound
  *   `getMetricTags` interceptors' tags;
  * - the worker's host-side recorder of workflow metrics (WorkflowMetricRecorder);
- * - bad values and names as typed errors; no exporter means the no-op meter.
+ * - bad values and names as typed errors; no exporter means the no-op meter;
+ * - OTLP: the same instruments exported to a real OTLP/gRPC endpoint the test serves,
+ *   decoded from the protobuf requests core sends.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import http2 from "node:http2";
 import { Context, metricMeter as activityMeter } from "../../src/activity/index.js";
 import { noopMetricMeter, MetricMeterWithComposedTags, type MetricMeter } from "../../src/common/index.js";
 import { NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory } from "../../src/worker/index.js";
@@ -273,5 +276,173 @@ describe("metrics from activities and for workflows on the dev server", () => {
     expect(one(s, "workflow_custom_wait_sum", expected).value).toBe(0.5);
     expect(one(s, "workflow_custom_queue", expected).value).toBe(4);
     await worker.runUntil(Promise.resolve());
+  });
+});
+
+// ---------------------------------------------------------------------------- OTLP
+
+type Field = { no: number; wire: number; varint?: bigint; bytes?: Uint8Array; fixed?: DataView };
+
+/** The fields of one protobuf message (enough of the wire format for OTLP's messages). */
+function fields(buf: Uint8Array): Field[] {
+  const out: Field[] = [];
+  let i = 0;
+  const varint = (): bigint => {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      const b = buf[i++]!;
+      result |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return result;
+      shift += 7n;
+    }
+  };
+  while (i < buf.length) {
+    const key = Number(varint());
+    const no = key >>> 3;
+    const wire = key & 7;
+    if (wire === 0) out.push({ no, wire, varint: varint() });
+    else if (wire === 2) {
+      const len = Number(varint());
+      out.push({ no, wire, bytes: buf.subarray(i, i + len) });
+      i += len;
+    } else if (wire === 1) {
+      out.push({ no, wire, fixed: new DataView(buf.buffer, buf.byteOffset + i, 8) });
+      i += 8;
+    } else if (wire === 5) {
+      out.push({ no, wire, fixed: new DataView(buf.buffer, buf.byteOffset + i, 4) });
+      i += 4;
+    } else throw new Error(`unsupported wire type ${wire}`);
+  }
+  return out;
+}
+const sub = (fs: Field[], no: number) => fs.filter((f) => f.no === no && f.bytes).map((f) => fields(f.bytes!));
+const text = (fs: Field[], no: number) => {
+  const f = fs.find((x) => x.no === no && x.bytes);
+  return f ? new TextDecoder().decode(f.bytes) : undefined;
+};
+
+interface OtlpPoint {
+  attributes: Record<string, string | number | boolean>;
+  value?: number;
+  count?: number;
+  sum?: number;
+}
+interface OtlpMetric {
+  /** The attributes of the resource the metric was exported under (core puts globalTags there). */
+  resource: Record<string, string | number | boolean>;
+  name: string;
+  description?: string;
+  unit?: string;
+  type: "sum" | "gauge" | "histogram";
+  monotonic?: boolean;
+  points: OtlpPoint[];
+}
+
+function attributes(kvs: Field[][]): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const kv of kvs) {
+    const key = text(kv, 1)!;
+    const any = sub(kv, 2)[0] ?? [];
+    const f = any[0];
+    if (f === undefined) continue;
+    if (f.no === 1) out[key] = new TextDecoder().decode(f.bytes);
+    else if (f.no === 2) out[key] = f.varint === 1n;
+    else if (f.no === 3) out[key] = Number(BigInt.asIntN(64, f.varint!));
+    else if (f.no === 4) out[key] = f.fixed!.getFloat64(0, true);
+  }
+  return out;
+}
+
+/** ExportMetricsServiceRequest → metrics (resource_metrics.scope_metrics.metrics). */
+function decodeExport(body: Uint8Array): OtlpMetric[] {
+  const metrics: OtlpMetric[] = [];
+  for (const rm of sub(fields(body), 1)) {
+    const resource = attributes(sub(sub(rm, 1)[0] ?? [], 1));
+    for (const sm of sub(rm, 2)) {
+      for (const m of sub(sm, 2)) {
+        const name = text(m, 1)!;
+        const base = { resource, name, description: text(m, 2), unit: text(m, 3) };
+        const numberPoint = (p: Field[]): OtlpPoint => {
+          const dbl = p.find((f) => f.no === 4 && f.fixed);
+          const int = p.find((f) => f.no === 6 && f.fixed);
+          return { attributes: attributes(sub(p, 7)), value: dbl ? dbl.fixed!.getFloat64(0, true) : Number(int!.fixed!.getBigInt64(0, true)) };
+        };
+        const sum = sub(m, 7)[0];
+        const gauge = sub(m, 5)[0];
+        const hist = sub(m, 9)[0];
+        if (sum) metrics.push({ ...base, type: "sum", monotonic: sum.some((f) => f.no === 3 && f.varint === 1n), points: sub(sum, 1).map(numberPoint) });
+        else if (gauge) metrics.push({ ...base, type: "gauge", points: sub(gauge, 1).map(numberPoint) });
+        else if (hist) {
+          metrics.push({
+            ...base,
+            type: "histogram",
+            points: sub(hist, 1).map((p) => ({
+              attributes: attributes(sub(p, 9)),
+              count: Number(p.find((f) => f.no === 4)!.fixed!.getBigUint64(0, true)),
+              sum: p.find((f) => f.no === 5)!.fixed!.getFloat64(0, true),
+            })),
+          });
+        }
+      }
+    }
+  }
+  return metrics;
+}
+
+describe("OTLP export", () => {
+  test("custom metrics reach a real OTLP/gRPC endpoint with their types, values and tags", async () => {
+    const requests: { path: string; body: Uint8Array }[] = [];
+    const server = http2.createServer();
+    const sessions = new Set<http2.ServerHttp2Session>();
+    server.on("session", (session) => {
+      sessions.add(session);
+      session.on("close", () => sessions.delete(session));
+    });
+    server.on("stream", (stream, headers) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        // A gRPC message: 1 byte compression flag, 4 bytes length, then the protobuf.
+        const framed = Buffer.concat(chunks);
+        requests.push({ path: String(headers[":path"]), body: new Uint8Array(framed.subarray(5, 5 + framed.readUInt32BE(1))) });
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(Buffer.from([0, 0, 0, 0, 0])); // an empty ExportMetricsServiceResponse
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const otlpPort = (server.address() as { port: number }).port;
+    const r = Runtime.create({
+      telemetryOptions: { logging: { forward: false }, metrics: { otel: { url: `http://127.0.0.1:${otlpPort}`, metricsExportIntervalMs: 100 }, globalTags: { deployment: "otlp-test" } } },
+    });
+    try {
+      const meter = r.metricMeter.withTags({ via: "otlp" });
+      meter.createCounter("otlp_custom_calls", "1", "calls").add(3, { ok: true });
+      meter.createHistogram("otlp_custom_latency", "float", "ms").record(2.5);
+      meter.createGauge("otlp_custom_depth").set(11, { shard: 2 });
+      const until = Date.now() + 10_000;
+      let latest: OtlpMetric[] = [];
+      while (Date.now() < until) {
+        const last = requests.at(-1);
+        latest = last ? decodeExport(last.body) : [];
+        if (latest.some((m) => m.name === "otlp_custom_depth")) break;
+        await Bun.sleep(50);
+      }
+      expect(requests[0]!.path).toBe("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export");
+      const byName = new Map(latest.map((m) => [m.name, m]));
+      // OTLP keeps the tag value types; core exports globalTags as resource attributes here.
+      const base = { via: "otlp", service_name: "temporal-core-sdk" };
+      expect(byName.get("otlp_custom_calls")).toMatchObject({ type: "sum", monotonic: true, description: "calls", unit: "1", points: [{ attributes: { ...base, ok: true }, value: 3 }] });
+      expect(byName.get("otlp_custom_latency")).toMatchObject({ type: "histogram", unit: "ms", points: [{ attributes: base, count: 1, sum: 2.5 }] });
+      expect(byName.get("otlp_custom_depth")).toMatchObject({ type: "gauge", points: [{ attributes: { ...base, shard: 2 }, value: 11 }] });
+      for (const name of ["otlp_custom_calls", "otlp_custom_latency", "otlp_custom_depth"]) expect(byName.get(name)!.resource).toMatchObject({ deployment: "otlp-test" });
+    } finally {
+      // Takes ~5 s here: freeing core's runtime flushes the exporter synchronously on this
+      // thread, so this in-process collector cannot answer the final export until it times out.
+      await r.shutdown();
+      for (const session of sessions) session.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -218,7 +218,7 @@ export function workflowInterceptorsSource(option: unknown): WorkflowInterceptor
   if (option === undefined || option === null) return () => [];
   if (Array.isArray(option)) {
     option.forEach((i, n) => checkInterceptor(i, `${name}[${n}]`));
-    const list = (option as WorkflowClientInterceptor[]).map(adaptLegacyStart);
+    const list = [...(option as WorkflowClientInterceptor[])];
     return () => list;
   }
   if (typeof option === "object" && "calls" in option) {
@@ -231,7 +231,7 @@ export function workflowInterceptorsSource(option: unknown): WorkflowInterceptor
       calls.map((factory, n) => {
         const i = factory({ workflowId, runId });
         checkInterceptor(i, `${name}.calls[${n}] result`);
-        return adaptLegacyStart(i);
+        return i;
       });
   }
   // The official client ignores other shapes silently; they are certainly a mistake.
@@ -249,15 +249,16 @@ function checkInterceptor(i: unknown, where: string): void {
 }
 
 /**
- * An interceptor with only the deprecated `start` gets a `startWithDetails` that calls it (as
- * the official client adapts them): its run id wins, `eagerlyStarted` comes from the call below
- * it, or is false when it did not call `next`.
+ * For the `startWithDetails` chain only (as the official client does): an interceptor with only
+ * the deprecated `start` becomes one whose `startWithDetails` calls it, with the interceptor as
+ * `this`. Its run id wins; `eagerlyStarted` comes from the call below it, or is false when it did
+ * not call `next`.
  */
-function adaptLegacyStart(i: WorkflowClientInterceptor): WorkflowClientInterceptor {
+export function adaptLegacyStart(i: WorkflowClientInterceptor): WorkflowClientInterceptor {
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   const legacy = i.start;
   if (i.startWithDetails !== undefined || legacy === undefined) return i;
-  const adapted: WorkflowClientInterceptor = Object.create(i);
+  const adapted: WorkflowClientInterceptor = {};
   adapted.startWithDetails = async (input, next) => {
     let below: WorkflowStartOutput | undefined;
     const runId = await legacy.call(i, input, async (nextInput: WorkflowStartInput) => {

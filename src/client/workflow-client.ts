@@ -80,18 +80,19 @@ import {
   type WorkflowUpdateOptions,
 } from "./workflow-update.js";
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from "../common/interfaces.js";
-import type {
-  CompiledWorkflowOptions,
-  WorkflowCancelInput,
-  WorkflowClientInterceptor,
-  WorkflowDescribeInput,
-  WorkflowInterceptorsSource,
-  WorkflowQueryInput,
-  WorkflowSignalInput,
-  WorkflowSignalWithStartInput,
-  WorkflowStartInput,
-  WorkflowStartOutput,
-  WorkflowTerminateInput,
+import {
+  adaptLegacyStart,
+  type CompiledWorkflowOptions,
+  type WorkflowCancelInput,
+  type WorkflowClientInterceptor,
+  type WorkflowDescribeInput,
+  type WorkflowInterceptorsSource,
+  type WorkflowQueryInput,
+  type WorkflowSignalInput,
+  type WorkflowSignalWithStartInput,
+  type WorkflowStartInput,
+  type WorkflowStartOutput,
+  type WorkflowTerminateInput,
 } from "./interceptors.js";
 import type { WorkflowUpdateStage } from "../common/enums.js";
 
@@ -331,7 +332,7 @@ export class WorkflowClient {
     }
     const compiled = this.compileStartOptions(options as WorkflowStartOptions<unknown[]>, startOptionsShape);
     const interceptors = this.ctx.interceptors(compiled.workflowId);
-    const startWithDetails = composeInterceptors(interceptors, "startWithDetails", (input: WorkflowStartInput) => this.startHandler(input));
+    const startWithDetails = composeInterceptors(interceptors.map(adaptLegacyStart), "startWithDetails", (input: WorkflowStartInput) => this.startHandler(input));
     const out = await startWithDetails({ workflowType: type, headers: {}, options: compiled });
     // As official: the handle targets the workflow id (it follows continue-as-new), within the chain of the run started.
     const h = this.handle<W>(compiled.workflowId, undefined, {

@@ -14,7 +14,10 @@ import {
   Connection,
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
+  type Next,
   type WorkflowClientInterceptor,
+  type WorkflowSignalInput,
+  type WorkflowStartInput,
   type WorkflowStartUpdateOutput,
 } from "../../src/client/index.js";
 import { defaultPayloadConverter, payloadEncoding, type Payload } from "../../src/common/index.js";
@@ -401,6 +404,28 @@ describe("the deprecated forms, as official", () => {
     await h.signal(doneSignal);
     await h.result();
     expectHeaders((await h.fetchHistory()).events[0]!, { legacy: "yes" });
+
+    // A class instance: every hook, the adapted legacy `start` too, runs with the instance as `this`.
+    class Counting implements WorkflowClientInterceptor {
+      #calls: string[] = [];
+      get calls() {
+        return this.#calls;
+      }
+      async start(input: WorkflowStartInput, next: Next<WorkflowClientInterceptor, "start">): Promise<string> {
+        this.#calls.push("start");
+        return next(input);
+      }
+      async signal(input: WorkflowSignalInput, next: Next<WorkflowClientInterceptor, "signal">): Promise<void> {
+        this.#calls.push(`signal:${input.signalName}`);
+        return next(input);
+      }
+    }
+    const counting = new Counting();
+    const cc = await newClient([counting]);
+    const ch = await cc.workflow.start(signalsAndQueries, { workflowId: uid("ci-class"), taskQueue: wf.taskQueue });
+    await ch.signal(doneSignal);
+    await ch.result();
+    expect(counting.calls).toEqual(["start", "signal:done"]);
 
     const shortCircuit = await newClient([{ start: async () => "made-up-run" } satisfies WorkflowClientInterceptor]);
     const fake = await shortCircuit.workflow.start(signalsAndQueries, { workflowId: uid("ci-legacy-fake"), taskQueue: wf.taskQueue });

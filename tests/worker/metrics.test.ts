@@ -399,7 +399,7 @@ describe("OTLP export", () => {
       sessions.add(session);
       session.on("close", () => sessions.delete(session));
     });
-    server.on("stream", (stream, headers) => {
+    server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {

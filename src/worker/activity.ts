@@ -255,11 +255,14 @@ export class ActivityExecutor {
         try {
           args = start.input.map((p) => payloadConverter.fromPayload(p));
         } catch (err) {
-          // As official: a retryable ApplicationFailure naming the activity (type: the error's class).
-          throw ApplicationFailure.fromError(err, {
+          // As official: a retryable ApplicationFailure naming the activity (type: the error's class),
+          // reported as a task that could not start (no interceptor runs, no "Activity started").
+          const failure = ApplicationFailure.fromError(err, {
             message: `Failed to parse activity args for activity ${start.activityType}: ${err instanceof Error ? err.message : String(err)}`,
             nonRetryable: false,
           });
+          this.o.logger.error(`Error while processing ActivityTask.start: ${failure.message}`, { sdkComponent: "worker", ...activityLogAttributes(ctx.info), error: err });
+          return this.failed(failure);
         }
         try {
           this.instantiateInterceptors(running);

@@ -310,6 +310,51 @@ describe("factories", () => {
     expect(bad({ activityInbound: [{ execute() {} }] })).toThrow("Invalid worker option 'interceptors.activityInbound.0': expected a function (ActivityInboundCallsInterceptorFactory");
     expect(bad({ activty: [] })).toThrow(WorkerOptionsError);
   });
+
+  test("arguments that cannot be decoded fail the attempt before any factory runs (logged as the task that could not start)", async () => {
+    const e = await env();
+    const c = e.client;
+    let factories = 0;
+    const worker = await Worker.create({
+      connection: e.connection,
+      taskQueue: uid("ai-badargs-activities"),
+      activities,
+      shutdownSignals: [],
+      interceptors: { activity: [() => (factories++, {})] },
+    });
+    const running = worker.run();
+    try {
+      const workflowTaskQueue = uid("ai-badargs-workflow");
+      const handle = await c.workflow.start("handDriven", { workflowId: uid("ai-badargs"), taskQueue: workflowTaskQueue });
+      const from = log.lines.length;
+      const command = create(CommandSchema, {
+        commandType: CommandType.SCHEDULE_ACTIVITY_TASK,
+        attributes: {
+          case: "scheduleActivityTaskCommandAttributes",
+          value: {
+            activityId: "1",
+            activityType: { name: "echoHeaders" },
+            taskQueue: { name: worker.taskQueue },
+            // No converter of the default data converter knows this encoding.
+            input: { payloads: [makePayload("binary/unknown-test", new Uint8Array([1]))] },
+            startToCloseTimeout: { seconds: 10n },
+            retryPolicy: { maximumAttempts: 1 },
+          },
+        },
+      });
+      await respondWithCommand(c, workflowTaskQueue, command);
+      const failed = await waitForEvent(handle, isType(EventType.ACTIVITY_TASK_FAILED), "activity failed");
+      if (failed.attributes.case !== "activityTaskFailedEventAttributes") throw new Error("unexpected event");
+      expect(failed.attributes.value.failure?.message).toStartWith("Failed to parse activity args for activity echoHeaders: ");
+      expect(factories).toBe(0);
+      const lines = log.lines.slice(from).filter((l) => l.meta?.workflowId === handle.workflowId);
+      expect(lines.map((l) => [l.level, l.message.split(":")[0]])).toEqual([["error", "Error while processing ActivityTask.start"]]);
+      await handle.terminate("test done");
+    } finally {
+      worker.shutdown();
+      await running;
+    }
+  });
 });
 
 describe("outbound getMetricTags", () => {

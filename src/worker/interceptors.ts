@@ -9,6 +9,7 @@
  */
 import type { Context } from "../activity/context.js";
 import type { Headers, MetricTags, Next } from "../common/index.js";
+import type { ClientInterceptors } from "../client/interceptors.js";
 
 export type { Headers, Next };
 
@@ -77,7 +78,9 @@ export interface WorkerActivityInterceptors {
 export interface WorkerInterceptors extends WorkerActivityInterceptors {
   /** Modules exporting workflow interceptors (`interceptors()`), bundled with the workflow code. */
   workflowModules?: string[];
-  client?: object;
+  /** Accepted, warned about, no effect (the official Client handed to activities). */
+  client?: ClientInterceptors;
+  /** Accepted, warned about, no effect (no Nexus). */
   nexus?: unknown[];
 }
 

@@ -51,6 +51,7 @@ export type {
 } from "./interceptors.js";
 // Deprecated in 1.24, kept as official for code written for older releases.
 export { ActivityInboundLogInterceptor, appendDefaultInterceptors } from "./activity-log-interceptor.js";
+export type { InjectedSink, InjectedSinkFunction, InjectedSinks } from "./sinks.js";
 // The attributes the worker puts on activity log lines, as the official helper.
 export { activityLogAttributes } from "./activity.js";
 export {

@@ -11,6 +11,8 @@ import type { NativeWorkerOptions } from "../bridge/index.js";
 import { checkWorkflowBundleOption, type WorkflowBundleOption } from "./workflow/index.js";
 import { WorkerOptionsError } from "./errors.js";
 import type { ActivityInboundCallsInterceptorFactory, ActivityInterceptorsFactory, WorkerInterceptors } from "./interceptors.js";
+import { checkSinks, type InjectedSinks } from "./sinks.js";
+import type { Sinks } from "../workflow/interceptors.js";
 
 /** A number of milliseconds, or an ms-style string ("30s", "5 minutes"): src/common's Duration. */
 export type { Duration } from "../common/index.js";
@@ -74,6 +76,11 @@ export interface WorkerOptions {
    * `activityInbound` (deprecated, as official) is placed before them.
    */
   interceptors?: WorkerInterceptors;
+  /**
+   * Functions workflow code calls through `proxySinks()`, delivered after each activation
+   * (src/worker/sinks.ts): `{ [sinkName]: { [fnName]: { fn(info, ...args), callDuringReplay? } } }`.
+   */
+  sinks?: InjectedSinks<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Signals that start a graceful shutdown while run() is active (a second one exits). Default SIGINT, SIGTERM. */
   shutdownSignals?: NodeJS.Signals[];
   enableNonLocalActivities?: boolean;
@@ -166,7 +173,12 @@ const schema = z.strictObject({
     .strictObject({
       activity: z.array(factory<ActivityInterceptorsFactory>("ActivityInterceptorsFactory, (ctx) => ({ inbound?, outbound? })")).optional(),
       activityInbound: z.array(factory<ActivityInboundCallsInterceptorFactory>("ActivityInboundCallsInterceptorFactory, (ctx) => interceptor")).optional(),
+      workflowModules: z.array(z.string().min(1, "expected a module path")).optional(),
     })
+    .optional(),
+  // Checked by checkSinks (src/worker/sinks.ts), which names the bad entry.
+  sinks: z
+    .custom<InjectedSinks<Sinks>>((v) => checkSinks(v) === undefined, { error: (issue) => checkSinks(issue.input) ?? "invalid sinks" })
     .optional(),
   shutdownSignals: z.array(z.string()).default(["SIGINT", "SIGTERM"]),
   enableNonLocalActivities: z.boolean().default(true),
@@ -206,14 +218,13 @@ const OFFICIAL_ONLY_OPTIONS = [
   "maxConcurrentNexusTaskPolls",
   "workflowThreadPoolSize",
   "plugins",
-  "sinks",
   "workflowFailureErrorTypes",
   "enableSDKTracing",
   "debugMode",
   "bundlerOptions",
 ];
 // `client`: the official worker hands activities a Client (`Context.client`) that these intercept; ours has none.
-const OFFICIAL_ONLY_INTERCEPTORS = ["workflowModules", "nexus", "client"];
+const OFFICIAL_ONLY_INTERCEPTORS = ["nexus", "client"];
 
 /** `options` without the official-only options (warned about through the connection's logger, else the console). */
 function withoutOfficialOnlyOptions(options: WorkerOptions): WorkerOptions {
@@ -225,7 +236,7 @@ function withoutOfficialOnlyOptions(options: WorkerOptions): WorkerOptions {
   for (const key of ignored) delete copy[key];
   const interceptors = copy.interceptors;
   if (interceptors !== null && typeof interceptors === "object" && !Array.isArray(interceptors)) {
-    const sub = { name: "WorkerOptions.interceptors", supported: ["activity", "activityInbound"], officialOnly: OFFICIAL_ONLY_INTERCEPTORS };
+    const sub = { name: "WorkerOptions.interceptors", supported: ["activity", "activityInbound", "workflowModules"], officialOnly: OFFICIAL_ONLY_INTERCEPTORS };
     const inner = sortOptions(sub, interceptors, warn).ignored;
     if (inner.length > 0) copy.interceptors = Object.fromEntries(Object.entries(interceptors).filter(([k]) => !inner.includes(k)));
   }

@@ -37,6 +37,7 @@ import { NativeReplayer, bridgeDisabledError, isZigBridgeEnabled } from "../brid
 import { Runtime, type Logger } from "../runtime/index.js";
 import { DeterminismViolationError } from "../workflow/errors.js";
 import { createWorkflowRuntime, hostConvertersForWorkflows, workflowBundleFor, type WorkflowBundleOption, type WorkflowRuntime } from "./workflow/index.js";
+import { checkSinks, deliverSinkCalls, type InjectedSinks } from "./sinks.js";
 import { loadDataConverterWithModules } from "../common/converter-module.js";
 
 /** Options of a replay worker: the workflow code and how to read the histories' payloads. */
@@ -61,6 +62,10 @@ export interface ReplayWorkerOptions {
   isolateExecutionTimeout?: number | string;
   /** Default: `Runtime.default()`. Its logger receives workflow-task failures. */
   runtime?: Runtime;
+  /** `workflowModules`: workflow interceptor modules bundled with workflowsPath, as for `Worker.create`. */
+  interceptors?: { workflowModules?: string[] };
+  /** As for `Worker.create`; a replay worker calls only the functions with `callDuringReplay: true`, as official. */
+  sinks?: InjectedSinks<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /** Replaying a history failed for a reason other than nondeterminism. */
@@ -192,6 +197,7 @@ class ReplayWorker {
     private readonly runtime: WorkflowRuntime,
     private readonly converters: LoadedDataConverter,
     private readonly logger: Logger,
+    private readonly sinks: InjectedSinks<any> | undefined, // eslint-disable-line @typescript-eslint/no-explicit-any
   ) {
     this.loop = this.pollLoop().then(
       () => {
@@ -219,7 +225,10 @@ class ReplayWorker {
       ignoreModules: options.bundlerIgnoreModules,
       payloadConverterPath: options.dataConverter?.payloadConverterPath,
       failureConverterPath: options.dataConverter?.failureConverterPath,
+      workflowInterceptorModules: options.interceptors?.workflowModules,
     }))!;
+    const sinksError = checkSinks(options.sinks);
+    if (sinksError) throw new TypeError(`ReplayWorkerOptions.sinks: ${sinksError}`);
     const rt = options.runtime ?? Runtime.default();
     const namespace = options.namespace ?? "default";
     const taskQueue = `${options.replayName ?? "fake_replay_queue"}-${++replayWorkerCount}`;
@@ -241,7 +250,7 @@ class ReplayWorker {
       logger: rt.logger,
       deadlockTimeoutMs: options.isolateExecutionTimeout === undefined ? undefined : msToNumber(options.isolateExecutionTimeout as never),
     });
-    return new ReplayWorker(replayer, runtime, converters, rt.logger);
+    return new ReplayWorker(replayer, runtime, converters, rt.logger, options.sinks);
   }
 
   /** Pushes one history and waits for the eviction that ends its replay. */
@@ -289,6 +298,7 @@ class ReplayWorker {
       await decodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationSchema, activation);
       const completion = await this.runtime.activate(activation);
       await encodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationCompletionSchema, completion);
+      await deliverSinkCalls(this.runtime.takeSinkCalls(activation.runId), this.sinks, this.logger, { sdkComponent: "worker", runId: activation.runId }, true);
       return completion;
     } catch (err) {
       this.logger.error(`Replay activation failed before reaching workflow code: ${errorText(err)}`, { sdkComponent: "worker", runId: activation.runId });

@@ -35,6 +35,7 @@ import {
   type WorkflowRuntime,
 } from "./workflow/index.js";
 import { ActivityExecutor } from "./activity.js";
+import { deliverSinkCalls } from "./sinks.js";
 import { WorkflowMetricRecorder, workerMetricMeter } from "./metrics.js";
 import type { MetricMeter } from "../common/metrics.js";
 import { compileActivityInterceptors } from "./interceptors.js";
@@ -98,7 +99,13 @@ async function workerBundle(o: ParsedWorkerOptions, logger: Logger): Promise<Wor
   }
   let bundle: WorkflowBundle | undefined;
   try {
-    bundle = await workflowBundleFor({ workflowBundle: o.workflowBundle, workflowsPath: o.workflowsPath, ignoreModules: o.bundlerIgnoreModules, ...o.converterPaths });
+    bundle = await workflowBundleFor({
+      workflowBundle: o.workflowBundle,
+      workflowsPath: o.workflowsPath,
+      ignoreModules: o.bundlerIgnoreModules,
+      workflowInterceptorModules: o.interceptors?.workflowModules,
+      ...o.converterPaths,
+    });
   } catch (err) {
     // Bundling errors of workflowsPath keep their own type (they name the import chain).
     if (err instanceof WorkflowBundleError && o.workflowBundle !== undefined) {
@@ -110,6 +117,14 @@ async function workerBundle(o: ParsedWorkerOptions, logger: Logger): Promise<Wor
   if (bundle && o.workflowBundle !== undefined) {
     const warning = converterMismatchWarning(bundle, o.converterPaths);
     if (warning) logger.warn(warning, { sdkComponent: "worker", taskQueue: o.taskQueue });
+    // As official: a prebuilt bundle carries its own interceptor modules (bundleWorkflowCode's workflowInterceptorModules).
+    if ((o.interceptors?.workflowModules ?? []).length > 0) {
+      logger.warn(
+        "Ignoring WorkerOptions.interceptors.workflowModules because WorkerOptions.workflowBundle is set. " +
+          "To use workflow interceptors with a workflowBundle, pass them in the call to bundleWorkflowCode.",
+        { sdkComponent: "worker", taskQueue: o.taskQueue },
+      );
+    }
   }
   return bundle;
 }
@@ -402,6 +417,19 @@ export class Worker {
     } catch (err) {
       // A codec failure (or the runtime disposed under us): fail this workflow task; core retries it.
       completion = this.failedCompletion(runtime, activation, `Workflow activation could not be processed: ${errorText(err)}`, err);
+    }
+    // Sink calls of this activation, before its completion is sent, as official.
+    const sinkCalls = runtime.takeSinkCalls(runId);
+    if (sinkCalls.length > 0) {
+      const identity = runtime.runIdentity(runId);
+      await deliverSinkCalls(sinkCalls, this.options.sinks, this.log, {
+        sdkComponent: "worker",
+        namespace: this.namespace,
+        taskQueue: this.taskQueue,
+        runId,
+        workflowId: identity?.workflowId,
+        workflowType: identity?.workflowType,
+      });
     }
     let bytes: Uint8Array;
     try {

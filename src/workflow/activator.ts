@@ -38,12 +38,25 @@ import {
   type FailureConverter,
   type PayloadConverter,
   TypedSearchAttributes,
+  composeInterceptors,
+  type Headers,
   type SearchAttributePair,
   type SearchAttributes,
 } from "../common/index.js";
 import { RootCancellationScope, CancellationScope } from "./cancellation-scope.js";
 import { ContinueAsNew, DeterminismViolationError, IllegalStateError, LocalActivityDoBackoff, isCancellation } from "./errors.js";
 import type { DefaultQueryHandler, DefaultSignalHandler, Logger, WorkflowInfo } from "./interfaces.js";
+import type {
+  ActivateInput,
+  ConcludeActivationInput,
+  QueryInput,
+  SignalInput,
+  SinkCall,
+  UpdateInput,
+  WorkflowInboundCallsInterceptor,
+  WorkflowInternalsInterceptor,
+  WorkflowOutboundCallsInterceptor,
+} from "./interceptors.js";
 import { alea, createUnsafeRandomSource, namedStreamSeed, seedBytes, uuid4FromRandom, type RNG } from "./random.js";
 
 export type CommandInit = MessageInitShape<typeof WorkflowCommandSchema>;
@@ -77,6 +90,11 @@ export interface ActivatorOptions {
   registeredActivityNames?: ReadonlySet<string>;
   /** Maps raw stacks of pending operations to the user's files (src/worker/workflow/stack-traces.ts). */
   stackTraces?: StackTraceSupport;
+  /**
+   * This run's instances of the `interceptors.workflowModules` (module namespaces, in order):
+   * each one's `interceptors()` factory is called once for the run (createRun).
+   */
+  interceptorModules?: readonly Record<string, unknown>[];
 }
 
 /** One frame of `__enhanced_stack_trace`, as @temporalio/workflow's StackTraceFileLocation. */
@@ -246,7 +264,7 @@ export class Activator {
   defaultSignalHandler: DefaultSignalHandler | undefined;
   defaultQueryHandler: DefaultQueryHandler | undefined;
   /** Signals that arrived before a handler was set; delivered, in order, by setHandler. */
-  readonly bufferedSignals: { name: string; args: unknown[] }[] = [];
+  readonly bufferedSignals: { name: string; args: unknown[]; headers: Headers }[] = [];
   readonly updateHandlers = new Map<string, HandlerEntry>();
   defaultUpdateHandler: ((name: string, ...args: unknown[]) => unknown) | undefined;
   /** Updates that arrived before their handler was set: dispatched by setHandler, rejected when the activation ends. */
@@ -259,6 +277,14 @@ export class Activator {
   readonly sentPatches = new Set<string>();
   readonly timeouts = new Map<number, CancellationScope>();
 
+  /** The run's interceptors, from the factories of `interceptors.workflowModules`, in order. */
+  readonly interceptors: {
+    inbound: WorkflowInboundCallsInterceptor[];
+    outbound: WorkflowOutboundCallsInterceptor[];
+    internals: WorkflowInternalsInterceptor[];
+  } = { inbound: [], outbound: [], internals: [] };
+  /** Calls of sink functions made during this activation; the worker takes and delivers them after it. */
+  sinkCalls: SinkCall[] = [];
   /** A cancel-workflow job was received. */
   cancelled = false;
   /** A terminal command (complete, fail, cancel, continue-as-new) was produced. */
@@ -292,7 +318,9 @@ export class Activator {
       this.isReplaying = true;
       this.isReplayingHistoryEvents = false;
       if (this.info) this.info = { ...this.info, unsafe: { ...this.info.unsafe, isReplaying: true, isReplayingHistoryEvents: false } };
-      for (const job of jobs) this.applyJob(job);
+      this.runJobs(activation, (a) => {
+        for (const job of a.jobs) this.applyJob(job);
+      });
       return;
     }
     if (activation.timestamp) this.now = tsToMs(activation.timestamp);
@@ -308,7 +336,18 @@ export class Activator {
     // workflow task records them (as the official SDK records a flag the first time it takes
     // the new path), so an official worker replaying our history takes the same paths.
     if (!activation.isReplaying) for (const flag of ALWAYS_ON_SDK_FLAGS) this.knownFlags.add(flag);
+    this.runJobs(activation, (a) => this.applyJobs(a));
+  }
 
+  /** The jobs of an activation, through the internals interceptors' `activate` (one batch, index 0). */
+  private runJobs(activation: WorkflowActivation, apply: (activation: WorkflowActivation) => void): void {
+    const internals = this.interceptors.internals;
+    if (internals.length === 0) return apply(activation);
+    composeInterceptors(internals, "activate", (input: ActivateInput) => apply(input.activation))({ activation, batchIndex: 0 });
+  }
+
+  private applyJobs(activation: WorkflowActivation): void {
+    const jobs = activation.jobs;
     // The official SDK's order (ProcessWorkflowActivationJobsAsSingleBatch): initialize, every
     // patch notification, the last random seed, then the other jobs in core's order with the
     // blocked conditions re-checked synchronously after each (before any microtask runs), and
@@ -378,11 +417,11 @@ export class Activator {
       }
       case "signalWorkflow": {
         const args = v.value.input.map((p) => this.fromPayload(p));
-        this.deliverSignal(v.value.signalName, args);
+        this.deliverSignal(v.value.signalName, args, v.value.headers);
         return;
       }
       case "queryWorkflow":
-        return this.answerQuery(v.value.queryId, v.value.queryType, v.value.arguments);
+        return this.answerQuery(v.value.queryId, v.value.queryType, v.value.arguments, v.value.headers);
       case "cancelWorkflow":
         this.cancelled = true;
         this.rootScope.cancel();
@@ -478,7 +517,8 @@ export class Activator {
       throw new TypeError(`Failed to initialize workflow of type '${init.workflowType}': ${details}`);
     }
     const args = init.arguments.map((p) => this.fromPayload(p));
-    this.pendingStart = () => this.startWorkflowFunction(fn as AnyHandler, args);
+    const headers = init.headers;
+    this.pendingStart = () => this.startWorkflowFunction(fn as AnyHandler, args, headers);
   }
 
   /**
@@ -558,6 +598,22 @@ export class Activator {
     };
   }
 
+  /** The sink calls made since the last call (the worker delivers them after the activation). */
+  takeSinkCalls(): SinkCall[] {
+    const calls = this.sinkCalls;
+    if (calls.length > 0) this.sinkCalls = [];
+    return calls;
+  }
+
+  /**
+   * The run leaves the cache: the internals interceptors' `dispose`, as official (errors are
+   * the caller's to log; the run is dropped either way).
+   */
+  dispose(): void {
+    const internals = this.interceptors.internals;
+    if (internals.length > 0) composeInterceptors(internals, "dispose", () => undefined)({});
+  }
+
   /** Replaces the run's WorkflowInfo (upserts of search attributes and memo), as official mutateWorkflowInfo. */
   mutateInfo(fn: (info: WorkflowInfo) => WorkflowInfo): void {
     if (this.info === undefined) throw new IllegalStateError("Workflow info is not set before the workflow is initialized");
@@ -566,7 +622,7 @@ export class Activator {
 
   // ---- signals and queries ------------------------------------------------------------
 
-  deliverSignal(name: string, args: unknown[]): void {
+  deliverSignal(name: string, args: unknown[], headers: Headers = {}): void {
     const entry = this.signalHandlers.get(name);
     const fallback = this.defaultSignalHandler;
     // As official: a reserved name never reaches the default handler; the TypeError fails the
@@ -575,21 +631,30 @@ export class Activator {
       throw new TypeError(`Cannot use signal name: '${name}', with reserved prefix: '${TEMPORAL_RESERVED_PREFIX}'`);
     }
     if (!entry && !fallback) {
-      this.bufferedSignals.push({ name, args });
+      this.bufferedSignals.push({ name, args, headers });
       return;
     }
     // Tracked until it settles, for allHandlersFinished() and the unfinished-handler warning
     // (a default handler's policy is WARN_AND_ABANDON, as official).
     const execution = this.signalExecutionSeq++;
     this.inProgressSignals.set(execution, { name, unfinishedPolicy: entry?.unfinishedPolicy ?? "WARN_AND_ABANDON" });
-    // The official chain: an async step awaiting the handler, failures to handleWorkflowFailure,
-    // then the bookkeeping. Same promise structure, so the same microtask ticks: which terminal
-    // command comes first, and when allHandlersFinished() turns true, match the official SDK.
-    const execute = async () => await (entry ? entry.handler(...args) : fallback!(name, ...args));
-    void execute()
+    // The official chain: the inbound interceptors (not for the SDK's own names) around an
+    // async step awaiting the handler, failures to handleWorkflowFailure, then the bookkeeping.
+    // Same promise structure, so the same microtask ticks: which terminal command comes
+    // first, and when allHandlersFinished() turns true, match the official SDK.
+    const execute = composeInterceptors(isInternalName(name) ? [] : this.interceptors.inbound, "handleSignal", (input: SignalInput) => this.signalNextHandler(input));
+    void execute({ args, signalName: name, headers })
       .catch((err: unknown) => this.handleWorkflowFailure(err))
       .finally(() => this.inProgressSignals.delete(execution));
   }
+
+  private async signalNextHandler({ signalName, args }: SignalInput): Promise<void> {
+    const entry = this.signalHandlers.get(signalName);
+    if (entry) return (await entry.handler(...args)) as void;
+    if (this.defaultSignalHandler) return await this.defaultSignalHandler(signalName, ...args);
+    throw new IllegalStateError(`No registered signal handler for signal: ${signalName}`);
+  }
+
 
   // ---- updates ------------------------------------------------------------------------
 
@@ -618,33 +683,35 @@ export class Activator {
       return;
     }
     // Converted twice when there is a validator, as official: the handler never sees what the
-    // validator did to its arguments.
-    const makeArgs = () => job.input.map((p) => this.fromPayload(p));
+    // validator did to its arguments. The SDK's own updates skip the interceptors.
+    const interceptors = isInternalName(name) ? [] : this.interceptors.inbound;
+    const makeInput = (): UpdateInput => ({ updateId, args: job.input.map((p) => this.fromPayload(p)), name, headers: job.headers });
     // The official structure, step for step (an async function run in the update's scope, the
     // handler awaited in an async step, then complete/reject, then the bookkeeping), so update
     // responses and other commands come in the same order on both SDKs.
     const doUpdateImpl = async () => {
-      let args: unknown[];
+      let input: UpdateInput;
       try {
-        if (runValidator && entry.validator) {
+        const validator = entry.validator;
+        if (runValidator && validator) {
           // Validators are live, read-only: they may log, also while replaying.
           const wasReplayingHistoryEvents = this.isReplayingHistoryEvents;
           this.setReplayingHistoryEvents(false);
           try {
-            entry.validator(...makeArgs());
+            composeInterceptors(interceptors, "validateUpdate", (i: UpdateInput) => void validator(...i.args))(makeInput());
           } finally {
             this.setReplayingHistoryEvents(wasReplayingHistoryEvents);
           }
         }
-        args = makeArgs();
+        input = makeInput();
       } catch (error) {
         this.rejectUpdate(protocolInstanceId, error);
         return;
       }
       this.pushQueryOrUpdateAnswer({ variant: { case: "updateResponse", value: { protocolInstanceId, response: { case: "accepted", value: {} } } } });
       this.inProgressUpdates.set(updateId, { name, id: updateId, unfinishedPolicy: entry.unfinishedPolicy ?? "WARN_AND_ABANDON" });
-      const execute = async () => await entry.handler(...args);
-      return execute()
+      const execute = composeInterceptors(interceptors, "handleUpdate", async (i: UpdateInput) => await entry.handler(...i.args));
+      return execute(input)
         .then((result) =>
           this.pushQueryOrUpdateAnswer({
             variant: { case: "updateResponse", value: { protocolInstanceId, response: { case: "completed", value: this.toPayload(result) } } },
@@ -699,9 +766,9 @@ export class Activator {
    * step awaiting the function, the lifecycle step, then complete or fail), so the terminal
    * command is pushed at the same microtask tick on both SDKs.
    */
-  private startWorkflowFunction(fn: AnyHandler, args: unknown[]): void {
-    const execute = async () => await fn(...args);
-    void execute()
+  private startWorkflowFunction(fn: AnyHandler, args: unknown[], headers: Headers): void {
+    const execute = composeInterceptors(this.interceptors.inbound, "execute", async (input: { args: unknown[] }) => await fn(...input.args));
+    void execute({ args, headers })
       .then(
         (value) => value,
         (err: unknown) => {
@@ -720,38 +787,73 @@ export class Activator {
       const s = this.bufferedSignals[i]!;
       if (this.signalHandlers.has(s.name) || this.defaultSignalHandler) {
         this.bufferedSignals.splice(i, 1);
-        this.deliverSignal(s.name, s.args);
+        this.deliverSignal(s.name, s.args, s.headers);
       } else {
         i++;
       }
     }
   }
 
-  private answerQuery(queryId: string, queryType: string, argPayloads: Payload[]): void {
+  /**
+   * A query, as official: through the inbound interceptors (not for the SDK's own queries) to
+   * the handler; the answer (or failure) is recorded when its promise settles, within the
+   * activation's microtasks.
+   */
+  private answerQuery(queryId: string, queryType: string, argPayloads: Payload[], headers: Headers = {}): void {
+    if (queryType.startsWith(TEMPORAL_RESERVED_PREFIX) && !this.queryHandlers.has(queryType) && this.defaultQueryHandler !== undefined) {
+      throw new TypeError(`Cannot use query name: '${queryType}', with reserved prefix: '${TEMPORAL_RESERVED_PREFIX}'`);
+    }
+    let args: unknown[];
     try {
-      const args = argPayloads.map((p) => this.fromPayload(p));
-      let result: unknown;
-      const entry = this.queryHandlers.get(queryType);
-      if (entry) result = entry.handler(...args);
-      else if (this.defaultQueryHandler) result = this.defaultQueryHandler(queryType, ...args);
-      else {
-        // The official message: registered names (built-ins included) separated by spaces.
-        const known = [...this.queryHandlers.keys()].join(" ");
-        throw new ReferenceError(`Workflow did not register a handler for ${queryType}. Registered queries: [${known}]`);
-      }
-      if (isPromiseLike(result)) throw new DeterminismViolationError("Query handlers should not return a Promise");
-      // Built-in answers are RawValues in the official SDK: made by the default payload
-      // converter whatever converter the worker uses, so the UI and CLI can always read them.
-      const response = entry?.builtIn ? (defaultPayloadConverter.toPayload(result) as Payload) : this.toPayload(result);
-      this.pushQueryOrUpdateAnswer({
-        variant: { case: "respondToQuery", value: { queryId, variant: { case: "succeeded", value: { response } } } },
-      });
+      args = argPayloads.map((p) => this.fromPayload(p));
     } catch (err) {
-      this.pushQueryOrUpdateAnswer({
-        variant: { case: "respondToQuery", value: { queryId, variant: { case: "failed", value: this.errorToFailure(ensureTemporalFailure(err)) } } },
-      });
+      this.failQuery(queryId, err);
+      return;
+    }
+    let builtIn = false;
+    const execute = composeInterceptors(isInternalName(queryType) ? [] : this.interceptors.inbound, "handleQuery", (input: QueryInput) => {
+      builtIn = this.queryHandlers.get(input.queryName)?.builtIn === true;
+      return this.queryNextHandler(input);
+    });
+    execute({ queryName: queryType, args, queryId, headers }).then(
+      (result) => {
+        try {
+          // Built-in answers are RawValues in the official SDK: made by the default payload
+          // converter whatever converter the worker uses, so the UI and CLI can always read them.
+          const response = builtIn ? (defaultPayloadConverter.toPayload(result) as Payload) : this.toPayload(result);
+          this.pushQueryOrUpdateAnswer({ variant: { case: "respondToQuery", value: { queryId, variant: { case: "succeeded", value: { response } } } } });
+        } catch (err) {
+          this.failQuery(queryId, err);
+        }
+      },
+      (err: unknown) => this.failQuery(queryId, err),
+    );
+  }
+
+  /** Not async, as official: the handler's own stack is what a trace shows. */
+  private queryNextHandler({ queryName, args }: QueryInput): Promise<unknown> {
+    const entry = this.queryHandlers.get(queryName);
+    const fallback = this.defaultQueryHandler;
+    if (!entry && !fallback) {
+      // The official message: registered names (built-ins included) separated by spaces.
+      const known = [...this.queryHandlers.keys()].join(" ");
+      return Promise.reject(new ReferenceError(`Workflow did not register a handler for ${queryName}. Registered queries: [${known}]`));
+    }
+    try {
+      const result = entry ? entry.handler(...args) : fallback!(queryName, ...args);
+      if (isPromiseLike(result)) return Promise.reject(new DeterminismViolationError("Query handlers should not return a Promise"));
+      return Promise.resolve(result);
+    } catch (err) {
+      return Promise.reject(err);
     }
   }
+
+  private failQuery(queryId: string, err: unknown): void {
+    this.pushQueryOrUpdateAnswer({
+      variant: { case: "respondToQuery", value: { queryId, variant: { case: "failed", value: this.errorToFailure(ensureTemporalFailure(err)) } } },
+    });
+  }
+
 
   // ---- built-in queries -----------------------------------------------------------------
 
@@ -900,8 +1002,11 @@ export class Activator {
       this.taskFailure = undefined;
       return { commands: [], taskFailure };
     }
+    const internals = this.interceptors.internals;
+    const concluded =
+      internals.length === 0 ? commands : composeInterceptors(internals, "concludeActivation", (input: ConcludeActivationInput) => input)({ commands }).commands;
     if (this.completed) this.warnIfUnfinishedHandlers();
-    return { commands, usedInternalFlags: [...this.knownFlags] };
+    return { commands: concluded, usedInternalFlags: [...this.knownFlags] };
   }
 
   /**
@@ -1003,15 +1108,17 @@ export class Activator {
     const logger = this.options.logger;
     const fn = level === "trace" ? (logger.trace ?? logger.debug) : logger[level];
     const info = this.info;
-    fn.call(logger, message, {
-      sdkComponent: "workflow",
+    const base = {
       namespace: this.options.namespace,
       taskQueue: this.options.taskQueue,
       workflowId: info?.workflowId,
       runId: this.options.runId,
       workflowType: info?.workflowType,
-      ...meta,
-    });
+    };
+    // As official: the outbound interceptors' getLogAttributes decide the attributes.
+    const outbound = this.interceptors.outbound;
+    const attributes = outbound.length === 0 ? base : composeInterceptors(outbound, "getLogAttributes", (a: Record<string, unknown>) => a)(base);
+    fn.call(logger, message, { sdkComponent: "workflow", ...attributes, ...meta });
   }
 
   toPayload(value: unknown): Payload {
@@ -1060,6 +1167,11 @@ export function mapErrorStacks(err: unknown, map: (stack: string) => string): vo
  */
 function ownRealmDate(value: unknown): unknown {
   return Object.prototype.toString.call(value) === "[object Date]" && !(value instanceof Date) ? new Date((value as Date).getTime()) : value;
+}
+
+/** The SDK's own signal, query and update names: official interceptors never see them. */
+function isInternalName(name: string): boolean {
+  return name.startsWith(TEMPORAL_RESERVED_PREFIX) || name === STACK_TRACE_QUERY_NAME || name === ENHANCED_STACK_TRACE_QUERY_NAME;
 }
 
 export function isPromiseLike(v: unknown): v is PromiseLike<unknown> {

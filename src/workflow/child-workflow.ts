@@ -11,6 +11,7 @@
 import {
   checkOptions,
   childWorkflowCancellationTypeCodec,
+  composeInterceptors,
   compilePriority,
   compileRetryPolicy,
   describeValue,
@@ -28,6 +29,7 @@ import type { Payload } from "../proto/temporal/api/common/v1/message_pb.js";
 import { getActivator, maybeGetActivator, type Activator } from "./activator.js";
 import { CancellationScope } from "./cancellation-scope.js";
 import { IllegalStateError } from "./errors.js";
+import type { SignalWorkflowInput, StartChildWorkflowExecutionInput } from "./interceptors.js";
 import { ChildWorkflowCancellationType, type ParentClosePolicy, type VersioningIntent } from "../common/enums.js";
 import type { WorkflowIdReusePolicy } from "../common/enums.js";
 import type { Priority, RetryPolicy } from "../common/retry-policy.js";
@@ -216,6 +218,14 @@ function userMetadata(a: Activator, summary: unknown, details: unknown): { summa
  */
 function startChildWorkflowExecution(seq: number, workflowType: string, options: ChildWorkflowOptionsWithDefaults, api: string): Promise<[Promise<string>, Promise<unknown>]> {
   const a = getActivator();
+  const execute = composeInterceptors(a.interceptors.outbound, "startChildWorkflowExecution", (input: StartChildWorkflowExecutionInput) =>
+    startChildWorkflowExecutionNextHandler(input, api),
+  );
+  return execute({ seq, options, headers: {}, workflowType });
+}
+
+function startChildWorkflowExecutionNextHandler({ seq, workflowType, options, headers }: StartChildWorkflowExecutionInput, api: string): Promise<[Promise<string>, Promise<unknown>]> {
+  const a = getActivator();
   const startPromise = new Promise<string>((resolve, reject) => {
     const scope = CancellationScope.current();
     if (scope.consideredCancelled) {
@@ -231,7 +241,7 @@ function startChildWorkflowExecution(seq: number, workflowType: string, options:
         a.pushCommand({ variant: { case: "cancelChildWorkflowExecution", value: { childWorkflowSeq: seq } } });
       });
     }
-    a.pushCommand({ variant: { case: "startChildWorkflowExecution", value: { seq, ...command } }, userMetadata: metadata });
+    a.pushCommand({ variant: { case: "startChildWorkflowExecution", value: { seq, ...command, headers } }, userMetadata: metadata });
     a.completions.childWorkflowStart.set(seq, { resolve: resolve as (v: unknown) => void, reject, stack: a.captureStack() });
   });
   // The result's completion exists before workflow code decides to await it, so the result is
@@ -245,7 +255,12 @@ function startChildWorkflowExecution(seq: number, workflowType: string, options:
   return new Promise((resolve) => resolve([startPromise, completePromise]));
 }
 
-function signalWorkflow(seq: number, signalName: string, args: unknown[], target: { workflowId: string; runId?: string } | { childWorkflowId: string }): Promise<void> {
+function signalWorkflow(seq: number, signalName: string, args: unknown[], target: SignalWorkflowInput["target"]): Promise<void> {
+  const execute = composeInterceptors(getActivator().interceptors.outbound, "signalWorkflow", signalWorkflowNextHandler);
+  return execute({ seq, signalName, args, target, headers: {} });
+}
+
+function signalWorkflowNextHandler({ seq, signalName, args, target, headers }: SignalWorkflowInput): Promise<void> {
   const a = getActivator();
   return new Promise<void>((resolve, reject) => {
     const scope = CancellationScope.current();
@@ -267,10 +282,11 @@ function signalWorkflow(seq: number, signalName: string, args: unknown[], target
           seq,
           signalName,
           args: args.map((v) => a.toPayload(v)),
+          headers,
           target:
-            "childWorkflowId" in target
+            target.type === "child"
               ? { case: "childWorkflowId", value: target.childWorkflowId }
-              : { case: "workflowExecution", value: { namespace: a.info!.namespace, workflowId: target.workflowId, runId: target.runId ?? "" } },
+              : { case: "workflowExecution", value: { namespace: a.info!.namespace, workflowId: target.workflowExecution.workflowId, runId: target.workflowExecution.runId ?? "" } },
         },
       },
     });
@@ -301,7 +317,7 @@ export async function startChild<T extends Workflow>(workflowTypeOrFunc: Workflo
   const [started, completed] = await startChildWorkflowExecution(a.nextSeq.childWorkflow++, workflowType, withDefaults, "startChild");
   const firstExecutionRunId = await started;
   const workflowId = withDefaults.workflowId;
-  const signal = (name: string, args: unknown[]) => signalWorkflow(a.nextSeq.signalWorkflow++, name, args, { childWorkflowId: workflowId });
+  const signal = (name: string, args: unknown[]) => signalWorkflow(a.nextSeq.signalWorkflow++, name, args, { type: "child", childWorkflowId: workflowId });
   return {
     workflowId,
     firstExecutionRunId,
@@ -347,7 +363,8 @@ export function getExternalWorkflowHandle(workflowId: string, runId?: string): E
   );
   if (typeof workflowId !== "string") throw new TypeError(`getExternalWorkflowHandle: workflowId: expected a string, got ${describeValue(workflowId)}`);
   if (runId !== undefined && runId !== null && typeof runId !== "string") throw new TypeError(`getExternalWorkflowHandle: runId: expected a string, got ${describeValue(runId)}`);
-  const signal = (name: string, args: unknown[]) => signalWorkflow(a.nextSeq.signalWorkflow++, name, args, { workflowId, runId: runId ?? undefined });
+  const signal = (name: string, args: unknown[]) =>
+    signalWorkflow(a.nextSeq.signalWorkflow++, name, args, { type: "external", workflowExecution: { workflowId, runId: runId ?? undefined } });
   return {
     workflowId,
     runId,

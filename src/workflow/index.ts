@@ -65,6 +65,35 @@ export {
   type ExternalWorkflowHandle,
   type WithWorkflowArgs,
 } from "./child-workflow.js";
+export { proxySinks } from "./sinks.js";
+export type {
+  ActivateInput,
+  ActivityInput,
+  ConcludeActivationInput,
+  ConcludeActivationOutput,
+  ContinueAsNewInput,
+  ContinueAsNewInputOptions,
+  DisposeInput,
+  GetLogAttributesInput,
+  GetMetricTagsInput,
+  LocalActivityInput,
+  QueryInput,
+  SignalInput,
+  SignalWorkflowInput,
+  Sink,
+  SinkCall,
+  SinkFunction,
+  Sinks,
+  StartChildWorkflowExecutionInput,
+  TimerInput,
+  UpdateInput,
+  WorkflowExecuteInput,
+  WorkflowInboundCallsInterceptor,
+  WorkflowInterceptors,
+  WorkflowInterceptorsFactory,
+  WorkflowInternalsInterceptor,
+  WorkflowOutboundCallsInterceptor,
+} from "./interceptors.js";
 export { log } from "./logs.js";
 export { Trigger } from "./trigger.js";
 export {

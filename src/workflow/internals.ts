@@ -6,6 +6,7 @@ import { createActivator, isPromiseLike, type Activator, type ActivatorOptions }
 import { CancellationScope } from "./cancellation-scope.js";
 import { DeterminismViolationError } from "./errors.js";
 import { sleep } from "./workflow.js";
+import type { WorkflowInterceptorsFactory } from "./interceptors.js";
 
 export type { Activator, ActivatorOptions, Conclusion, CommandInit } from "./activator.js";
 
@@ -27,6 +28,19 @@ export interface RunInstance {
 
 export function createRun(options: ActivatorOptions): RunInstance {
   const a = createActivator(options);
+  // As official: each interceptor module's factory, in order, once per run, before the
+  // workflow starts. A module without the export is skipped; a non-function fails the task.
+  for (const mod of options.interceptorModules ?? []) {
+    const factory = mod.interceptors;
+    if (factory === undefined) continue;
+    if (typeof factory !== "function") {
+      throw new TypeError(`Failed to initialize workflows interceptors: expected a function, but got: '${String(factory)}'`);
+    }
+    const made = (factory as WorkflowInterceptorsFactory)() ?? {};
+    a.interceptors.inbound.push(...(made.inbound ?? []));
+    a.interceptors.outbound.push(...(made.outbound ?? []));
+    a.interceptors.internals.push(...(made.internals ?? []));
+  }
   const globals: RunGlobals = {
     now: () => a.now,
     random: () => a.currentRandom(),

@@ -5,6 +5,7 @@
 import {
   activityCancellationTypeCodec,
   checkOptions,
+  composeInterceptors,
   compilePriority,
   compileRetryPolicy,
   describeValue,
@@ -29,6 +30,7 @@ import {
 import { CancellationScope, registerSleep } from "./cancellation-scope.js";
 import { uuid4FromRandom } from "./random.js";
 import { ContinueAsNew, LocalActivityDoBackoff } from "./errors.js";
+import type { ActivityInput, ContinueAsNewInput, ContinueAsNewInputOptions, LocalActivityInput, TimerInput } from "./interceptors.js";
 import type {
   ActivityInterfaceFor,
   ActivityOptions,
@@ -74,6 +76,13 @@ export function sleep(ms: Duration, options?: TimerOptions): Promise<void> {
   const a = getActivator();
   const seq = a.nextSeq.timer++;
   const durationMs = Math.max(1, msToNumber(ms));
+  const execute = composeInterceptors(a.interceptors.outbound, "startTimer", timerNextHandler);
+  return execute({ durationMs, seq, options });
+}
+
+/** Sends StartTimer for `input` (after the outbound interceptors), as official. */
+function timerNextHandler({ seq, durationMs, options }: TimerInput): Promise<void> {
+  const a = getActivator();
   const userMetadata = timerMetadata(options);
   return new Promise<void>((resolve, reject) => {
     const scope = CancellationScope.current();
@@ -216,14 +225,26 @@ function summaryMetadata(summary: unknown): { summary: Payload } | undefined {
 
 /** Schedule an activity by name. Prefer `proxyActivities`, which is typed. */
 export function scheduleActivity<R>(activityType: string, args: unknown[], options: ActivityOptions): Promise<R> {
-  return scheduleCompiledActivity<R>(activityType, args, compileActivityOptions(options, "scheduleActivity", false));
+  return scheduleCompiledActivity<R>(activityType, args, options, compileActivityOptions(options, "scheduleActivity", false), "scheduleActivity");
 }
 
-function scheduleCompiledActivity<R>(activityType: string, args: unknown[], options: CompiledActivityOptions): Promise<R> {
+/**
+ * Through the outbound interceptors to ScheduleActivity. `compiled` is `options` checked at the
+ * call; an interceptor that replaces `input.options` has its options checked and compiled anew.
+ */
+function scheduleCompiledActivity<R>(activityType: string, args: unknown[], options: ActivityOptions, compiled: CompiledActivityOptions, api: string): Promise<R> {
   const a = getActivator();
   const seq = a.nextSeq.activity++;
+  const execute = composeInterceptors(a.interceptors.outbound, "scheduleActivity", (input: ActivityInput) =>
+    scheduleActivityNextHandler(input, input.options === options ? compiled : compileActivityOptions(input.options, api, false)),
+  );
+  return execute({ activityType, headers: {}, options, args, seq }) as Promise<R>;
+}
+
+function scheduleActivityNextHandler({ activityType, args, headers, seq }: ActivityInput, options: CompiledActivityOptions): Promise<unknown> {
+  const a = getActivator();
   const activityId = options.activityId ?? `${seq}`;
-  return new Promise<R>((resolve, reject) => {
+  return new Promise<unknown>((resolve, reject) => {
     const scope = CancellationScope.current();
     if (scope.consideredCancelled) {
       scope.cancelRequested.catch(reject);
@@ -254,25 +275,22 @@ function scheduleCompiledActivity<R>(activityType: string, args: unknown[], opti
           doNotEagerlyExecute: options.doNotEagerlyExecute,
           versioningIntent: options.versioningIntent,
           priority: options.priority,
+          headers,
         },
       },
       userMetadata: summaryMetadata(options.summary),
     });
-    a.completions.activity.set(seq, { resolve: resolve as (v: unknown) => void, reject, stack: a.captureStack() });
+    a.completions.activity.set(seq, { resolve, reject, stack: a.captureStack() });
   });
 }
 
 // async, as the official attempt function is: awaiting it takes the same number of microtask
 // ticks on both SDKs, so racing branches produce their commands in the same order.
-async function scheduleLocalActivityAttempt(
-  activityType: string,
-  args: unknown[],
+async function scheduleLocalActivityNextHandler(
+  { activityType, args, headers, seq, attempt, originalScheduleTime }: LocalActivityInput,
   options: CompiledActivityOptions,
-  attempt: number,
-  originalScheduleTime: unknown,
 ): Promise<unknown> {
   const a = getActivator();
-  const seq = a.nextSeq.activity++;
   // As official: a local activity this worker cannot run fails at the call (a ReferenceError,
   // so the workflow task fails and is retried, e.g. by a worker that has it), unless replaying.
   const registered = a.options.registeredActivityNames;
@@ -307,6 +325,7 @@ async function scheduleLocalActivityAttempt(
           localRetryThreshold: options.localRetryThreshold,
           retryPolicy: options.retryPolicy,
           cancellationType: options.cancellationType,
+          headers,
         },
       },
       userMetadata: summaryMetadata(options.summary),
@@ -317,20 +336,26 @@ async function scheduleLocalActivityAttempt(
 
 /** Schedule a local activity by name; backs off on a durable timer when core asks for it. */
 export function scheduleLocalActivity<R>(activityType: string, args: unknown[], options: LocalActivityOptions): Promise<R> {
-  return scheduleCompiledLocalActivity<R>(activityType, args, compileActivityOptions(options, "scheduleLocalActivity", true));
+  return scheduleCompiledLocalActivity<R>(activityType, args, options, compileActivityOptions(options, "scheduleLocalActivity", true), "scheduleLocalActivity");
 }
 
-async function scheduleCompiledLocalActivity<R>(activityType: string, args: unknown[], options: CompiledActivityOptions): Promise<R> {
+/** Each attempt through the outbound interceptors (a new seq each, as official); backs off on a timer when core asks. */
+async function scheduleCompiledLocalActivity<R>(activityType: string, args: unknown[], options: LocalActivityOptions, compiled: CompiledActivityOptions, api: string): Promise<R> {
+  const a = getActivator();
   let attempt = 1;
-  let originalScheduleTime: unknown = undefined;
+  let originalScheduleTime: LocalActivityInput["originalScheduleTime"] = undefined;
   for (;;) {
+    const seq = a.nextSeq.activity++;
+    const execute = composeInterceptors(a.interceptors.outbound, "scheduleLocalActivity", (input: LocalActivityInput) =>
+      scheduleLocalActivityNextHandler(input, input.options === options ? compiled : compileActivityOptions(input.options, api, true)),
+    );
     try {
-      return (await scheduleLocalActivityAttempt(activityType, args, options, attempt, originalScheduleTime)) as R;
+      return (await execute({ activityType, headers: {}, options, args, seq, attempt, originalScheduleTime })) as R;
     } catch (err) {
       if (!(err instanceof LocalActivityDoBackoff)) throw err;
       await sleep(err.backoffMs);
       attempt = err.attempt;
-      originalScheduleTime = err.originalScheduleTime;
+      originalScheduleTime = err.originalScheduleTime as LocalActivityInput["originalScheduleTime"];
     }
   }
 }
@@ -347,7 +372,7 @@ export function proxyActivities<A = UntypedActivities>(options: ActivityOptions)
   return new Proxy({} as ActivityInterfaceFor<A>, {
     get(_, activityType) {
       if (typeof activityType !== "string") throw new TypeError(`Only strings are supported for activity types, got: ${String(activityType)}`);
-      return (...args: unknown[]) => scheduleCompiledActivity(activityType, args, compileActivityOptions(options, "proxyActivities", false));
+      return (...args: unknown[]) => scheduleCompiledActivity(activityType, args, options, compileActivityOptions(options, "proxyActivities", false), "proxyActivities");
     },
   });
 }
@@ -357,7 +382,7 @@ export function proxyLocalActivities<A = UntypedActivities>(options: LocalActivi
   return new Proxy({} as ActivityInterfaceFor<A>, {
     get(_, activityType) {
       if (typeof activityType !== "string") throw new TypeError(`Only strings are supported for activity types, got: ${String(activityType)}`);
-      return (...args: unknown[]) => scheduleCompiledLocalActivity(activityType, args, compileActivityOptions(options, "proxyLocalActivities", true));
+      return (...args: unknown[]) => scheduleCompiledLocalActivity(activityType, args, options, compileActivityOptions(options, "proxyLocalActivities", true), "proxyLocalActivities");
     },
   });
 }
@@ -464,8 +489,8 @@ export function setHandler<Ret, Args extends unknown[], Name extends string>(
 ): void;
 export function setHandler<Ret, Args extends unknown[], Name extends string>(
   def: UpdateDefinition<Ret, Args, Name>,
-  handler: ((...args: Args) => Ret | Promise<Ret>) | undefined,
-  options?: UpdateHandlerOptions<Args>,
+  handler: ((...args: NoInfer<Args>) => Ret | Promise<Ret>) | undefined,
+  options?: UpdateHandlerOptions<NoInfer<Args>>,
 ): void;
 export function setHandler(
   def: UpdateDefinition<unknown, unknown[]> | SignalDefinition<unknown[]> | QueryDefinition<unknown, unknown[]>,
@@ -566,42 +591,47 @@ export function setCurrentDetails(details: string): void {
 export function makeContinueAsNewFunc<F extends Workflow>(options?: ContinueAsNewOptions): (...args: Parameters<F>) => Promise<never> {
   const a = getActivator();
   const info = a.info!;
-  const api = "continueAsNew";
   if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) {
-    throw new TypeError(`${api}: expected an options object, got ${describeValue(options)}`);
+    throw new TypeError(`continueAsNew: expected an options object, got ${describeValue(options)}`);
   }
-  const o = (options ?? {}) as Record<string, unknown>;
+  // As official: the type and task queue default to this run's; interceptors see these options.
+  const { workflowType, taskQueue, ...rest } = (options ?? {}) as ContinueAsNewOptions;
+  const requiredOptions: ContinueAsNewInputOptions = { workflowType: workflowType ?? info.workflowType, taskQueue: taskQueue ?? info.taskQueue, ...rest };
+  const compiled = compileContinueAsNewOptions(a, requiredOptions);
+  // Not async, as official: the composed call returns a promise rejected with ContinueAsNew
+  // (code after the call runs until the promise is awaited).
+  return (...args: Parameters<F>): Promise<never> => {
+    const execute = composeInterceptors(a.interceptors.outbound, "continueAsNew", async (input: ContinueAsNewInput): Promise<never> => {
+      const c = input.options === requiredOptions ? compiled : compileContinueAsNewOptions(a, input.options);
+      throw new ContinueAsNew({ ...c, arguments: input.args.map((v) => a.toPayload(v)), headers: input.headers });
+    });
+    return execute({ args, headers: {}, options: requiredOptions });
+  };
+}
+
+/** Continue-as-new options checked (TypeError/ValueError naming the option) and turned into the command's fields. */
+function compileContinueAsNewOptions(a: ReturnType<typeof getActivator>, options: ContinueAsNewInputOptions) {
+  const api = "continueAsNew";
+  const o = options as unknown as Record<string, unknown>;
   checkOptions({ name: `${api} options`, supported: CONTINUE_AS_NEW_OPTIONS, officialOnly: CONTINUE_AS_NEW_OPTIONS_OFFICIAL_ONLY }, o, warnOption);
   const where = (key: string) => `${api} option ${key}`;
-  const workflowType = optionalString(o.workflowType, where("workflowType")) ?? info.workflowType;
-  const taskQueue = optionalString(o.taskQueue, where("taskQueue")) ?? info.taskQueue;
-  const workflowRunTimeout = durationOptionToTs(o.workflowRunTimeout, where("workflowRunTimeout"));
-  const workflowTaskTimeout = durationOptionToTs(o.workflowTaskTimeout, where("workflowTaskTimeout"));
-  const retryPolicy = o.retry === undefined || o.retry === null ? undefined : compileRetryPolicy(o.retry, where("retry"));
-  const versioningIntent = versioningIntentCodec.encode(o.versioningIntent, where("versioningIntent")) ?? 0;
   const memo = o.memo;
   if (memo !== undefined && memo !== null && (typeof memo !== "object" || Array.isArray(memo))) {
     throw new TypeError(`${where("memo")}: expected an object, got ${describeValue(memo)}`);
   }
-  // Both forms in one map, typed winning, as official (src/common/search-attributes.ts); bad values are a ValueError here.
-  const searchAttributes =
-    o.searchAttributes || o.typedSearchAttributes
-      ? { indexedFields: encodeUnifiedSearchAttributes(o.searchAttributes as ContinueAsNewOptions["searchAttributes"], o.typedSearchAttributes as ContinueAsNewOptions["typedSearchAttributes"]) }
-      : undefined;
-  // An async function, as official: calling it never throws, it returns a promise rejected with
-  // ContinueAsNew (code after the call runs until the promise is awaited).
-  return async (...args: Parameters<F>): Promise<never> => {
-    throw new ContinueAsNew({
-      workflowType,
-      taskQueue,
-      arguments: args.map((v) => a.toPayload(v)),
-      workflowRunTimeout,
-      workflowTaskTimeout,
-      memo: memo ? (Object.fromEntries(Object.entries(memo).map(([k, v]) => [k, a.toPayload(v)])) as Record<string, Payload>) : {},
-      searchAttributes,
-      retryPolicy,
-      versioningIntent,
-    });
+  return {
+    workflowType: optionalString(o.workflowType, where("workflowType")) ?? a.info!.workflowType,
+    taskQueue: optionalString(o.taskQueue, where("taskQueue")) ?? a.info!.taskQueue,
+    workflowRunTimeout: durationOptionToTs(o.workflowRunTimeout, where("workflowRunTimeout")),
+    workflowTaskTimeout: durationOptionToTs(o.workflowTaskTimeout, where("workflowTaskTimeout")),
+    retryPolicy: o.retry === undefined || o.retry === null ? undefined : compileRetryPolicy(o.retry, where("retry")),
+    versioningIntent: versioningIntentCodec.encode(o.versioningIntent, where("versioningIntent")) ?? 0,
+    memo: memo ? (Object.fromEntries(Object.entries(memo).map(([k, v]) => [k, a.toPayload(v)])) as Record<string, Payload>) : {},
+    // Both forms in one map, typed winning, as official (src/common/search-attributes.ts); bad values are a ValueError here.
+    searchAttributes:
+      o.searchAttributes || o.typedSearchAttributes
+        ? { indexedFields: encodeUnifiedSearchAttributes(o.searchAttributes as ContinueAsNewOptions["searchAttributes"], o.typedSearchAttributes as ContinueAsNewOptions["typedSearchAttributes"]) }
+        : undefined,
   };
 }
 

@@ -33,6 +33,11 @@ export interface BundleOptions {
   payloadConverterPath?: string;
   /** Module with a `failureConverter` named export, bundled likewise. */
   failureConverterPath?: string;
+  /**
+   * Modules exporting `interceptors(): WorkflowInterceptors` (official option), bundled and
+   * instantiated with each run; their factories are called once per run, in this order.
+   */
+  workflowInterceptorModules?: string[];
 }
 
 /**
@@ -48,6 +53,8 @@ export interface WorkflowBundle {
   /** The converter modules bundled in (absolute paths), from the header. */
   payloadConverterPath?: string;
   failureConverterPath?: string;
+  /** The workflow interceptor modules bundled in (absolute paths), from the header. */
+  workflowInterceptorModules?: string[];
   sourceMap?: string;
 }
 
@@ -91,6 +98,7 @@ interface BundleHeader {
   workflowsPath: string;
   payloadConverterPath?: string;
   failureConverterPath?: string;
+  workflowInterceptorModules?: string[];
 }
 
 const SDK_VERSION: string = (() => {
@@ -138,8 +146,8 @@ function converterModulePath(p: string | undefined, option: ConverterPathOption)
 /** Options of bundleWorkflowCode: ours, and the official ones that have no effect here (a warning each, once). */
 const bundleOptionsShape: OptionsShape = {
   name: "bundleWorkflowCode options",
-  supported: ["workflowsPath", "ignoreModules", "payloadConverterPath", "failureConverterPath"],
-  officialOnly: ["workflowInterceptorModules", "preloadModules", "webpackConfigHook", "plugins", "logger"],
+  supported: ["workflowsPath", "ignoreModules", "payloadConverterPath", "failureConverterPath", "workflowInterceptorModules"],
+  officialOnly: ["preloadModules", "webpackConfigHook", "plugins", "logger"],
 };
 
 export async function bundleWorkflowCode(options: BundleOptions): Promise<WorkflowBundleWithSourceMap> {
@@ -155,6 +163,7 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
   }
   const payloadConverterPath = converterModulePath(options.payloadConverterPath, "payloadConverterPath");
   const failureConverterPath = converterModulePath(options.failureConverterPath, "failureConverterPath");
+  const workflowInterceptorModules = await interceptorModulePaths(options.workflowInterceptorModules, path.dirname(workflowsPath));
   const ignored = new Set(options.ignoreModules ?? []);
   /** resolved path → the module that first imported it: walks back to the entry. */
   const importedBy = new Map<string, string>();
@@ -204,7 +213,11 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
           // Converter modules are evaluated per run, like every module of the bundle; the
           // runtime picks their exports up (runtime.ts, createRun).
           (payloadConverterPath ? `export * as __payloadConverterModule from ${JSON.stringify(payloadConverterPath)};\n` : "") +
-          (failureConverterPath ? `export * as __failureConverterModule from ${JSON.stringify(failureConverterPath)};\n` : ""),
+          (failureConverterPath ? `export * as __failureConverterModule from ${JSON.stringify(failureConverterPath)};\n` : "") +
+          // Evaluated before the workflow modules' exports are read, like the official bundle's
+          // interceptor requires; createRun calls their factories (src/workflow/internals.ts).
+          workflowInterceptorModules.map((m, i) => `import * as __interceptorModule${i} from ${JSON.stringify(m)};\n`).join("") +
+          `export const __interceptorModules = [${workflowInterceptorModules.map((_, i) => `__interceptorModule${i}`).join(", ")}];\n`,
         loader: "ts",
       }));
       build.onLoad({ filter: /.*/, namespace: "temporal-ignored" }, () => ({ contents: "module.exports = {};", loader: "js" }));
@@ -242,10 +255,39 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
     const messages = result.logs.map((l) => `  ${l.message}`).join("\n");
     throw new WorkflowBundleError(`Failed to bundle ${workflowsPath}:\n${messages}`);
   }
-  const header: BundleHeader = { format: BUNDLE_FORMAT, sdkVersion: SDK_VERSION, workflowsPath, payloadConverterPath, failureConverterPath };
+  const header: BundleHeader = {
+    format: BUNDLE_FORMAT,
+    sdkVersion: SDK_VERSION,
+    workflowsPath,
+    payloadConverterPath,
+    failureConverterPath,
+    workflowInterceptorModules: workflowInterceptorModules.length > 0 ? workflowInterceptorModules : undefined,
+  };
   // "\/" is JSON for "/": no "*/" inside the header can end the comment early.
   const code = `${BUNDLE_HEADER}${JSON.stringify(header).replaceAll("/", "\\/")}${BUNDLE_HEADER_END}${await result.outputs[0]!.text()}${await sourceMapCommentFor(result.outputs, SRC_DIR + path.sep)}`;
-  return { code, workflowsPath, bundleTimeMs, payloadConverterPath, failureConverterPath, sourceMap: SOURCE_MAP_NOTE };
+  return { code, workflowsPath, bundleTimeMs, payloadConverterPath, failureConverterPath, workflowInterceptorModules, sourceMap: SOURCE_MAP_NOTE };
+}
+
+/**
+ * The interceptor modules as absolute paths (relative ones against the workflows module's
+ * folder, packages through Bun's resolution), deduplicated in order as official; a module
+ * that cannot be found is a WorkflowBundleError naming it.
+ */
+async function interceptorModulePaths(modules: unknown, fromDir: string): Promise<string[]> {
+  if (modules === undefined || modules === null) return [];
+  if (!Array.isArray(modules)) throw new WorkflowBundleError(`workflowInterceptorModules: expected an array of module paths, got ${typeof modules}`);
+  const out: string[] = [];
+  for (const m of modules) {
+    if (typeof m !== "string" || m === "") throw new WorkflowBundleError(`workflowInterceptorModules: expected non-empty module paths, got ${JSON.stringify(m)}`);
+    let resolved: string;
+    try {
+      resolved = Bun.resolveSync(m, path.isAbsolute(m) ? "/" : fromDir);
+    } catch {
+      throw new WorkflowBundleError(`workflowInterceptorModules: cannot find module '${m}' (relative paths are resolved from ${fromDir})`);
+    }
+    if (!out.includes(resolved)) out.push(resolved);
+  }
+  return out;
 }
 
 /**
@@ -282,6 +324,7 @@ export function parseWorkflowBundle(code: string, source: string): WorkflowBundl
     bundleTimeMs: 0,
     payloadConverterPath: header.payloadConverterPath,
     failureConverterPath: header.failureConverterPath,
+    workflowInterceptorModules: header.workflowInterceptorModules,
     sourceMap: SOURCE_MAP_NOTE,
   };
 }
@@ -319,6 +362,7 @@ export async function workflowBundleFor(o: {
   ignoreModules?: string[];
   payloadConverterPath?: string;
   failureConverterPath?: string;
+  workflowInterceptorModules?: string[];
 }): Promise<WorkflowBundle | undefined> {
   const wb = o.workflowBundle as { code?: unknown; codePath?: unknown } | undefined;
   if (wb !== undefined) {
@@ -341,6 +385,7 @@ export async function workflowBundleFor(o: {
     ignoreModules: o.ignoreModules,
     payloadConverterPath: o.payloadConverterPath,
     failureConverterPath: o.failureConverterPath,
+    workflowInterceptorModules: o.workflowInterceptorModules,
   });
 }
 

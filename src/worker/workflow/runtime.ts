@@ -24,6 +24,7 @@ import * as common from "../../common/index.js";
 import type { FailureConverter, PayloadConverter } from "../../common/index.js";
 import type { Logger } from "../../workflow/interfaces.js";
 import type { Conclusion, RunGlobals, RunInstance } from "../../workflow/internals.js";
+import type { SinkCall } from "../../workflow/interceptors.js";
 import { mapErrorStacks, type StackTraceSupport } from "../../workflow/activator.js";
 import { alea, seedBytes, uuid4FromRandom } from "../../workflow/random.js";
 import type { WorkflowBundle } from "./bundler.js";
@@ -67,6 +68,11 @@ export interface WorkflowRuntime {
   evict(runId: string): void;
   /** Runs currently held in memory. */
   readonly cachedRunCount: number;
+  /**
+   * The sink calls the run's last activation made (proxySinks), taken once: the worker
+   * delivers them to its `sinks` after the activation. [] for a run not in the cache.
+   */
+  takeSinkCalls(runId: string): SinkCall[];
   /** The workflow id and type of a cached run (for log lines about it); undefined when not cached. */
   runIdentity(runId: string): { workflowId: string | undefined; workflowType: string } | undefined;
   /** Evict every run and release the sandbox. activate() rejects afterwards. */
@@ -95,6 +101,8 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions): Workflow
 class Runtime implements WorkflowRuntime {
   private readonly sandbox: Sandbox;
   private readonly runs = new Map<string, Run>();
+  /** Sink calls of evicted runs, until the worker takes them (after the eviction's activation). */
+  private readonly evictedSinkCalls = new Map<string, SinkCall[]>();
   private readonly payloadConverter: PayloadConverter;
   private readonly failureConverter: FailureConverter;
   private readonly logger: Logger;
@@ -170,13 +178,57 @@ class Runtime implements WorkflowRuntime {
   }
 
   evict(runId: string): void {
+    const run = this.runs.get(runId);
     this.runs.delete(runId);
+    if (run === undefined) return;
+    this.disposeRun(run);
+    // Calls made by the run's last activation, or by a dispose interceptor, still go out.
+    const calls = run.instance.activator.takeSinkCalls();
+    if (calls.length > 0) this.evictedSinkCalls.set(runId, calls);
+  }
+
+  takeSinkCalls(runId: string): SinkCall[] {
+    const evicted = this.evictedSinkCalls.get(runId);
+    if (evicted) {
+      this.evictedSinkCalls.delete(runId);
+      return evicted;
+    }
+    return this.runs.get(runId)?.instance.activator.takeSinkCalls() ?? [];
+  }
+
+  /** The internals interceptors' `dispose` of a run leaving the cache (inside the sandbox, under the deadline). */
+  private disposeRun(run: Run): void {
+    const activator = run.instance.activator;
+    if (activator.interceptors.internals.length === 0 || run.broken) return;
+    try {
+      this.sandbox.runWithDeadline(() => {
+        this.sandbox.current = run.instance.globals;
+        try {
+          activator.dispose();
+          drainMicrotasks();
+        } finally {
+          this.sandbox.current = undefined;
+        }
+      }, this.deadlockTimeoutMs);
+    } catch (err) {
+      this.sandbox.current = undefined;
+      if (err instanceof WorkflowDeadlockError) this.sandbox.flushAfterDeadlock();
+      this.logger.error(`Workflow interceptor dispose failed: ${(err as Error)?.message ?? String(err)}`, {
+        sdkComponent: "workflow",
+        runId: run.runId,
+        workflowType: run.workflowType,
+        namespace: this.options.namespace,
+        taskQueue: this.options.taskQueue,
+        error: err,
+      });
+    }
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.runs.clear();
+    this.evictedSinkCalls.clear();
     this.sandbox.close();
     for (const q of this.queue.splice(0)) q.reject(new Error("Workflow runtime is disposed"));
   }
@@ -186,8 +238,9 @@ class Runtime implements WorkflowRuntime {
     const jobs = activation.jobs;
     if (jobs.some((j) => j.variant.case === "removeFromCache")) {
       // Eviction comes alone; the run's pending promises are simply dropped with it, so no
-      // workflow code (not even `finally` blocks) runs after this point.
-      this.runs.delete(runId);
+      // workflow code (not even `finally` blocks) runs after this point — except the
+      // internals interceptors' dispose, as official.
+      this.evict(runId);
       return this.success(runId, []);
     }
 
@@ -279,6 +332,7 @@ class Runtime implements WorkflowRuntime {
         unsafeRandom: () => Math.random(),
         registeredActivityNames: this.registeredActivityNames,
         stackTraces: this.stackTraces,
+        interceptorModules: exports.__interceptorModules as Record<string, unknown>[] | undefined,
       });
       return { runId, instance, workflowType };
     } finally {

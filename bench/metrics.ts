@@ -6,7 +6,9 @@
  * public API (Runtime.metricMeter), without tags, with three fixed tags (core's attribute set
  * cached by the bridge), with tags from a function (as activity/workflow meters resolve
  * theirs), and with a distinct tag value per record (no cache hit), next to a bare bun:ffi
- * call measured in the same run.
+ * call measured in the same run; then the same public-API cases on the official SDK 1.24 on
+ * Node (bench/peer/node-metrics.mjs, run after ours so they do not share the CPU), with the
+ * ratio. PEER=0 skips the official side.
  *
  * JS allocation is not measured here: JSC exposes no allocation counter (heapSize and
  * heapStats do not move for short-lived objects). The bridge path allocates nothing by
@@ -16,6 +18,8 @@
 import { NativeMetric, NativeRuntime, debugNowNs } from "../src/bridge/index.js";
 import { Runtime } from "../src/runtime/index.js";
 import { MetricMeterWithComposedTags } from "../src/common/metrics.js";
+import { spawnSync } from "node:child_process";
+import { ensureOfficialSdk } from "../tools/official-sdk.js";
 
 const N = Number(process.env.RECORDS ?? 300_000);
 const ROUNDS = 5;
@@ -64,8 +68,29 @@ const rows: [string, (i: number) => void][] = [
 ];
 
 console.log(`custom metric records: ${N} per round, median of ${ROUNDS} rounds; Prometheus exporter; Bun ${Bun.version}`);
-console.log("case".padEnd(50), "ns/record".padStart(10));
-for (const [name, fn] of rows) console.log(name.padEnd(50), nsPer(fn).toFixed(0).padStart(10));
+const ours = new Map<string, number>();
+for (const [name, fn] of rows) ours.set(name, nsPer(fn));
+
+// The official SDK's public API on Node, same cases, measured after ours.
+let peer: Record<string, number | string> | undefined;
+if (process.env.PEER !== "0") {
+  const sdkDir = await ensureOfficialSdk();
+  const out = spawnSync("node", [new URL("./peer/node-metrics.mjs", import.meta.url).pathname], {
+    env: { ...process.env, PEER_NODE_SDK_DIR: sdkDir, RECORDS: String(N), PORT: String(freePort()) },
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  if (out.status !== 0) throw new Error(`the official SDK's side failed (${out.status}): ${out.stderr}`);
+  peer = JSON.parse(out.stdout.trim().split("\n").at(-1)!);
+}
+
+console.log("case".padEnd(50), "ns/record".padStart(10), "official".padStart(10), "official/ours".padStart(14));
+for (const [name] of rows) {
+  const o = ours.get(name)!;
+  const p = typeof peer?.[name] === "number" ? (peer[name] as number) : undefined;
+  console.log(name.padEnd(50), o.toFixed(0).padStart(10), (p === undefined ? "" : p.toFixed(0)).padStart(10), (p === undefined ? "" : (p / o).toFixed(2)).padStart(14));
+}
+if (peer) console.log(`official: Node ${peer.node}, @temporalio/worker 1.24.0`);
 
 metric.free();
 native.free();

@@ -1,6 +1,6 @@
 /**
  * Headers written by our client's interceptors reach the workflow unchanged, on the official
- * SDK 1.24's worker on Node: a workflow interceptor module
+ * SDK 1.24's worker on Node and on ours: a workflow interceptor module
  * (tests/e2e/fixtures/client-header-interceptors.ts, in the official shape) records the headers
  * that `execute`, each signal, query and update arrived with, and the test compares them with
  * what the client interceptor wrote — start, signal, query, update, signal-with-start and
@@ -9,8 +9,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Client, WithStartWorkflowOperation, type WorkflowClientInterceptor } from "../../src/client/index.js";
 import { defaultPayloadConverter, type Payload } from "../../src/common/index.js";
+import { bundleWorkflowCode } from "../../src/worker/index.js";
 import { ensureOfficialSdk } from "../../tools/official-sdk.js";
-import { env, fixture, uid } from "../e2e/helpers.js";
+import { env, fixture, startWorker, uid } from "../e2e/helpers.js";
 import { addNote, finish, headerEcho, note, notes } from "../e2e/fixtures/client-header-workflows.js";
 import type { Seen } from "../e2e/fixtures/client-header-interceptors.js";
 import { startOfficialWorker } from "./official-worker.js";
@@ -38,7 +39,7 @@ const tagger: WorkflowClientInterceptor = {
 const tagged = (hook: string) => ({ tenant: "acme", hook });
 
 function headerScenario(label: string, start: () => Promise<{ taskQueue: string; stop(): Promise<void> }>): void {
-  describe(`our client's interceptor headers on the ${label}`, () => {
+  describe(`our client's interceptor headers on ${label}`, () => {
     let w: { taskQueue: string; stop(): Promise<void> };
     let c: Client;
     beforeAll(async () => {
@@ -86,6 +87,10 @@ function headerScenario(label: string, start: () => Promise<{ taskQueue: string;
   });
 }
 
-headerScenario("official worker", async () =>
+headerScenario("the official worker", async () =>
   startOfficialWorker(await ensureOfficialSdk(), WORKFLOWS, "client-headers", { COMPAT_WORKFLOW_INTERCEPTOR_MODULES: INTERCEPTORS }),
+);
+// The module is bundled with the workflows (as official: a prebuilt bundle carries its interceptor modules).
+headerScenario("our worker", async () =>
+  startWorker("client-header-workflows.ts", { workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS, workflowInterceptorModules: [INTERCEPTORS] }) }),
 );

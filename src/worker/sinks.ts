@@ -6,7 +6,8 @@
  * those); a call to a function that is not injected, or a function that throws, is logged and
  * never fails the workflow.
  */
-import type { Logger } from "../common/index.js";
+import type { Logger, MetricTags, NumericMetricValueType } from "../common/index.js";
+import type { WorkflowMetricRecorder } from "./metrics.js";
 import type { SinkCall, SinkFunction, Sink, Sinks } from "../workflow/interceptors.js";
 import type { WorkflowInfo } from "../workflow/interfaces.js";
 
@@ -69,4 +70,27 @@ export async function deliverSinkCalls(
     );
   }
   await Promise.all(pending);
+}
+
+/**
+ * The worker's built-in `__temporal_metrics` sink, as official: the calls workflow code's
+ * `metricMeter` makes (src/workflow/metrics.ts), recorded on the worker's meter with the
+ * workflow's tags. Not called during replay (`callDuringReplay` unset).
+ */
+export function workflowMetricsSink(recorder: WorkflowMetricRecorder): InjectedSinks<Sinks>[string] {
+  type Attrs = MetricTags;
+  return {
+    addMetricCounterValue: {
+      fn: (_info: WorkflowInfo, name: string, unit: string | undefined, description: string | undefined, value: number, tags: Attrs) =>
+        recorder.record({ kind: "counter", name, unit, description, value, tags }),
+    },
+    recordMetricHistogramValue: {
+      fn: (_info: WorkflowInfo, name: string, valueType: NumericMetricValueType, unit: string | undefined, description: string | undefined, value: number, tags: Attrs) =>
+        recorder.record({ kind: "histogram", valueType, name, unit, description, value, tags }),
+    },
+    setMetricGaugeValue: {
+      fn: (_info: WorkflowInfo, name: string, valueType: NumericMetricValueType, unit: string | undefined, description: string | undefined, value: number, tags: Attrs) =>
+        recorder.record({ kind: "gauge", valueType, name, unit, description, value, tags }),
+    },
+  };
 }

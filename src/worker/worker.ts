@@ -35,7 +35,8 @@ import {
   type WorkflowRuntime,
 } from "./workflow/index.js";
 import { ActivityExecutor } from "./activity.js";
-import { deliverSinkCalls } from "./sinks.js";
+import { deliverSinkCalls, workflowMetricsSink, type InjectedSinks } from "./sinks.js";
+import type { Sinks } from "../workflow/interceptors.js";
 import { WorkflowMetricRecorder, workerMetricMeter } from "./metrics.js";
 import type { MetricMeter } from "../common/metrics.js";
 import { compileActivityInterceptors } from "./interceptors.js";
@@ -193,6 +194,8 @@ export class Worker {
   private state: State = "INITIALIZED";
   private fatalError: unknown;
   private readonly activities: ActivityExecutor;
+  /** The user's sinks and the built-in `__temporal_metrics` one (workflow metricMeter). */
+  private readonly sinks: InjectedSinks<Sinks>;
   /** @internal The runtime's meter with `{ namespace, taskQueue }` (src/worker/metrics.ts). */
   readonly metricMeter: MetricMeter;
   /** @internal Records workflow metrics on behalf of runs (src/worker/metrics.ts). */
@@ -219,6 +222,7 @@ export class Worker {
   ) {
     this.metricMeter = workerMetricMeter(connection.runtime, options.namespace, options.taskQueue);
     this.workflowMetrics = new WorkflowMetricRecorder(this.metricMeter);
+    this.sinks = { ...options.sinks, __temporal_metrics: workflowMetricsSink(this.workflowMetrics) };
     this.activities = new ActivityExecutor({
       worker: native,
       taskQueue: options.taskQueue,
@@ -422,7 +426,7 @@ export class Worker {
     const sinkCalls = runtime.takeSinkCalls(runId);
     if (sinkCalls.length > 0) {
       const identity = runtime.runIdentity(runId);
-      await deliverSinkCalls(sinkCalls, this.options.sinks, this.log, {
+      await deliverSinkCalls(sinkCalls, this.sinks, this.log, {
         sdkComponent: "worker",
         namespace: this.namespace,
         taskQueue: this.taskQueue,

@@ -66,6 +66,7 @@ export {
   type WithWorkflowArgs,
 } from "./child-workflow.js";
 export { proxySinks } from "./sinks.js";
+export { metricMeter, type MetricSinks, type WorkflowMetricMeter } from "./metrics.js";
 export type {
   ActivateInput,
   ActivityInput,

@@ -8,7 +8,7 @@
  * workflows, signals, continue-as-new, log attributes), internals the activation itself.
  * The first interceptor of a list is the outermost.
  */
-import type { Headers, Next } from "../common/index.js";
+import type { Headers, MetricTags, Next } from "../common/index.js";
 import type { WorkflowActivation } from "../proto/temporal/sdk/core/workflow_activation/workflow_activation_pb.js";
 import type { ActivityOptions, LocalActivityOptions } from "../common/interfaces.js";
 import type { ChildWorkflowOptionsWithDefaults } from "./child-workflow.js";
@@ -16,9 +16,6 @@ import type { CommandInit } from "./activator.js";
 import type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from "./interfaces.js";
 
 export type { Headers, Next };
-
-/** Tags of a metric (as @temporalio/common's MetricTags). */
-type MetricTags = Record<string, string | number | boolean>;
 
 export type WorkflowInterceptorsFactory = () => WorkflowInterceptors;
 

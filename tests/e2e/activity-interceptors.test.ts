@@ -9,8 +9,12 @@
  *   returns a non-object fails the attempt and the worker goes on;
  * - outbound `getLogAttributes` shapes the attributes of `Context.log` lines and of the worker's
  *   lines about the activity;
- * - headers written into the ScheduleActivityTask command reach `execute` byte for byte, and a
- *   payload codec never decodes them;
+ * - headers written by a workflow outbound interceptor (scheduleActivity/scheduleLocalActivity),
+ *   or directly into a ScheduleActivityTask command, reach `execute` byte for byte, and a
+ *   payload codec never touches them;
+ * - outbound `getMetricTags` shapes the tags of `Context.metricMeter` records (real Prometheus);
+ * - arguments that cannot be decoded fail the attempt before any factory runs;
+ * - the deprecated ActivityInboundLogInterceptor / appendDefaultInterceptors;
  * - bad factories in the options are a WorkerOptionsError naming the option and the value.
  * Each scenario runs for a regular and for a local activity.
  */
@@ -24,6 +28,7 @@ import {
   Runtime,
   Worker,
   WorkerOptionsError,
+  bundleWorkflowCode,
   activityLogAttributes,
   appendDefaultInterceptors, type ActivityExecuteInput, type ActivityInterceptorsFactory, type GetLogAttributesInput } from "../../src/worker/index.js";
 import { parseWorkerOptions } from "../../src/worker/options.js";
@@ -33,7 +38,8 @@ import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.j
 import { respondWithCommand } from "../client/helpers.js";
 import { testServer } from "../helpers/dev-server.js";
 import { STRICT, strictCodec } from "../../tools/compat/strict-codec.js";
-import { captureWorkerLog, env, expectReplays, isType, startWorker, uid, waitForEvent, type LogLine, type RunningWorker } from "./helpers.js";
+import { Client } from "../../src/client/index.js";
+import { captureWorkerLog, env, expectReplays, fixture, isType, startWorker, uid, waitForEvent, type LogLine, type RunningWorker } from "./helpers.js";
 import type { Seen } from "./fixtures/activity-interceptor-workflows.js";
 
 const FILE = "activity-interceptor-workflows.ts";
@@ -441,6 +447,46 @@ describe("deprecated helpers (kept as official)", () => {
 });
 
 describe("headers", () => {
+  test("headers written by a workflow outbound interceptor reach execute unchanged, for regular and local activities, past a strict codec", async () => {
+    const seen: { isLocal: boolean; tenant: unknown; encoding: string | undefined }[] = [];
+    const w = await startWorker(FILE, {
+      activities,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: fixture(FILE), workflowInterceptorModules: [fixture("activity-header-interceptors.ts")] }),
+      dataConverter: { payloadCodecs: [strictCodec] },
+      interceptors: {
+        activity: [
+          (ctx) => ({
+            inbound: {
+              async execute(input, next) {
+                const h = input.headers.tenant;
+                seen.push({ isLocal: ctx.info.isLocal, tenant: h && defaultPayloadConverter.fromPayload(h), encoding: h && payloadEncoding(h) });
+                return next(input);
+              },
+            },
+          }),
+        ],
+      },
+    });
+    try {
+      const c = new Client({ connection: (await env()).connection, dataConverter: { payloadCodecs: [strictCodec] } });
+      const handle = await c.workflow.start("greetBoth", { workflowId: uid("ai-wf-headers"), taskQueue: w.taskQueue, args: ["fay"] });
+      expect(await handle.result()).toEqual(["hello fay #1", "hello fay #2"]);
+      // Not codec-decoded: the strict codec would have refused them, and they arrive as the converter wrote them.
+      expect(seen).toEqual([
+        { isLocal: false, tenant: "acme/greet/remote", encoding: "json/plain" },
+        { isLocal: true, tenant: "acme/greet/local", encoding: "json/plain" },
+      ]);
+      // Not codec-encoded on the way into history either.
+      const scheduled = (await handle.fetchHistory()).events.find(isType(EventType.ACTIVITY_TASK_SCHEDULED))!;
+      if (scheduled.attributes.case !== "activityTaskScheduledEventAttributes") throw new Error("unexpected event");
+      const header = scheduled.attributes.value.header!.fields.tenant!;
+      expect(payloadEncoding(header)).toBe("json/plain");
+      expect(payloadEncoding(scheduled.attributes.value.input!.payloads[0]!)).toBe(STRICT);
+    } finally {
+      await w.stop();
+    }
+  });
+
   test("the ScheduleActivityTask command's headers reach execute byte for byte, never through the payload codec", async () => {
     const e = await env();
     const c = e.client;

@@ -155,6 +155,19 @@ describe("official SDK 1.24 histories", () => {
       h.history.events.some((e) => e.attributes.case === "workflowExecutionCancelRequestedEventAttributes" && e.attributes.value.externalInitiatedEventId === 0n),
     );
     expect(cancelledOnParentClose.length).toBeGreaterThanOrEqual(1);
+    // childTicks measured the promise chain of a child's result at least once per run (a signal
+    // and the child's completion in one activation): entries `n:ticks` in its note's activity id.
+    const tickRuns = histories.filter(
+      (h) =>
+        h.workflowType === "childTicks" &&
+        h.history.events.some(
+          (e) =>
+            e.attributes.case === "activityTaskScheduledEventAttributes" &&
+            e.attributes.value.activityId.startsWith("ticks:") &&
+            e.attributes.value.activityId.split(":").slice(2).join(":").split("_").some((x) => /^\d+:\d+$/.test(x)),
+        ),
+    );
+    expect(tickRuns.length).toBeGreaterThanOrEqual(3);
     // Every history ends with the run closed as the workflow decided: the recording ran to the end.
     for (const h of histories) expect((isCorpusRun(h) ? CLOSED : CHILD_CLOSED).has(h.history.events.at(-1)!.eventType)).toBe(true);
   });

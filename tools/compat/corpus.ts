@@ -33,6 +33,8 @@ export const WORKFLOW_TYPES = [
   "childCancel",
   "externalHandles",
   "childOptions",
+  "childRace",
+  "childTicks",
 ] as const;
 export type CorpusWorkflowType = (typeof WORKFLOW_TYPES)[number];
 
@@ -40,7 +42,7 @@ export type CorpusWorkflowType = (typeof WORKFLOW_TYPES)[number];
  * Workflows that run only as children of the corpus workflows above. Their histories are
  * recorded too (after the parent's, with `parentWorkflowId`), and replayed like the parents'.
  */
-export const CHILD_WORKFLOW_TYPES = ["childWork", "chainedChild", "failingChild", "signalledChild", "cancellableChild", "peer"] as const;
+export const CHILD_WORKFLOW_TYPES = ["childWork", "chainedChild", "failingChild", "signalledChild", "cancellableChild", "peer", "tickingChild"] as const;
 
 export interface PlannedRun {
   index: number;
@@ -76,7 +78,7 @@ export function plannedRun(index: number): PlannedRun {
   const value = (j: number) => 1 + ((index + j * 3) % 7);
   const delay = (j: number) => 40 + ((index * 37 + j * 61) % 160);
   const single = (count: number) => Array.from({ length: count }, (_, j) => ({ values: [value(j)], delayMs: delay(j) }));
-  const base = { index, workflowType, signals: [] as PlannedRun["signals"], finish: false, reset: RESETTABLE.has(workflowType) && index % 9 === 2 };
+  const base = { index, workflowType, signals: [] as PlannedRun["signals"], finish: false, reset: RESETTABLE.has(workflowType) && index % 8 === 2 };
   switch (workflowType) {
     case "accumulate":
       return { ...base, args: [5 + (k % 6) * 3], signals: single(2 + (k % 4)), finish: k % 3 !== 2 };
@@ -122,6 +124,10 @@ export function plannedRun(index: number): PlannedRun {
       return { ...base, args: [2 + (k % 2)] };
     case "externalHandles":
       return { ...base, args: [1 + (k % 3)] };
+    case "childTicks":
+      return { ...base, args: [4 + (k % 3)] };
+    case "childRace":
+      return { ...base, args: [3 + (k % 3)] };
     case "childOptions":
       // Takes no argument: the same start commands on every run (compared between the SDKs).
       return { ...base, args: [0] };
@@ -193,7 +199,10 @@ async function recordParents(client: Client, taskQueue: string, idPrefix: string
 
 async function recordRun(client: Client, taskQueue: string, idPrefix: string, run: PlannedRun): Promise<RecordedHistory> {
   const workflowId = `${idPrefix}-${String(run.index).padStart(3, "0")}-${run.workflowType}`;
-  const options = { taskQueue, workflowId, args: run.args, workflowExecutionTimeout: process.env.COMPAT_RUN_TIMEOUT ?? "2 minutes" };
+  // childTicks keeps a workflow task open with a local activity, which core drops for runs it
+  // does not cache: not on the mixed queue (no cache there).
+  const args = run.workflowType === "childTicks" && idPrefix.includes("-mixed-") ? [...run.args, false] : run.args;
+  const options = { taskQueue, workflowId, args, workflowExecutionTimeout: process.env.COMPAT_RUN_TIMEOUT ?? "2 minutes" };
   const started =
     run.signalWithStart === undefined
       ? await client.workflow.start(run.workflowType, options)
@@ -232,7 +241,9 @@ async function lastTaskFailure(client: Client, workflowId: string): Promise<stri
       const a = events[i]!.attributes;
       if (a.case === "workflowTaskFailedEventAttributes") return `; last workflow task failure: ${a.value.failure?.message}\n${a.value.failure?.stackTrace}`;
     }
-    return `; no workflow task failure (${events.length} events)`;
+    const lastStarted = events.findLast((e) => e.attributes.case === "workflowTaskStartedEventAttributes");
+    const by = lastStarted?.attributes.case === "workflowTaskStartedEventAttributes" ? `; last workflow task started by ${lastStarted.attributes.value.identity}` : "";
+    return `; no workflow task failure (${events.length} events: ${events.map((e) => EventType[e.eventType]).join(" ")})${by}`;
   } catch {
     return "";
   }

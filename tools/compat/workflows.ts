@@ -742,6 +742,13 @@ export async function childCancel(steps: number): Promise<string[]> {
       });
       out.push(r);
     }
+    // The scope of a child that already completed is cancelled: nothing to cancel, no command.
+    if (Math.random() < 0.3) {
+      const done = new CancellationScope();
+      out.push(await done.run(() => executeChild(childWork, { args: ["done", 0], cancellationType })));
+      done.cancel();
+      await sleep(ms(Math.random(), 20));
+    }
     // startChild in a scope cancelled before the call: no command is sent, but the default id
     // (a uuid4 draw) and the seq are still taken, as official; later draws and ids depend on it.
     if (Math.random() < 0.3) {
@@ -757,6 +764,96 @@ export async function childCancel(steps: number): Promise<string[]> {
   }
   await note("trail", out.join(" "));
   return out;
+}
+
+/**
+ * Continuations of a child's start, a child's result, a timer and an activity side by side,
+ * each recording itself in the trail and scheduling an activity at once. When two of them
+ * resolve in one activation (busy tasks make that likely), their order — and so the order of
+ * the commands and draws — depends on the length of each API's promise chain, which must be
+ * the official one.
+ */
+export async function childRace(rounds: number): Promise<string[]> {
+  const trail: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    busy();
+    await Promise.all([
+      executeChild(childWork, { args: [`r${i}`, 0] }).then(async () => {
+        trail.push("c");
+        await pick(uuid4(), i);
+      }),
+      startChild(childWork, { args: [`s${i}`, Math.floor(Math.random() * 2)] }).then(async (h) => {
+        trail.push("s");
+        busy();
+        const [v] = await Promise.all([h.result(), measure(uuid4())]);
+        trail.push(`r${v.length % 10}`);
+        await pick(uuid4(), i + 1);
+      }),
+      sleep(ms(Math.random(), 300)).then(async () => {
+        trail.push("t");
+        busy();
+        await measure(uuid4());
+      }),
+      pick(uuid4(), i + 2).then(async () => {
+        trail.push("a");
+        await sleep(ms(Math.random(), 50));
+        trail.push("a'");
+      }),
+    ]);
+    trail.push("|");
+  }
+  await note("trail", trail.join(""));
+  return trail;
+}
+
+/** Signals its parent (once the signal is delivered it completes). */
+export async function tickingChild(n: number): Promise<number> {
+  await getExternalWorkflowHandle(workflowInfo().parent!.workflowId).signal(addSignal, n);
+  return n;
+}
+
+/**
+ * Measures, in microtask ticks, how long after a signal handler starts the continuation of a
+ * child's result runs, when the signal and the child's completion share an activation (core
+ * applies signals first): the length of the SDK's promise chain from the resolution job to
+ * `executeChild(...)` / `handle.result()` resolving, which must be the official one, or
+ * branches racing a child's result produce their commands in another order. Two children start
+ * together; once the second one started, the parent runs a local activity of 2 s, which keeps
+ * its workflow task open, so both children's signals and completions usually arrive meanwhile
+ * and come in the next activation together. `keepTaskOpen` is false on the mixed queue: without
+ * a cache, core evicts the run while a local activity runs and drops it ("local activities when
+ * using max_cached_workflows=0 are likely to be dropped or retried"), on both SDKs. (A signal sent in the child's last task is never delivered: the
+ * server drops signals of closed workflows, so the child waits for its signal to land.)
+ */
+export async function childTicks(rounds: number, keepTaskOpen = true): Promise<string[]> {
+  const seen: string[] = [];
+  const settled = new Set<number>();
+  setHandler(addSignal, async (v) => {
+    let k = 0;
+    while (!settled.has(v) && k < 40) {
+      k++;
+      await Promise.resolve();
+    }
+    seen.push(`${v}:${settled.has(v) ? k : "-"}`);
+  });
+  for (let i = 0; i < rounds; i++) {
+    const a = 2 * i;
+    const b = 2 * i + 1;
+    await Promise.all([
+      executeChild(tickingChild, { args: [a] }).then(() => void settled.add(a)),
+      startChild(tickingChild, { args: [b] })
+        // A local activity keeps the workflow task open (core completes it when the local
+        // activity resolves), so what arrives meanwhile comes in the next activation together.
+        .then(async (handle) => {
+          if (keepTaskOpen) await localQuick.slow(2000);
+          return await handle.result();
+        })
+        .then(() => void settled.add(b)),
+    ]);
+    await condition(() => seen.length >= 2 * (i + 1));
+  }
+  await note("ticks", seen.join(" "));
+  return seen;
 }
 
 /**

@@ -13,11 +13,13 @@ export interface BridgeCounters {
   reapQueueDepth: number;
   pendingCreatedTotal: number;
   wakesTotal: number;
+  /** Live metric handles (bridge/src/metrics.zig). */
+  liveMetrics: number;
   /** Promises awaiting a native completion on the JS side. */
   jsWaiters: number;
 }
 
-const out = new BigUint64Array(15);
+const out = new BigUint64Array(16);
 
 export function bridgeCounters(): BridgeCounters {
   const n = native();
@@ -34,6 +36,7 @@ export function bridgeCounters(): BridgeCounters {
     reapQueueDepth: at(12),
     pendingCreatedTotal: at(13),
     wakesTotal: at(14),
+    liveMetrics: at(15),
     jsWaiters: n.dispatcher.outstanding,
   };
 }

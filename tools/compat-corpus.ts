@@ -41,10 +41,22 @@ import { HistoryEventSchema, type HistoryEvent } from "../src/proto/temporal/api
 import { WorkflowTaskFailedCause } from "../src/proto/temporal/api/enums/v1/failed_cause_pb.js";
 import { EventType } from "../src/proto/temporal/api/enums/v1/event_type_pb.js";
 
+const USAGE = `usage: bun tools/compat-corpus.ts [count=100] [--no-write]
+  count        runs per recording (official, ours, mixed queue); children come on top
+  --no-write   check only: do not overwrite tests/compat/corpus/official-<version>.jsonl
+  env: TEMPORAL_ADDRESS (use that server instead of starting a dev server),
+       COMPAT_RUN_TIMEOUT (each run's workflowExecutionTimeout, default "2 minutes")`;
 const args = process.argv.slice(2);
+// An unknown flag must not start a recording that overwrites the committed corpus.
+const unknown = args.filter((a) => a.startsWith("-") && a !== "--no-write");
+if (unknown.length > 0) {
+  console.log(USAGE);
+  process.exit(unknown.every((a) => a === "--help" || a === "-h") ? 0 : 2);
+}
 const write = !args.includes("--no-write");
-const count = Number(args.find((a) => !a.startsWith("--")) ?? 100);
-if (!Number.isInteger(count) || count < 1) throw new TypeError(`count must be a positive integer, got ${JSON.stringify(args[0])}`);
+const countArg = args.find((a) => !a.startsWith("-"));
+const count = Number(countArg ?? 100);
+if (!Number.isInteger(count) || count < 1) throw new TypeError(`count must be a positive integer, got ${JSON.stringify(countArg)}`);
 
 const NODE_WORKER = new URL("./compat/node-worker.mjs", import.meta.url).pathname;
 /** Worker identities, to tell who completed each workflow task on the mixed queue. */

@@ -29,11 +29,11 @@ describe("Client options", () => {
   });
 
   test("an official option we do not implement warns once and the client is made", () => {
-    const a = new Client({ interceptors: { workflow: [] } } as never);
-    const b = new Client({ interceptors: { workflow: [] } } as never);
+    const a = new Client({ plugins: [] } as never);
+    const b = new Client({ plugins: [] } as never);
     expect(a.namespace).toBe("default");
     expect(b.namespace).toBe("default");
-    expect(warnings).toEqual(["ClientOptions: option 'interceptors' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect"]);
+    expect(warnings).toEqual(["ClientOptions: option 'plugins' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect"]);
   });
 
   test("queryRejectCondition takes the official values and refuses others", () => {
@@ -54,14 +54,15 @@ describe("Worker options", () => {
   });
 
   test("official options we do not implement warn once each and are dropped", () => {
-    const parsed = parseWorkerOptions({ ...base, sinks: {}, debugMode: true, interceptors: { workflowModules: ["x"] } } as never);
+    const parsed = parseWorkerOptions({ ...base, plugins: [], debugMode: true, interceptors: { nexus: [], client: {}, activity: [] } } as never);
     parseWorkerOptions({ ...base, debugMode: true } as never);
     expect(parsed.taskQueue).toBe("q");
-    expect(parsed.interceptors).toEqual({});
+    expect(parsed.interceptors).toEqual({ activity: [] });
     expect(warnings).toEqual([
-      "WorkerOptions: option 'sinks' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect",
+      "WorkerOptions: option 'plugins' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect",
       "WorkerOptions: option 'debugMode' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect",
-      "WorkerOptions.interceptors: option 'workflowModules' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect",
+      "WorkerOptions.interceptors: option 'nexus' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect",
+      "WorkerOptions.interceptors: option 'client' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect",
     ]);
   });
 });

@@ -109,6 +109,20 @@ function coreFilter(filter: NonNullable<TelemetryOptions["logging"]>["filter"]):
 
 const coreLevel: Record<CoreLogRecord["level"], LogLevel> = { trace: "TRACE", debug: "DEBUG", info: "INFO", warn: "WARN", error: "ERROR" };
 
+/**
+ * Official metric options that core 1.24's C ABI cannot express: they are accepted, and the
+ * runtime says once what happens instead (docs/observability.md).
+ */
+function warnIneffectiveMetricOptions(logger: Logger, metrics: TelemetryOptions["metrics"]): void {
+  if (metrics === undefined) return;
+  if ("otel" in metrics && metrics.otel.http === true) {
+    logger.warn("telemetryOptions.metrics.otel.http has no effect: core exports OTLP over gRPC only (send to the collector's gRPC port)", { sdkComponent: "core" });
+  }
+  if (metrics.metricPrefix === "") {
+    logger.warn("telemetryOptions.metrics.metricPrefix '' keeps core's default prefix 'temporal_' (core reads an empty prefix as unset)", { sdkComponent: "core" });
+  }
+}
+
 let installed: Runtime | undefined;
 
 export class Runtime {
@@ -150,6 +164,7 @@ export class Runtime {
       }
     }
     this.native = NativeRuntime.create(nativeOptions);
+    warnIneffectiveMetricOptions(this.logger, t.metrics);
     // As official: a real meter only when an exporter is configured, else the no-op meter;
     // `compose(…, {}, true)` gives the meter `withTags`.
     if (nativeOptions.metrics !== undefined) {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import http2 from "node:http2";
 import { Context, metricMeter as activityMeter } from "../../src/activity/index.js";
 import { noopMetricMeter, MetricMeterWithComposedTags, type MetricMeter } from "../../src/common/index.js";
-import { NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory } from "../../src/worker/index.js";
+import { DefaultLogger, NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory } from "../../src/worker/index.js";
 import { testServer } from "../helpers/dev-server.js";
 import { executeWorkflow, fixturesDir, taskQueue } from "./helpers.js";
 
@@ -181,6 +181,20 @@ describe("Runtime.metricMeter", () => {
       plain.metricMeter.createCounter("nothing").add(1);
     } finally {
       await plain.shutdown();
+    }
+  });
+
+  test("official metric options core cannot express are accepted and warned about once per runtime", async () => {
+    const warnings: string[] = [];
+    const logger = new DefaultLogger("WARN", (entry) => void warnings.push(entry.message));
+    const r = Runtime.create({ logger, telemetryOptions: { logging: { forward: false }, metrics: { otel: { url: "http://127.0.0.1:4317", http: true }, metricPrefix: "" } } });
+    try {
+      expect(warnings).toEqual([
+        "telemetryOptions.metrics.otel.http has no effect: core exports OTLP over gRPC only (send to the collector's gRPC port)",
+        "telemetryOptions.metrics.metricPrefix '' keeps core's default prefix 'temporal_' (core reads an empty prefix as unset)",
+      ]);
+    } finally {
+      await r.shutdown();
     }
   });
 

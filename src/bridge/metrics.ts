@@ -40,7 +40,9 @@ let tagPtr = ptr(tagBytes);
 function grow(needed: number): void {
   let size = tagBytes.byteLength * 2;
   while (size < needed) size *= 2;
-  tagBytes = new Uint8Array(new ArrayBuffer(size));
+  const next = new Uint8Array(new ArrayBuffer(size));
+  next.set(tagBytes); // the entries already written for this record
+  tagBytes = next;
   tagView = new DataView(tagBytes.buffer);
   tagPtr = ptr(tagBytes);
 }
@@ -66,6 +68,8 @@ function encodeTags(tags: Readonly<Record<string, NativeTagValue | null | undefi
   let at = 0;
   let count = 0;
   for (const key in tags) {
+    // Own properties only, as JSON.stringify (the official bridge's encoding) sees them.
+    if (!Object.hasOwn(tags, key)) continue;
     const value = tags[key];
     // As the official SDK: null and undefined tags are dropped (filterNullAndUndefined).
     if (value === undefined || value === null) continue;

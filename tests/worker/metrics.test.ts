@@ -159,6 +159,22 @@ describe("Runtime.metricMeter", () => {
     expect(one(s, "custom_total", { run }).value).toBe(2);
   });
 
+  test("tags larger than the shared encoding buffer, non-ASCII tags and inherited properties", async () => {
+    const run = crypto.randomUUID().slice(0, 8);
+    const long = "x".repeat(40_000);
+    const inherited = Object.create({ fromProto: "no" }) as Record<string, string>;
+    inherited.own = "yes";
+    const counter = runtime.metricMeter.createCounter("custom_big_tags");
+    counter.add(1, { run, first: "a", long, last: "z", unicode: "café ✓" });
+    counter.add(1, { run, ...{}, own: "yes" });
+    runtime.metricMeter.createCounter("custom_inherited").add(1, Object.assign(inherited, { run }));
+    const s = await scrape(port);
+    const big = one(s, "custom_big_tags", { run, first: "a", last: "z", unicode: "café ✓" });
+    expect(big.labels.long).toBe(long);
+    expect(one(s, "custom_big_tags", { run, own: "yes" }).value).toBe(1);
+    expect(one(s, "custom_inherited", { run, own: "yes" }).labels.fromProto).toBeUndefined();
+  });
+
   test("bad values and names are typed errors naming the value; nothing is recorded", async () => {
     const meter = runtime.metricMeter;
     expect(() => meter.createCounter("custom_bad").add(-1)).toThrow("MetricCounter value must be non-negative (got -1)");

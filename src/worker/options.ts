@@ -234,6 +234,8 @@ function withoutOfficialOnlyOptions(options: WorkerOptions): WorkerOptions {
   const { ignored } = sortOptions(shape, options, warn);
   const copy: Record<string, unknown> = { ...options };
   for (const key of ignored) delete copy[key];
+  // An official-only option set to undefined is no option at all (the strict schema would call it unknown).
+  for (const key of OFFICIAL_ONLY_OPTIONS) if (copy[key] === undefined) delete copy[key];
   const interceptors = copy.interceptors;
   if (interceptors !== null && typeof interceptors === "object" && !Array.isArray(interceptors)) {
     const sub = { name: "WorkerOptions.interceptors", supported: ["activity", "activityInbound", "workflowModules"], officialOnly: OFFICIAL_ONLY_INTERCEPTORS };

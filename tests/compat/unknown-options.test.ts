@@ -65,4 +65,10 @@ describe("Worker options", () => {
       "WorkerOptions.interceptors: option 'client' is accepted by the official Temporal SDK but not implemented by temporal-bun-sdk; it has no effect",
     ]);
   });
+
+  test("an official option we do not implement set to undefined is no option at all (no warning, no error)", () => {
+    const parsed = parseWorkerOptions({ ...base, tuner: undefined, plugins: undefined } as never);
+    expect(parsed.taskQueue).toBe("q");
+    expect(warnings).toEqual([]);
+  });
 });

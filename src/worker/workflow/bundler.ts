@@ -200,6 +200,10 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
         } catch {
           return undefined; // let Bun report it
         }
+        // The package's "browser" field, as the official bundler (webpack, target web) applies it.
+        const alias = browserFieldAlias(resolved);
+        if (alias === false) return { path: resolved, namespace: "temporal-ignored" };
+        if (alias !== undefined) resolved = alias;
         if (specifier === "temporal-bun-sdk/common" || resolved.startsWith(COMMON_DIR)) {
           return { path: COMMON_MODULE_ID, external: true };
         }
@@ -266,6 +270,48 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
   // "\/" is JSON for "/": no "*/" inside the header can end the comment early.
   const code = `${BUNDLE_HEADER}${JSON.stringify(header).replaceAll("/", "\\/")}${BUNDLE_HEADER_END}${await result.outputs[0]!.text()}${await sourceMapCommentFor(result.outputs, SRC_DIR + path.sep)}`;
   return { code, workflowsPath, bundleTimeMs, payloadConverterPath, failureConverterPath, workflowInterceptorModules, sourceMap: SOURCE_MAP_NOTE };
+}
+
+/** package.json folders with an object "browser" field, by the folders looked up (null: none). */
+const browserFields = new Map<string, { dir: string; map: Record<string, string | false> } | null>();
+
+function browserFieldOf(dir: string): { dir: string; map: Record<string, string | false> } | null {
+  const cached = browserFields.get(dir);
+  if (cached !== undefined) return cached;
+  let found: { dir: string; map: Record<string, string | false> } | null = null;
+  let pkg: { browser?: unknown } | undefined;
+  try {
+    pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { browser?: unknown };
+  } catch {
+    pkg = undefined;
+  }
+  if (pkg !== undefined) {
+    // The nearest package.json decides, with or without a browser field.
+    if (typeof pkg.browser === "object" && pkg.browser !== null) found = { dir, map: pkg.browser as Record<string, string | false> };
+  } else {
+    const parent = path.dirname(dir);
+    found = parent === dir ? null : browserFieldOf(parent);
+  }
+  browserFields.set(dir, found);
+  return found;
+}
+
+/**
+ * The file a package's "browser" field substitutes for `file` (a path, or false for an empty
+ * module), or undefined. Packages such as @opentelemetry/core pick their platform code this
+ * way: the browser files use globals, the Node files import node: modules the sandbox forbids.
+ */
+function browserFieldAlias(file: string): string | false | undefined {
+  if (!file.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+  const field = browserFieldOf(path.dirname(file));
+  if (field === null) return undefined;
+  const rel = `./${path.relative(field.dir, file).split(path.sep).join("/")}`;
+  for (const key of [rel, rel.replace(/\.js$/, "")]) {
+    const target = field.map[key];
+    if (target === false) return false;
+    if (typeof target === "string") return path.resolve(field.dir, target);
+  }
+  return undefined;
 }
 
 /**

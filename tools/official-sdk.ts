@@ -25,7 +25,19 @@ export const OFFICIAL_PACKAGES = [
   "@temporalio/common",
   "@temporalio/testing",
   "@temporalio/proto",
+  "@temporalio/interceptors-opentelemetry",
 ] as const;
+
+/**
+ * Other packages the comparisons load next to the official SDK, pinned: the OpenTelemetry SDK
+ * of tests/compat/opentelemetry-official.test.ts (the versions @temporalio/interceptors-opentelemetry
+ * 1.24.0 resolves to, and the context manager a Node application registers).
+ */
+export const OFFICIAL_EXTRA_PACKAGES: Record<string, string> = {
+  "@opentelemetry/api": "1.9.1",
+  "@opentelemetry/sdk-trace-base": "1.30.1",
+  "@opentelemetry/context-async-hooks": "1.30.1",
+};
 
 const cache = process.env.TEMPORAL_BUN_SDK_CACHE || join(homedir(), ".cache", "temporal-bun-sdk");
 
@@ -40,13 +52,14 @@ export function installedVersion(pkg: string, dir = officialSdkDir): string | un
 /** Installs the official packages (once; later calls return at once). Returns the install folder. */
 export async function ensureOfficialSdk(): Promise<string> {
   const pkgs = [...OFFICIAL_PACKAGES, "@temporalio/core-bridge"];
-  if (pkgs.every((p) => installedVersion(p) === OFFICIAL_VERSION)) return officialSdkDir;
+  const extrasPresent = Object.entries(OFFICIAL_EXTRA_PACKAGES).every(([p, v]) => installedVersion(p) === v);
+  if (extrasPresent && pkgs.every((p) => installedVersion(p) === OFFICIAL_VERSION)) return officialSdkDir;
   mkdirSync(officialSdkDir, { recursive: true });
   const manifest = {
     name: "temporal-bun-sdk-peer-node-sdk",
     private: true,
     description: "The official Temporal TypeScript SDK, installed by temporal-bun-sdk's tools/official-sdk.ts for comparisons. Not part of the repository.",
-    dependencies: Object.fromEntries(OFFICIAL_PACKAGES.map((p) => [p, OFFICIAL_VERSION])),
+    dependencies: { ...Object.fromEntries(OFFICIAL_PACKAGES.map((p) => [p, OFFICIAL_VERSION])), ...OFFICIAL_EXTRA_PACKAGES },
   };
   writeFileSync(join(officialSdkDir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
   console.log(`installing the official SDK ${OFFICIAL_VERSION} from npm into ${officialSdkDir} …`);

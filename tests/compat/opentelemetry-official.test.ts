@@ -1,0 +1,127 @@
+/**
+ * One trace across the two SDKs: an official 1.24 Client on Node with
+ * @temporalio/interceptors-opentelemetry's client interceptor starts a workflow that our worker
+ * runs with temporal-bun-sdk/opentelemetry, and the workflow's activity runs on an official
+ * Worker on Node with the official activity interceptors. The client's StartWorkflow span, our
+ * RunWorkflow and StartActivity spans and the official RunActivity span share one trace id and
+ * chain parent to child: the `_tracer-data` header is read and written the same way by both.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { spawn } from "node:child_process";
+import * as otel from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { Resource } from "@opentelemetry/resources";
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { Worker } from "../../src/worker/index.js";
+import { makeWorkflowExporter } from "../../src/opentelemetry/index.js";
+import { ensureOfficialSdk } from "../../tools/official-sdk.js";
+import { testEnv } from "../helpers/dev-server.js";
+import { uid } from "../e2e/helpers.js";
+
+const WORKFLOWS = new URL("../opentelemetry/fixtures/traced-workflows.ts", import.meta.url).pathname;
+const NODE_SIDE = new URL("./fixtures/otel-official.mjs", import.meta.url).pathname;
+
+interface NodeSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  attributes: Record<string, unknown>;
+  status: number;
+  service: string;
+}
+
+const exporter = new InMemorySpanExporter();
+let worker: Worker;
+let running: Promise<void>;
+let taskQueue: string;
+let sdkDir: string;
+
+beforeAll(async () => {
+  otel.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  otel.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  sdkDir = await ensureOfficialSdk();
+  const env = await testEnv();
+  taskQueue = uid("otel-cross");
+  worker = await Worker.create({
+    connection: env.connection,
+    taskQueue,
+    workflowsPath: WORKFLOWS,
+    interceptors: { workflowModules: ["temporal-bun-sdk/opentelemetry/workflow-interceptors"] },
+    sinks: { exporter: makeWorkflowExporter(new SimpleSpanProcessor(exporter), new Resource({ "service.name": "bun-worker" })) },
+    shutdownSignals: [],
+  });
+  running = worker.run();
+}, 180_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+});
+
+/** Runs the Node side to completion (its stdin is a pipe from here: it exits if this process dies). */
+async function runOfficialSide(workflowId: string, activityQueue: string): Promise<{ result: string; spans: NodeSpan[] }> {
+  const env = await testEnv();
+  const child = spawn("node", [NODE_SIDE], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      OTEL_SDK_DIR: sdkDir,
+      OTEL_ADDRESS: env.address,
+      OTEL_NAMESPACE: env.namespace,
+      OTEL_WORKFLOW_QUEUE: taskQueue,
+      OTEL_ACTIVITY_QUEUE: activityQueue,
+      OTEL_WORKFLOW_ID: workflowId,
+      OTEL_WORKFLOW_TYPE: "crossTraced",
+    },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  try {
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    if (code !== 0) throw new Error(`the official side exited with ${code}:\n${stderr}`);
+  } finally {
+    clearTimeout(timer);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+  return JSON.parse(stdout.trim().split("\n").pop()!) as { result: string; spans: NodeSpan[] };
+}
+
+describe("one trace: official client (Node) → our workflow → official activity (Node)", () => {
+  test("trace id and parent links across the SDKs", async () => {
+    const workflowId = uid("otel-cross");
+    const { result, spans: nodeSpans } = await runOfficialSide(workflowId, uid("otel-cross-activities"));
+    expect(result).toBe("Hello from node, cross");
+
+    const start = nodeSpans.find((s) => s.name === "StartWorkflow:crossTraced")!;
+    const runActivity = nodeSpans.find((s) => s.name === "RunActivity:greet")!;
+    expect(start).toBeDefined();
+    expect(runActivity).toBeDefined();
+    expect(start.attributes).toMatchObject({ temporalWorkflowId: workflowId });
+
+    // Our workflow's spans arrive through the sink after the activations.
+    let ours = exporter.getFinishedSpans();
+    for (const until = Date.now() + 10_000; !ours.some((s) => s.name === "RunWorkflow:crossTraced") && Date.now() < until; ours = exporter.getFinishedSpans()) await Bun.sleep(50);
+    const run = ours.find((s) => s.name === "RunWorkflow:crossTraced")!;
+    const startActivity = ours.find((s) => s.name === "StartActivity:greet")!;
+    expect(run).toBeDefined();
+    expect(startActivity).toBeDefined();
+
+    // One trace id, from the official client through our workflow to the official activity.
+    expect(run.spanContext().traceId).toBe(start.traceId);
+    expect(startActivity.spanContext().traceId).toBe(start.traceId);
+    expect(runActivity.traceId).toBe(start.traceId);
+    // Parent links: client start → our RunWorkflow → our StartActivity → official RunActivity.
+    expect(run.parentSpanId).toBe(start.spanId);
+    expect(startActivity.parentSpanId).toBe(run.spanContext().spanId);
+    expect(runActivity.parentSpanId).toBe(startActivity.spanContext().spanId);
+    expect(runActivity.attributes).toMatchObject({ temporalActivityId: "1", temporalWorkflowId: workflowId });
+    expect(run.attributes).toMatchObject({ workflowId, workflowType: "crossTraced" });
+    expect(run.resource.attributes["service.name"]).toBe("bun-worker");
+    expect(start.service).toBe("official-node");
+  }, 120_000);
+});

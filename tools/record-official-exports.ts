@@ -23,6 +23,7 @@ export const PACKAGE_MAP = {
   "@temporalio/client": "temporal-bun-sdk/client",
   "@temporalio/worker": "temporal-bun-sdk/worker",
   "@temporalio/testing": "temporal-bun-sdk/testing",
+  "@temporalio/interceptors-opentelemetry": "temporal-bun-sdk/opentelemetry",
 } as const;
 
 export interface ModuleExports {

@@ -203,4 +203,45 @@ describe("OpenTelemetry tracing on the dev server", () => {
     // ContinueAsNew is not an error of the run.
     expect(first.status.code).toBe(otel.SpanStatusCode.OK);
   });
+
+  test("updates and queries: client spans, ValidateUpdate and HandleUpdate in the client's trace, a rejected update's validator span", async () => {
+    exporter.reset();
+    const workflowId = uid("updates");
+    const handle = await client.workflow.start("tracedUpdates", { taskQueue, workflowId });
+    expect(await handle.executeUpdate("bump", { args: [1], updateId: "first" })).toBe(1);
+    const refused = await handle.executeUpdate("bump", { args: [-1], updateId: "refused" }).catch((err: unknown) => err);
+    expect((refused as Error).message).toBe("Workflow Update failed");
+    expect(((refused as Error).cause as Error).message).toBe("negative");
+    expect(await handle.query("count")).toBe(1);
+    expect(await handle.executeUpdate("bump", { args: [2], updateId: "second" })).toBe(3);
+    expect(await handle.result()).toBe(3);
+    const spans = await waitForSpans((s) => s.some((x) => x.name === "RunWorkflow:tracedUpdates"), "RunWorkflow:tracedUpdates");
+
+    const clientUpdates = spans.filter((s) => s.name === "StartWorkflowUpdate:bump");
+    expect(clientUpdates.map((s) => s.attributes.temporalUpdateId).sort()).toEqual(["first", "refused", "second"]);
+    for (const s of clientUpdates) expect(s.attributes).toMatchObject({ temporalWorkflowId: workflowId, run_id: handle.firstExecutionRunId });
+    const byUpdate = (name: string, updateId: string) => spans.filter((s) => s.name === name && s.attributes.temporalUpdateId === updateId);
+    for (const updateId of ["first", "refused", "second"]) {
+      const clientSpan = clientUpdates.find((s) => s.attributes.temporalUpdateId === updateId)!;
+      const [validate] = byUpdate("ValidateUpdate:bump", updateId);
+      expect(validate?.parentSpanId).toBe(id(clientSpan));
+      expect(trace(validate!)).toBe(trace(clientSpan));
+      const handled = byUpdate("HandleUpdate:bump", updateId);
+      if (updateId === "refused") {
+        // The validator threw: its span is an error, and the handler never ran.
+        expect(validate!.status).toEqual({ code: otel.SpanStatusCode.ERROR, message: "negative" });
+        expect(validate!.events.map((e) => e.name)).toEqual(["exception"]);
+        expect(handled).toEqual([]);
+        // The client's startUpdate returns the rejection as the outcome (the error is thrown by
+        // the handle afterwards), so its span is OK, as official.
+        expect(clientSpan.status.code).toBe(otel.SpanStatusCode.OK);
+      } else {
+        expect(handled).toHaveLength(1);
+        expect(handled[0]!.parentSpanId).toBe(id(clientSpan));
+      }
+    }
+    const query = byName(spans, "QueryWorkflow:count");
+    expect(query.attributes).toEqual({ temporalWorkflowId: workflowId });
+  });
 });
+

@@ -13,11 +13,19 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { Resource } from "@opentelemetry/resources";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import { join } from "node:path";
+import { Client } from "../../src/client/index.js";
 import { Worker } from "../../src/worker/index.js";
-import { makeWorkflowExporter } from "../../src/opentelemetry/index.js";
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryWorkflowClientInterceptor,
+} from "../../src/opentelemetry/index.js";
 import { ensureOfficialSdk } from "../../tools/official-sdk.js";
 import { testEnv } from "../helpers/dev-server.js";
 import { uid } from "../e2e/helpers.js";
+import { startOfficialWorker } from "./official-worker.js";
 
 const WORKFLOWS = new URL("../opentelemetry/fixtures/traced-workflows.ts", import.meta.url).pathname;
 const NODE_SIDE = new URL("./fixtures/otel-official.mjs", import.meta.url).pathname;
@@ -125,3 +133,46 @@ describe("one trace: official client (Node) → our workflow → official activi
     expect(start.service).toBe("official-node");
   }, 120_000);
 });
+
+describe("one trace: our client → a workflow on the official worker (Node) → our activity", () => {
+  test("the official workflow interceptors read our header and write one our activity reads", async () => {
+    const provider = new BasicTracerProvider();
+    const clientExporter = new InMemorySpanExporter();
+    provider.addSpanProcessor(new SimpleSpanProcessor(clientExporter));
+    const tracer = provider.getTracer("cross");
+    const env = await testEnv();
+    const official = await startOfficialWorker(sdkDir, new URL("./fixtures/otel-workflows.ts", import.meta.url).pathname, "otel", {
+      COMPAT_WORKFLOW_INTERCEPTOR_MODULES: join(sdkDir, "node_modules/@temporalio/interceptors-opentelemetry/lib/workflow-interceptors.js"),
+    });
+    const activityQueue = uid("otel-our-activities");
+    const activityWorker = await Worker.create({
+      connection: env.connection,
+      taskQueue: activityQueue,
+      activities: { greet: async (name: string) => `Hello from bun, ${name}` },
+      interceptors: { activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }) })] },
+      shutdownSignals: [],
+    });
+    const activityRun = activityWorker.run();
+    try {
+      const client = new Client({ connection: env.connection, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer })] } });
+      const workflowId = uid("otel-reverse");
+      expect(await client.workflow.execute("crossTraced", { taskQueue: official.taskQueue, workflowId, args: [activityQueue, "reverse"] })).toBe("Hello from bun, reverse");
+      const spans = clientExporter.getFinishedSpans();
+      const start = spans.find((s) => s.name === "StartWorkflow:crossTraced")!;
+      const runActivity = spans.find((s) => s.name === "RunActivity:greet")!;
+      expect(start).toBeDefined();
+      expect(runActivity).toBeDefined();
+      // The official workflow's spans are not collected here (they stay in its worker), but our
+      // activity's span is in our client's trace, under a span the official workflow made.
+      expect(runActivity.spanContext().traceId).toBe(start.spanContext().traceId);
+      expect(runActivity.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
+      expect(spans.map((s) => s.spanContext().spanId)).not.toContain(runActivity.parentSpanId);
+      expect(runActivity.attributes).toMatchObject({ temporalWorkflowId: workflowId, temporalActivityId: "1" });
+    } finally {
+      activityWorker.shutdown();
+      await activityRun;
+      await official.stop();
+    }
+  }, 180_000);
+});
+

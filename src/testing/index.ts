@@ -1,15 +1,30 @@
 /**
  * temporal-bun-sdk/testing: `TestWorkflowEnvironment`, as in @temporalio/testing. `createLocal`
  * starts a Temporal dev server (the CLI `./dev setup` builds) through core's ephemeral-server
- * API on a free loopback port; `createFromExistingServer` connects to a running one.
+ * API on a free loopback port; `createTimeSkipping` starts Temporal's Java test server
+ * (time-skipping-server.ts); `createFromExistingServer` connects to a running one.
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { NativeEphemeralServer } from "../bridge/index.js";
 import { Runtime } from "../runtime/index.js";
-import { Client, Connection, type ClientOptions, type ConnectionOptions } from "../client/index.js";
-import { SearchAttributeType, TypedSearchAttributes, type SearchAttributeKey } from "../common/index.js";
+import { Client, Connection, type ClientOptions, type ConnectionOptions, type WorkflowHandle } from "../client/index.js";
+import { NativeConnection } from "../worker/connection.js";
+import { SearchAttributeType, TypedSearchAttributes, msToNumber, msToTs, tsToMs, type Duration, type SearchAttributeKey } from "../common/index.js";
+import { TimeSkippingServer, type EphemeralServerExecutable, type TimeSkippingServerConfig } from "./time-skipping-server.js";
+import { testServiceOf, type TestService } from "./test-service.js";
+
+export {
+  TimeSkippingServer,
+  TestServerNotFoundError,
+  JavaNotFoundError,
+  defaultTestServerPath,
+  TEMPORAL_TEST_SERVER_VERSION,
+  type TimeSkippingServerConfig,
+  type EphemeralServerExecutable,
+} from "./time-skipping-server.js";
+export type { TestService } from "./test-service.js";
 
 export { MockActivityEnvironment, defaultActivityInfo, type MockActivityEnvironmentOptions } from "./mock-activity-environment.js";
 
@@ -40,9 +55,17 @@ export interface LocalServerOptions {
   dbFilename?: string;
   /** Extra `temporal server start-dev` arguments, e.g. ['--dynamic-config-value', 'k=v']. */
   extraArgs?: string[];
-  /** Path of the `temporal` executable; default {@link defaultCliPath}. */
-  executable?: string;
-  /** Dev server log level (default `warn`). */
+  /**
+   * The `temporal` executable: as official `{ type: 'existing-path', path }` (or the path as a
+   * string); default {@link defaultCliPath}. `cached-download` cannot download here.
+   */
+  executable?: string | EphemeralServerExecutable;
+  /** As official: serve the Web UI (default false), on `uiPort` (default: the server port + 1000). */
+  ui?: boolean;
+  uiPort?: number;
+  /** As official: the dev server's log format and level (default `{ format: 'pretty', level: 'warn' }`). */
+  log?: { format: string; level: string };
+  /** Shorthand for `log.level` (default `warn`). */
   logLevel?: string;
   /**
    * Search attributes to register on the dev server (`--search-attribute Name=Type`): as the
@@ -96,6 +119,25 @@ function serverTypeName(type: unknown): string | undefined {
   return known.find((n) => n.toLowerCase() === type.toLowerCase());
 }
 
+/** The `executable` option of a dev server as a path (throws a TypeError naming the option). */
+function devServerExecutable(executable: LocalServerOptions["executable"]): string {
+  if (executable === undefined) return defaultCliPath();
+  if (typeof executable === "string") return executable;
+  if (executable && typeof executable === "object" && executable.type === "existing-path" && typeof executable.path === "string") return executable.path;
+  if (executable && typeof executable === "object" && executable.type === "cached-download") {
+    throw new TypeError("LocalServerOptions.executable: 'cached-download' is not supported (no download from the web here); the CLI `./dev setup` builds is the default, or give { type: 'existing-path', path }");
+  }
+  throw new TypeError(`LocalServerOptions.executable: expected { type: 'existing-path', path } or a path, got ${JSON.stringify(executable)}`);
+}
+
+/** As official `TimeSkippingTestWorkflowEnvironmentOptions`. */
+export interface TimeSkippingTestWorkflowEnvironmentOptions {
+  server?: TimeSkippingServerConfig;
+  client?: Omit<ClientOptions, "connection" | "namespace">;
+  /** Options of the environment's connections (address is set by the environment). */
+  connection?: Omit<ConnectionOptions, "address">;
+}
+
 export interface LocalTestWorkflowEnvironmentOptions {
   server?: LocalServerOptions;
   /** Options of the environment's client (connection and namespace are set by the environment). */
@@ -112,31 +154,118 @@ export interface ExistingServerOptions {
   namespace?: string;
   client?: Omit<ClientOptions, "connection" | "namespace">;
   connection?: Omit<ConnectionOptions, "address">;
+  /** As official: `apiKey`, `metadata` and `tls` of the connections. */
+  connectionOptions?: Pick<ConnectionOptions, "apiKey" | "metadata" | "tls">;
+}
+export type ExistingServerTestWorkflowEnvironmentOptions = ExistingServerOptions;
+
+type Server = NativeEphemeralServer | TimeSkippingServer | undefined;
+
+/**
+ * As official `TimeSkippingWorkflowClient`: while this client waits on a workflow's result, the
+ * test server skips time (unlockTimeSkipping before, lockTimeSkipping after). Applied to every
+ * handle of `client.workflow` (start, execute, getHandle, signalWithStart, ...).
+ */
+function enableTimeSkippingOnResult(client: Client, testService: TestService): void {
+  const wf = client.workflow as unknown as { handle: (...args: unknown[]) => WorkflowHandle };
+  const makeHandle = wf.handle.bind(wf);
+  wf.handle = (...args: unknown[]) => {
+    const h = makeHandle(...args);
+    const result = h.result.bind(h);
+    Object.defineProperty(h, "result", {
+      value: async (...a: Parameters<typeof result>) => {
+        await testService.unlockTimeSkipping({});
+        try {
+          return await result(...a);
+        } finally {
+          await testService.lockTimeSkipping({});
+        }
+      },
+    });
+    return h;
+  };
 }
 
 export class TestWorkflowEnvironment {
   private tornDown = false;
 
+  /** The test server's own RPCs (time-skipping environments only). */
+  readonly testService: TestService | undefined;
+
   private constructor(
     readonly connection: Connection,
+    /** A second connection for `Worker.create({ connection: env.nativeConnection })`, as official. */
+    readonly nativeConnection: NativeConnection,
     readonly client: Client,
     readonly namespace: string,
     readonly address: string,
-    private readonly server: NativeEphemeralServer | undefined,
-  ) {}
+    private readonly server: Server,
+    /** True for `createTimeSkipping`: the server skips time (see sleep, currentTimeMs, client). */
+    readonly supportsTimeSkipping: boolean,
+  ) {
+    this.testService = supportsTimeSkipping ? testServiceOf(connection) : undefined;
+    if (this.testService) enableTimeSkippingOnResult(client, this.testService);
+  }
 
   /** The raw typed WorkflowService RPCs. */
   get workflowService() {
     return this.connection.workflowService;
   }
 
-  /** No time skipping here: the environment runs in real time. */
-  readonly supportsTimeSkipping = false;
+  /** As official: `client.workflow`. */
+  get workflowClient() {
+    return this.client.workflow;
+  }
+
+  /** As official: `client.activity`. */
+  get asyncCompletionClient() {
+    return this.client.activity;
+  }
+
+  /** Connects the environment's connections and client to `server` (stopping it on failure). */
+  private static async connectTo(
+    server: Server,
+    address: string,
+    namespace: string,
+    supportsTimeSkipping: boolean,
+    options: { client?: Omit<ClientOptions, "connection" | "namespace">; connection?: Omit<ConnectionOptions, "address"> },
+  ): Promise<TestWorkflowEnvironment> {
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ ...options.connection, address });
+      const nativeConnection = await NativeConnection.connect({ ...options.connection, address });
+      const client = new Client({ ...options.client, connection, namespace });
+      return new TestWorkflowEnvironment(connection, nativeConnection, client, namespace, address, server, supportsTimeSkipping);
+    } catch (err) {
+      await connection?.close().catch(() => undefined);
+      await server?.shutdown().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Starts Temporal's Java test server (`./dev setup` installs it) on a free loopback port, with
+   * time skipping: timers fire as soon as nothing else is running while `client` awaits a result,
+   * or on `sleep()`. As official, time skipping is locked otherwise.
+   */
+  static async createTimeSkipping(options: TimeSkippingTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
+    if (options === null || typeof options !== "object") throw new TypeError("TimeSkippingTestWorkflowEnvironmentOptions: expected an object");
+    const server = await TimeSkippingServer.start(options.server ?? {});
+    const env = await TestWorkflowEnvironment.connectTo(server, server.target, "default", true, options);
+    try {
+      // Unlocked only while a result is awaited or during sleep(), as the official environment.
+      await env.testService!.lockTimeSkipping({});
+    } catch (err) {
+      await env.teardown().catch(() => undefined);
+      throw err;
+    }
+    return env;
+  }
 
   /** Starts a local dev server and connects to it. */
   static async createLocal(options: LocalTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
     const s = options.server ?? {};
-    const executable = s.executable ?? defaultCliPath();
+    const executable = devServerExecutable(s.executable);
     if (!existsSync(executable)) throw new TemporalCliNotFoundError(executable);
     const runtime = options.runtime ?? options.connection?.runtime ?? Runtime.default();
     const namespace = s.namespace ?? "default";
@@ -148,34 +277,49 @@ export class TestWorkflowEnvironment {
       ip: s.ip ?? "127.0.0.1",
       port: s.port,
       databaseFilename: s.dbFilename,
-      logLevel: s.logLevel ?? "warn",
+      ui: s.ui,
+      uiPort: s.uiPort,
+      logFormat: s.log?.format,
+      logLevel: s.log?.level ?? s.logLevel ?? "warn",
       extraArgs,
     });
-    try {
-      const connection = await Connection.connect({ ...options.connection, address: server.target, runtime });
-      const client = new Client({ ...options.client, connection, namespace });
-      return new TestWorkflowEnvironment(connection, client, namespace, server.target, server);
-    } catch (err) {
-      await server.shutdown().catch(() => undefined);
-      throw err;
-    }
+    return await TestWorkflowEnvironment.connectTo(server, server.target, namespace, false, { client: options.client, connection: { ...options.connection, runtime } });
   }
 
   /** Connects to a server that is already running (nothing is stopped on teardown but the connection). */
   static async createFromExistingServer(options: ExistingServerOptions = {}): Promise<TestWorkflowEnvironment> {
     const address = options.address ?? process.env.TEMPORAL_ADDRESS ?? "127.0.0.1:7233";
     const namespace = options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? "default";
-    const connection = await Connection.connect({ ...options.connection, address });
-    const client = new Client({ ...options.client, connection, namespace });
-    return new TestWorkflowEnvironment(connection, client, namespace, connection.address, undefined);
+    return await TestWorkflowEnvironment.connectTo(undefined, address, namespace, false, {
+      client: options.client,
+      connection: { ...options.connection, ...options.connectionOptions },
+    });
   }
 
-  /** Closes the connection and, for `createLocal`, stops the dev server and waits for it. */
+  /**
+   * As official: with time skipping, advances the server's clock by `duration` (timers due meanwhile
+   * fire) and resolves at once; otherwise waits `duration` in real time.
+   */
+  sleep = async (duration: Duration): Promise<void> => {
+    const ms = msToNumber(duration);
+    if (this.testService) await this.testService.unlockTimeSkippingWithSleep({ duration: msToTs(ms) });
+    else await new Promise((resolve) => setTimeout(resolve, ms));
+  };
+
+  /** As official: the server's clock with time skipping (ms since the epoch), else Date.now(). */
+  async currentTimeMs(): Promise<number> {
+    if (!this.testService) return Date.now();
+    const { time } = await this.testService.getCurrentTime({});
+    return tsToMs(time);
+  }
+
+  /** Closes the connections and stops the server this environment started, waiting for it to exit. */
   async teardown(): Promise<void> {
     if (this.tornDown) return;
     this.tornDown = true;
     try {
-      await this.connection.close();
+      await this.connection.close().catch(() => undefined);
+      await this.nativeConnection.close().catch(() => undefined);
     } finally {
       await this.server?.shutdown();
     }

@@ -26,6 +26,7 @@ export const OFFICIAL_PACKAGES = [
   "@temporalio/testing",
   "@temporalio/proto",
   "@temporalio/interceptors-opentelemetry",
+  "@temporalio/envconfig",
 ] as const;
 
 /**

@@ -24,6 +24,7 @@ export const PACKAGE_MAP = {
   "@temporalio/worker": "temporal-bun-sdk/worker",
   "@temporalio/testing": "temporal-bun-sdk/testing",
   "@temporalio/interceptors-opentelemetry": "temporal-bun-sdk/opentelemetry",
+  "@temporalio/envconfig": "temporal-bun-sdk/envconfig",
 } as const;
 
 export interface ModuleExports {

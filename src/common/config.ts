@@ -67,6 +67,40 @@ export interface LoadTemporalConfigOptions {
   readFile?: (path: string) => Promise<Uint8Array>;
 }
 
+/**
+ * The environment variable names, the one list both readers use: `temporal-bun-sdk/envconfig`
+ * (the official @temporalio/envconfig variables, read over a TOML profile) and
+ * `loadTemporalConfig` below (the worker CLI's strict reader, which also takes TEMPORAL_TASK_QUEUE,
+ * TEMPORAL_IDENTITY and its own TLS path names).
+ */
+export const TEMPORAL_ENV = {
+  configFile: "TEMPORAL_CONFIG_FILE",
+  profile: "TEMPORAL_PROFILE",
+  address: "TEMPORAL_ADDRESS",
+  namespace: "TEMPORAL_NAMESPACE",
+  apiKey: "TEMPORAL_API_KEY",
+  tls: "TEMPORAL_TLS",
+  tlsClientCertPath: "TEMPORAL_TLS_CLIENT_CERT_PATH",
+  tlsClientCertData: "TEMPORAL_TLS_CLIENT_CERT_DATA",
+  tlsClientKeyPath: "TEMPORAL_TLS_CLIENT_KEY_PATH",
+  tlsClientKeyData: "TEMPORAL_TLS_CLIENT_KEY_DATA",
+  tlsServerCaCertPath: "TEMPORAL_TLS_SERVER_CA_CERT_PATH",
+  tlsServerCaCertData: "TEMPORAL_TLS_SERVER_CA_CERT_DATA",
+  tlsServerName: "TEMPORAL_TLS_SERVER_NAME",
+  tlsDisableHostVerification: "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION",
+  codecEndpoint: "TEMPORAL_CODEC_ENDPOINT",
+  codecAuth: "TEMPORAL_CODEC_AUTH",
+  /** TEMPORAL_GRPC_META_<NAME>: gRPC header <name> (lower case, first '_' → '-'). */
+  grpcMetaPrefix: "TEMPORAL_GRPC_META_",
+  taskQueue: "TEMPORAL_TASK_QUEUE",
+  identity: "TEMPORAL_IDENTITY",
+  /** loadTemporalConfig's TLS names (older than envconfig's, kept for the worker CLI). */
+  tlsCertPath: "TEMPORAL_TLS_CERT_PATH",
+  tlsKeyPath: "TEMPORAL_TLS_KEY_PATH",
+  tlsCaPath: "TEMPORAL_TLS_CA_PATH",
+  useZig: "TEMPORAL_BUN_SDK_USE_ZIG",
+} as const;
+
 export const DEFAULT_TEMPORAL_ADDRESS = "127.0.0.1:7233";
 export const DEFAULT_TEMPORAL_NAMESPACE = "default";
 
@@ -99,7 +133,7 @@ export async function loadTemporalConfig(env: Record<string, string | undefined>
     return v === undefined || v.trim() === "" ? undefined : v;
   };
   const check = <T>(name: string, schema: z.ZodType<T, string>, fallback?: T): T | undefined => {
-    const raw = name === "TEMPORAL_BUN_SDK_USE_ZIG" ? env[name] : get(name);
+    const raw = name === TEMPORAL_ENV.useZig ? env[name] : get(name);
     if (raw === undefined) return fallback;
     const result = schema.safeParse(raw);
     if (result.success) return result.data;
@@ -108,23 +142,23 @@ export async function loadTemporalConfig(env: Record<string, string | undefined>
   };
 
   const config: TemporalConfig = {
-    address: check("TEMPORAL_ADDRESS", address, DEFAULT_TEMPORAL_ADDRESS) ?? DEFAULT_TEMPORAL_ADDRESS,
-    namespace: check("TEMPORAL_NAMESPACE", nonEmpty, DEFAULT_TEMPORAL_NAMESPACE) ?? DEFAULT_TEMPORAL_NAMESPACE,
-    useZig: check("TEMPORAL_BUN_SDK_USE_ZIG", useZig as z.ZodType<UseZigMode, string>, "auto") ?? "auto",
+    address: check(TEMPORAL_ENV.address, address, DEFAULT_TEMPORAL_ADDRESS) ?? DEFAULT_TEMPORAL_ADDRESS,
+    namespace: check(TEMPORAL_ENV.namespace, nonEmpty, DEFAULT_TEMPORAL_NAMESPACE) ?? DEFAULT_TEMPORAL_NAMESPACE,
+    useZig: check(TEMPORAL_ENV.useZig, useZig as z.ZodType<UseZigMode, string>, "auto") ?? "auto",
   };
-  const taskQueue = check("TEMPORAL_TASK_QUEUE", nonEmpty);
+  const taskQueue = check(TEMPORAL_ENV.taskQueue, nonEmpty);
   if (taskQueue !== undefined) config.taskQueue = taskQueue;
-  const apiKey = check("TEMPORAL_API_KEY", nonEmpty);
+  const apiKey = check(TEMPORAL_ENV.apiKey, nonEmpty);
   if (apiKey !== undefined) config.apiKey = apiKey;
-  const identity = check("TEMPORAL_IDENTITY", nonEmpty);
+  const identity = check(TEMPORAL_ENV.identity, nonEmpty);
   if (identity !== undefined) config.identity = identity;
 
-  const certPath = get("TEMPORAL_TLS_CERT_PATH");
-  const keyPath = get("TEMPORAL_TLS_KEY_PATH");
-  const caPath = get("TEMPORAL_TLS_CA_PATH");
-  const serverName = check("TEMPORAL_TLS_SERVER_NAME", hostname);
+  const certPath = get(TEMPORAL_ENV.tlsCertPath);
+  const keyPath = get(TEMPORAL_ENV.tlsKeyPath);
+  const caPath = get(TEMPORAL_ENV.tlsCaPath);
+  const serverName = check(TEMPORAL_ENV.tlsServerName, hostname);
   if ((certPath === undefined) !== (keyPath === undefined)) {
-    const [missing, present] = certPath === undefined ? ["TEMPORAL_TLS_CERT_PATH", "TEMPORAL_TLS_KEY_PATH"] : ["TEMPORAL_TLS_KEY_PATH", "TEMPORAL_TLS_CERT_PATH"];
+    const [missing, present] = certPath === undefined ? [TEMPORAL_ENV.tlsCertPath, TEMPORAL_ENV.tlsKeyPath] : [TEMPORAL_ENV.tlsKeyPath, TEMPORAL_ENV.tlsCertPath];
     issues.push({ variable: missing, value: undefined, message: `must be set together with ${present} (mTLS needs both the client certificate and its key)` });
   }
   const readFile = options.readFile ?? ((path: string) => fsReadFile(path));
@@ -140,9 +174,9 @@ export async function loadTemporalConfig(env: Record<string, string | undefined>
     }
   };
   const [crt, key, ca] = await Promise.all([
-    read("TEMPORAL_TLS_CERT_PATH", certPath),
-    read("TEMPORAL_TLS_KEY_PATH", keyPath),
-    read("TEMPORAL_TLS_CA_PATH", caPath),
+    read(TEMPORAL_ENV.tlsCertPath, certPath),
+    read(TEMPORAL_ENV.tlsKeyPath, keyPath),
+    read(TEMPORAL_ENV.tlsCaPath, caPath),
   ]);
 
   if (issues.length > 0) throw new TemporalConfigError(issues);

@@ -34,7 +34,7 @@ const packages = Object.entries(fixture.packages) as [string, { ours: string; va
 describe(`exports compared with the official SDK ${fixture.version}`, () => {
   test("the fixture covers every official package of the import map", () => {
     expect(packages.map(([p]) => p).sort()).toEqual(
-      ["@temporalio/activity", "@temporalio/client", "@temporalio/common", "@temporalio/testing", "@temporalio/worker", "@temporalio/workflow", "@temporalio/interceptors-opentelemetry"].sort(),
+      ["@temporalio/activity", "@temporalio/client", "@temporalio/common", "@temporalio/testing", "@temporalio/worker", "@temporalio/workflow", "@temporalio/interceptors-opentelemetry", "@temporalio/envconfig"].sort(),
     );
   });
 

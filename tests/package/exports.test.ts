@@ -15,6 +15,7 @@ const expected: Record<string, string[]> = {
   "temporal-bun-sdk/common": ["ApplicationFailure", "DefaultFailureConverter", "defaultPayloadConverter", "msToNumber", "encodePayloadsInMessage"],
   "temporal-bun-sdk/common/config": ["loadTemporalConfig"],
   "temporal-bun-sdk/common/gzip-codec": ["GzipPayloadCodec"],
+  "temporal-bun-sdk/envconfig": ["loadClientConnectConfig", "loadClientConfig", "loadClientConfigProfile", "toClientOptions"],
   "temporal-bun-sdk/opentelemetry": ["OpenTelemetryWorkflowClientInterceptor", "OpenTelemetryActivityInboundInterceptor", "OpenTelemetryActivityOutboundInterceptor", "makeWorkflowExporter", "SpanName"],
   "temporal-bun-sdk/opentelemetry/workflow": ["OpenTelemetryInboundInterceptor", "OpenTelemetryOutboundInterceptor", "OpenTelemetryInternalsInterceptor", "SpanName"],
   "temporal-bun-sdk/opentelemetry/workflow-interceptors": ["interceptors"],

@@ -80,12 +80,17 @@ export async function startOfficialWorker(sdkDir: string, workflowsPath: string,
 }
 
 /** Replays `histories` with the official SDK's replayer on `workflowsPath`; one verdict per history. */
-export async function replayOnOfficial(sdkDir: string, workflowsPath: string, histories: { workflowId: string; history: History }[]): Promise<{ workflowId: string; error?: string }[]> {
+export async function replayOnOfficial(
+  sdkDir: string,
+  workflowsPath: string,
+  histories: { workflowId: string; history: History }[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ workflowId: string; error?: string }[]> {
   const dir = mkdtempSync(join(tmpdir(), "official-replay-"));
   try {
     const file = join(dir, "histories.jsonl");
     writeFileSync(file, histories.map((h) => JSON.stringify({ workflowId: h.workflowId, history: Buffer.from(toBinary(HistorySchema, h.history)).toString("base64") })).join("\n") + "\n");
-    const { child, stderr } = spawnNode(["replay", file], { COMPAT_SDK_DIR: sdkDir, COMPAT_WORKFLOWS_PATH: workflowsPath });
+    const { child, stderr } = spawnNode(["replay", file], { COMPAT_SDK_DIR: sdkDir, COMPAT_WORKFLOWS_PATH: workflowsPath, ...extraEnv });
     const verdicts: { workflowId: string; error?: string }[] = [];
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (line.startsWith("{")) verdicts.push(JSON.parse(line));

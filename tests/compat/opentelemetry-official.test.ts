@@ -25,9 +25,11 @@ import {
 import { ensureOfficialSdk } from "../../tools/official-sdk.js";
 import { testEnv } from "../helpers/dev-server.js";
 import { uid } from "../e2e/helpers.js";
-import { startOfficialWorker } from "./official-worker.js";
+import { replayOnOfficial, startOfficialWorker } from "./official-worker.js";
 
-const WORKFLOWS = new URL("../opentelemetry/fixtures/traced-workflows.ts", import.meta.url).pathname;
+// Imports `temporal-bun-sdk/workflow`: the official replayer runs the same file.
+const WORKFLOWS = new URL("./fixtures/otel-workflows.ts", import.meta.url).pathname;
+const OFFICIAL_INTERCEPTORS = (dir: string) => join(dir, "node_modules/@temporalio/interceptors-opentelemetry/lib/workflow-interceptors.js");
 const NODE_SIDE = new URL("./fixtures/otel-official.mjs", import.meta.url).pathname;
 
 interface NodeSpan {
@@ -131,6 +133,13 @@ describe("one trace: official client (Node) → our workflow → official activi
     expect(run.attributes).toMatchObject({ workflowId, workflowType: "crossTraced" });
     expect(run.resource.attributes["service.name"]).toBe("bun-worker");
     expect(start.service).toBe("official-node");
+
+    // Our history (with the OpenTelemetry SDK flags our interceptors record) replays on the
+    // official replayer with the official workflow interceptors.
+    const history = await (await testEnv()).client.workflow.getHandle(workflowId).fetchHistory();
+    const flags = history.events.flatMap((e) => (e.attributes.case === "workflowTaskCompletedEventAttributes" ? (e.attributes.value.sdkMetadata?.langUsedFlags ?? []) : []));
+    expect(flags).toEqual(expect.arrayContaining([3, 4, 5, 6]));
+    expect(await replayOnOfficial(sdkDir, WORKFLOWS, [{ workflowId, history }], { COMPAT_WORKFLOW_INTERCEPTOR_MODULES: OFFICIAL_INTERCEPTORS(sdkDir) })).toEqual([{ workflowId }]);
   }, 120_000);
 });
 
@@ -142,7 +151,7 @@ describe("one trace: our client → a workflow on the official worker (Node) →
     const tracer = provider.getTracer("cross");
     const env = await testEnv();
     const official = await startOfficialWorker(sdkDir, new URL("./fixtures/otel-workflows.ts", import.meta.url).pathname, "otel", {
-      COMPAT_WORKFLOW_INTERCEPTOR_MODULES: join(sdkDir, "node_modules/@temporalio/interceptors-opentelemetry/lib/workflow-interceptors.js"),
+      COMPAT_WORKFLOW_INTERCEPTOR_MODULES: OFFICIAL_INTERCEPTORS(sdkDir),
     });
     const activityQueue = uid("otel-our-activities");
     const activityWorker = await Worker.create({

@@ -16,7 +16,8 @@
 //   node node-worker.mjs replay FILE.jsonl   replays every history of FILE (lines of
 //                                            {"workflowId", "history": base64 History protobuf})
 //                                            with Worker.runReplayHistories; prints one JSON line
-//                                            per history: {"workflowId", "error"?}.
+//                                            per history: {"workflowId", "error"?}
+//                                            (with COMPAT_WORKFLOW_INTERCEPTOR_MODULES too).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -77,7 +78,11 @@ if (mode === "run") {
     const { workflowId, history } = JSON.parse(line);
     return { workflowId, history: temporal.api.history.v1.History.decode(Buffer.from(history, "base64")) };
   });
-  for await (const result of Worker.runReplayHistories({ workflowsPath, bundlerOptions }, histories)) {
+  // COMPAT_WORKFLOW_INTERCEPTOR_MODULES applies to replays too (a history made with interceptors).
+  const replayInterceptors = process.env.COMPAT_WORKFLOW_INTERCEPTOR_MODULES
+    ? { interceptors: { workflowModules: process.env.COMPAT_WORKFLOW_INTERCEPTOR_MODULES.split(",") } }
+    : {};
+  for await (const result of Worker.runReplayHistories({ workflowsPath, bundlerOptions, ...replayInterceptors }, histories)) {
     const error = result.error ? `${result.error.name}: ${result.error.message}` : undefined;
     console.log(JSON.stringify({ workflowId: result.workflowId, error }));
   }

@@ -9,6 +9,7 @@ import { Connection } from "./connection.js";
 import { ClientConverter, loadDataConverter, type DataConverter, type LoadedDataConverter } from "./converter.js";
 import { WorkflowClient } from "./workflow-client.js";
 import { AsyncCompletionClient } from "./async-completion-client.js";
+import { ScheduleClient } from "./schedule-client.js";
 import { workflowInterceptorsSource, type ClientInterceptors } from "./interceptors.js";
 
 /**
@@ -41,7 +42,8 @@ export interface ClientOptions {
   /**
    * Interceptors of the client's calls (docs/interceptors.md): `workflow`, a list of
    * WorkflowClientInterceptor (the first is the outermost), or the deprecated `{ calls: [factory] }`.
-   * `schedule`, `nexus` and `activity` are accepted and have no effect yet (a warning).
+   * `schedule`, a list of ScheduleClientInterceptor (`create`, the one hook of the official 1.24).
+   * `nexus` and `activity` are accepted and have no effect yet (a warning).
    */
   interceptors?: ClientInterceptors;
   /** Options of `client.workflow`. */
@@ -58,8 +60,8 @@ const clientOptionsShape: OptionsShape = {
 // The official Client spreads `workflow` into its WorkflowClient options and then overrides
 // `interceptors` with `interceptors.workflow`: `workflow.interceptors` has no effect there either.
 const workflowClientOptionsShape: OptionsShape = { name: "ClientOptions.workflow", supported: ["queryRejectCondition"], ignoredByOfficial: ["interceptors"] };
-// No schedule, Nexus or standalone-activity client here yet.
-const interceptorsShape: OptionsShape = { name: "ClientOptions.interceptors", supported: ["workflow"], officialOnly: ["schedule", "nexus", "activity"] };
+// No Nexus or standalone-activity client here yet.
+const interceptorsShape: OptionsShape = { name: "ClientOptions.interceptors", supported: ["workflow", "schedule"], officialOnly: ["nexus", "activity"] };
 
 export class Client {
   readonly connection: Connection;
@@ -68,6 +70,7 @@ export class Client {
   readonly dataConverter: LoadedDataConverter;
   readonly workflow: WorkflowClient;
   readonly activity: AsyncCompletionClient;
+  readonly schedule: ScheduleClient;
   readonly options: Readonly<ClientOptions>;
 
   constructor(options: ClientOptions = {}) {
@@ -107,6 +110,13 @@ export class Client {
     };
     this.workflow = new WorkflowClient(ctx);
     this.activity = new AsyncCompletionClient(ctx);
+    this.schedule = new ScheduleClient({
+      connection: this.connection,
+      namespace: this.namespace,
+      identity: this.identity,
+      dataConverter: options.dataConverter,
+      interceptors: options.interceptors?.schedule,
+    });
   }
 
   /** The raw typed WorkflowService RPCs of this client's connection. */

@@ -13,6 +13,8 @@ export {
   type WorkflowUpdateOptions,
 } from "./workflow-update.js";
 export * from "./async-completion-client.js";
+export * from "./schedule-client.js";
+export * from "./schedule-types.js";
 export type {
   ClientInterceptors,
   CompiledWorkflowOptions,

@@ -22,6 +22,7 @@ import type { Headers, Next, WorkflowExecution } from "../common/index.js";
 import { describeValue } from "../common/enums.js";
 import type { WorkflowStartOptions } from "./workflow-client.js";
 import type { WorkflowUpdateOptions } from "./workflow-update.js";
+import type { ScheduleClientInterceptor } from "./schedule-client.js";
 
 export type { Headers, Next } from "../common/index.js";
 
@@ -195,13 +196,13 @@ export interface WorkflowClientInterceptors {
 }
 
 /**
- * `ClientOptions.interceptors`. `schedule`, `nexus` and `activity` are accepted as in the
- * official SDK and have no effect here (no schedule, Nexus or standalone-activity client yet):
- * they warn once.
+ * `ClientOptions.interceptors`. `schedule`: the ScheduleClient's (src/client/schedule-client.ts).
+ * `nexus` and `activity` are accepted as in the official SDK and have no effect here (no Nexus
+ * or standalone-activity client yet): they warn once.
  */
 export interface ClientInterceptors {
   workflow?: WorkflowClientInterceptors | WorkflowClientInterceptor[];
-  schedule?: unknown[];
+  schedule?: ScheduleClientInterceptor[];
   nexus?: unknown[];
   activity?: unknown[];
 }

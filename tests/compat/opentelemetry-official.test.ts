@@ -177,6 +177,21 @@ describe("one trace: our client → a workflow on the official worker (Node) →
       expect(runActivity.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
       expect(spans.map((s) => s.spanContext().spanId)).not.toContain(runActivity.parentSpanId);
       expect(runActivity.attributes).toMatchObject({ temporalWorkflowId: workflowId, temporalActivityId: "1" });
+
+      // The official history (made with the official tracing interceptors) replays on our
+      // replayer with ours, exporting nothing.
+      const replayed = new InMemorySpanExporter();
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      await Worker.runReplayHistory(
+        {
+          workflowsPath: WORKFLOWS,
+          interceptors: { workflowModules: ["temporal-bun-sdk/opentelemetry/workflow-interceptors"] },
+          sinks: { exporter: makeWorkflowExporter(new SimpleSpanProcessor(replayed), Resource.empty()) },
+        },
+        history,
+        workflowId,
+      );
+      expect(replayed.getFinishedSpans()).toEqual([]);
     } finally {
       activityWorker.shutdown();
       await activityRun;

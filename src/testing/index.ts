@@ -14,6 +14,7 @@ import { NativeConnection } from "../worker/connection.js";
 import { SearchAttributeType, TypedSearchAttributes, msToNumber, msToTs, tsToMs, type Duration, type SearchAttributeKey } from "../common/index.js";
 import { TimeSkippingServer, type EphemeralServerExecutable, type TimeSkippingServerConfig } from "./time-skipping-server.js";
 import { testServiceOf, type TestService } from "./test-service.js";
+import { findChild, watchChild } from "./watchdog.js";
 
 export {
   TimeSkippingServer,
@@ -283,6 +284,22 @@ export class TestWorkflowEnvironment {
       logLevel: s.log?.level ?? s.logLevel ?? "warn",
       extraArgs,
     });
+    // Core does not stop the dev server when this process dies: a watchdog does (watchdog.ts).
+    const port = server.target.slice(server.target.lastIndexOf(":") + 1);
+    const pid = findChild(["start-dev", "--port", port]);
+    if (pid !== undefined) {
+      const watchdog = watchChild(pid);
+      const shutdown = server.shutdown.bind(server);
+      Object.defineProperty(server, "shutdown", {
+        value: async () => {
+          try {
+            await shutdown();
+          } finally {
+            watchdog.release();
+          }
+        },
+      });
+    }
     return await TestWorkflowEnvironment.connectTo(server, server.target, namespace, false, { client: options.client, connection: { ...options.connection, runtime } });
   }
 

@@ -86,6 +86,12 @@ export class OpenTelemetryActivityOutboundInterceptor implements ActivityOutboun
 export function makeWorkflowExporter(spanExporter: SpanExporter, resource: Resource): InjectedSink<OpenTelemetryWorkflowExporter>;
 export function makeWorkflowExporter(spanProcessor: SpanProcessor, resource: Resource): InjectedSink<OpenTelemetryWorkflowExporter>;
 export function makeWorkflowExporter(processorOrExporter: SpanProcessor | SpanExporter, resource: Resource): InjectedSink<OpenTelemetryWorkflowExporter> {
+  // Checked here, at worker setup, rather than at the first span, inside a sink call.
+  const ok = (v: unknown, fn: string) => typeof v === "object" && v !== null && typeof (v as Record<string, unknown>)[fn] === "function";
+  if (!ok(processorOrExporter, "onEnd") && !ok(processorOrExporter, "export")) {
+    throw new TypeError(`makeWorkflowExporter: expected a SpanProcessor (with onEnd) or a SpanExporter (with export), got ${describe(processorOrExporter)}`);
+  }
+  if (typeof resource !== "object" || resource === null) throw new TypeError(`makeWorkflowExporter: expected a Resource, got ${describe(resource)}`);
   const processor = isSpanProcessor(processorOrExporter) ? processorOrExporter : undefined;
   return {
     export: {
@@ -103,6 +109,12 @@ export function makeWorkflowExporter(processorOrExporter: SpanProcessor | SpanEx
       },
     },
   };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "object") return `an object with keys [${Object.keys(v).join(", ")}]`;
+  return `${typeof v} ${String(v)}`;
 }
 
 function isSpanProcessor(obj: SpanProcessor | SpanExporter): obj is SpanProcessor {

@@ -2,7 +2,8 @@
  * The workflow bundler applies a package's "browser" field (as the official bundler, webpack
  * with its default web target, does): a file the field replaces is bundled as its replacement,
  * a file mapped to false as an empty module — which is how OpenTelemetry's packages keep their
- * Node platform code (perf_hooks, os, fs, child_process) out of workflow code.
+ * Node platform code (perf_hooks, os, fs, child_process) out of workflow code. Also:
+ * makeWorkflowExporter's argument checks.
  */
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -36,4 +37,14 @@ test("the OpenTelemetry workflow interceptors bundle without Node modules", asyn
   const { code } = await bundleWorkflowCode({ workflowsPath: workflows, workflowInterceptorModules: [new URL("../../src/opentelemetry/workflow-interceptors.ts", import.meta.url).pathname] });
   expect(code).toContain("platform/browser");
   expect(code).not.toContain("perf_hooks");
+});
+
+test("makeWorkflowExporter refuses what is neither a span processor nor an exporter, naming it", async () => {
+  const { makeWorkflowExporter } = await import("../../src/opentelemetry/index.js");
+  const { Resource } = await import("@opentelemetry/resources");
+  const bad = (v: unknown, r: unknown = Resource.empty()) => () => makeWorkflowExporter(v as never, r as never);
+  expect(bad(undefined)).toThrow(new TypeError("makeWorkflowExporter: expected a SpanProcessor (with onEnd) or a SpanExporter (with export), got undefined undefined"));
+  expect(bad({ end: () => {} })).toThrow(new TypeError("makeWorkflowExporter: expected a SpanProcessor (with onEnd) or a SpanExporter (with export), got an object with keys [end]"));
+  expect(bad({ onEnd: () => {} }, null)).toThrow(new TypeError("makeWorkflowExporter: expected a Resource, got null"));
+  expect(typeof makeWorkflowExporter({ export: () => {}, shutdown: async () => {} } as never, Resource.empty()).export.fn).toBe("function");
 });

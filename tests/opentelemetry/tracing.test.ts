@@ -242,6 +242,10 @@ describe("OpenTelemetry tracing on the dev server", () => {
     }
     const query = byName(spans, "QueryWorkflow:count");
     expect(query.attributes).toEqual({ temporalWorkflowId: workflowId });
+    // The query's handler span (made while answering the query) is exported once, in the client's trace.
+    const handleQuery = byName(spans, "HandleQuery:count");
+    expect(handleQuery.parentSpanId).toBe(id(query));
+    expect(trace(handleQuery)).toBe(trace(query));
   });
 });
 

@@ -170,9 +170,13 @@ const stateShape: OptionsShape = { name: "ScheduleOptions.state", supported: ["p
 const listShape: OptionsShape = { name: "ListScheduleOptions", supported: ["pageSize", "query"] };
 const clientShape: OptionsShape = { name: "ScheduleClientOptions", supported: ["connection", "namespace", "dataConverter", "identity", "interceptors"] };
 // Keys of a ScheduleDescription that `update(d => ({ ...d, spec }))` passes back: the official
-// client lets them through unused, and so must this one (no error, no warning: no effect on either).
+// client lets them through unused, and so must this one (no error and no warning: this is the
+// documented way to write an update function).
 const DESCRIPTION_KEYS = ["scheduleId", "memo", "info", "raw"];
-const DESCRIPTION_STATE_KEYS: string[] = [];
+
+function withoutKeys(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+}
 
 function checkObject(value: unknown, where: string): asserts value is Record<string, unknown> {
   isObject(value, where);
@@ -186,7 +190,7 @@ function isObject(value: unknown, where: string): void {
 function checkScheduleOptions(o: unknown, update: boolean): void {
   const name = update ? "ScheduleUpdateOptions" : "ScheduleOptions";
   checkObject(o, name);
-  checkOptions(update ? { ...updateOptionsShape, ignoredByOfficial: DESCRIPTION_KEYS } : scheduleOptionsShape, o);
+  checkOptions(update ? updateOptionsShape : scheduleOptionsShape, update ? withoutKeys(o, DESCRIPTION_KEYS) : o);
   if (!update && (typeof o.scheduleId !== "string" || o.scheduleId === "")) throw new TypeError(`Missing ScheduleOptions.scheduleId (got ${describeValue(o.scheduleId)})`);
   checkObject(o.spec, `${name}.spec`);
   checkOptions({ ...specShape, name: `${name}.spec` }, o.spec);
@@ -203,7 +207,7 @@ function checkScheduleOptions(o: unknown, update: boolean): void {
   }
   if (o.state !== undefined) {
     checkObject(o.state, `${name}.state`);
-    checkOptions(update ? { name: `${name}.state`, supported: ["paused", "note", "remainingActions"], ignoredByOfficial: DESCRIPTION_STATE_KEYS } : stateShape, o.state);
+    checkOptions(update ? { name: `${name}.state`, supported: ["paused", "note", "remainingActions"] } : stateShape, o.state);
     if (o.state.note !== undefined && typeof o.state.note !== "string") throw new TypeError(`${name}.state.note: expected a string, got ${describeValue(o.state.note)}`);
     if (!update && o.state.backfill !== undefined && !Array.isArray(o.state.backfill)) throw new TypeError(`${name}.state.backfill: expected an array of Backfill, got ${describeValue(o.state.backfill)}`);
   }

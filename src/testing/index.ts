@@ -5,6 +5,7 @@
  * (time-skipping-server.ts); `createFromExistingServer` connects to a running one.
  */
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { NativeEphemeralServer } from "../bridge/index.js";
@@ -26,6 +27,16 @@ export {
   type EphemeralServerExecutable,
 } from "./time-skipping-server.js";
 export type { TestService } from "./test-service.js";
+
+/**
+ * As official: workflow interceptor modules for `WorkerOptions.interceptors.workflowModules`; the
+ * one module turns an assertion error of a workflow or signal handler into a non-retryable
+ * ApplicationFailure (assert-to-failure-interceptor.ts).
+ */
+export const workflowInterceptorModules: string[] = [fileURLToPath(new URL("./assert-to-failure-interceptor.ts", import.meta.url))];
+
+/** As official: the client options of an environment (connection and namespace are its own). */
+export type ClientOptionsForTestEnv = Omit<ClientOptions, "namespace" | "connection">;
 
 export { MockActivityEnvironment, defaultActivityInfo, type MockActivityEnvironmentOptions } from "./mock-activity-environment.js";
 
@@ -130,6 +141,12 @@ function devServerExecutable(executable: LocalServerOptions["executable"]): stri
   }
   throw new TypeError(`LocalServerOptions.executable: expected { type: 'existing-path', path } or a path, got ${JSON.stringify(executable)}`);
 }
+
+/** As official: the dev server options of `createLocal` (`type` is implied). */
+export type DevServerConfig = LocalServerOptions & { type?: "dev-server" };
+
+/** As official: `apiKey`, `metadata` and `tls` of the connections to an existing server. */
+export type ExistingServerConnectionOptions = Pick<ConnectionOptions, "apiKey" | "metadata" | "tls">;
 
 /** As official `TimeSkippingTestWorkflowEnvironmentOptions`. */
 export interface TimeSkippingTestWorkflowEnvironmentOptions {

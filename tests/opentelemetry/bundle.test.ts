@@ -48,3 +48,19 @@ test("makeWorkflowExporter refuses what is neither a span processor nor an expor
   expect(bad({ onEnd: () => {} }, null)).toThrow(new TypeError("makeWorkflowExporter: expected a Resource, got null"));
   expect(typeof makeWorkflowExporter({ export: () => {}, shutdown: async () => {} } as never, Resource.empty()).export.fn).toBe("function");
 });
+
+test('a bare package import takes the package\'s "module" (ES) entry over "main", as the official bundler', async () => {
+  const pkg = join(dir, "node_modules", "dual-pkg");
+  mkdirSync(join(pkg, "cjs"), { recursive: true });
+  mkdirSync(join(pkg, "esm"), { recursive: true });
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "dual-pkg", main: "cjs/index.js", module: "esm/index.js" }));
+  writeFileSync(join(pkg, "cjs", "index.js"), 'exports.kind = "COMMONJS-ENTRY";');
+  writeFileSync(join(pkg, "esm", "index.js"), 'export const kind = "ES-MODULE-ENTRY";\nexport const unused = "UNUSED-EXPORT-DROPPED";');
+  const workflows = join(dir, "dual-workflows.ts");
+  writeFileSync(workflows, 'import { kind } from "dual-pkg";\nexport async function which(): Promise<string> { return kind; }\n');
+  const { code } = await bundleWorkflowCode({ workflowsPath: workflows });
+  expect(code).toContain("ES-MODULE-ENTRY");
+  expect(code).not.toContain("COMMONJS-ENTRY");
+  // ES modules let the bundler drop what nothing imports (each run evaluates what is kept).
+  expect(code).not.toContain("UNUSED-EXPORT-DROPPED");
+});

@@ -15,7 +15,7 @@
  *   a bundle written to a file and passed back as `workflowBundle: { codePath }` or `{ code }`
  *   is recognised (parseWorkflowBundle), and anything else is refused before it runs.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import type { BunPlugin } from "bun";
@@ -200,6 +200,10 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
         } catch {
           return undefined; // let Bun report it
         }
+        // A package's "module" entry (ES modules) over its "main" (CommonJS), as the official
+        // bundler (webpack, target web: mainFields browser, module, main) picks it: ES modules
+        // let Bun.build drop unused exports, and each run evaluates every module it keeps.
+        resolved = moduleFieldEntry(specifier, resolved);
         // The package's "browser" field, as the official bundler (webpack, target web) applies it.
         const alias = browserFieldAlias(resolved);
         if (alias === false) return { path: resolved, namespace: "temporal-ignored" };
@@ -294,6 +298,26 @@ function browserFieldOf(dir: string): { dir: string; map: Record<string, string 
   }
   browserFields.set(dir, found);
   return found;
+}
+
+/**
+ * For a bare package specifier (`pkg`, `@scope/pkg`, no subpath) that resolved to the package's
+ * "main" file: its "module" file when the package has one (and it exists); otherwise `resolved`.
+ */
+function moduleFieldEntry(specifier: string, resolved: string): string {
+  if (!/^(@[^/]+\/)?[^./@][^/]*$/.test(specifier) || !resolved.includes(`${path.sep}node_modules${path.sep}`)) return resolved;
+  const dir = resolved.slice(0, resolved.lastIndexOf(`${path.sep}node_modules${path.sep}`)) + `${path.sep}node_modules${path.sep}${specifier.split("/").join(path.sep)}`;
+  let pkg: { main?: unknown; module?: unknown };
+  try {
+    pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { main?: unknown; module?: unknown };
+  } catch {
+    return resolved;
+  }
+  if (typeof pkg.module !== "string") return resolved;
+  const main = path.resolve(dir, typeof pkg.main === "string" ? pkg.main : "index.js");
+  if (resolved !== main && resolved !== `${main}.js`) return resolved;
+  const moduleFile = path.resolve(dir, pkg.module);
+  return existsSync(moduleFile) ? moduleFile : resolved;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   DescribeScheduleResponseSchema,
   ListSchedulesResponseSchema,
   UpdateScheduleRequestSchema,
+  type CreateScheduleRequest,
   type DescribeScheduleResponse,
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
 import type { SchedulePatchSchema } from "../proto/temporal/api/schedule/v1/message_pb.js";
@@ -259,6 +260,20 @@ export class ScheduleClient {
   }
 
   private async createHandler(input: CreateScheduleInput): Promise<CreateScheduleOutput> {
+    const req = await this.createScheduleRequest(input);
+    try {
+      const res = await this.workflowService.createSchedule(req);
+      return { conflictToken: res.conflictToken };
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === GrpcStatus.ALREADY_EXISTS) {
+        throw new ScheduleAlreadyRunning("Schedule already exists and is running", input.options.scheduleId, { cause: err });
+      }
+      throw this.rpcError(err, input.options.scheduleId);
+    }
+  }
+
+  /** @internal The CreateSchedule request of `input`, codecs applied (tests/compat/schedules.test.ts compares it with the official client's). */
+  async createScheduleRequest(input: CreateScheduleInput): Promise<CreateScheduleRequest> {
     const o = input.options;
     const state = o.state;
     const req = create(CreateScheduleRequestSchema, {
@@ -280,16 +295,7 @@ export class ScheduleClient {
         backfillRequest: state?.backfill ? encodeBackfills(state.backfill, "ScheduleOptions.state.backfill") : undefined,
       },
     } as never);
-    await this.converter.encode(CreateScheduleRequestSchema, req);
-    try {
-      const res = await this.workflowService.createSchedule(req);
-      return { conflictToken: res.conflictToken };
-    } catch (err) {
-      if (err instanceof ServiceError && err.code === GrpcStatus.ALREADY_EXISTS) {
-        throw new ScheduleAlreadyRunning("Schedule already exists and is running", o.scheduleId, { cause: err });
-      }
-      throw this.rpcError(err, o.scheduleId);
-    }
+    return this.converter.encode(CreateScheduleRequestSchema, req);
   }
 
   /** NOT_FOUND → ScheduleNotFoundError; an invalid spec → TypeError with the server's reason (as official). */

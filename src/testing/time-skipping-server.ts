@@ -106,7 +106,8 @@ function checkJava(executable: string): void {
   if (!head.startsWith("#!") || !head.includes("java")) return;
   let r;
   try {
-    r = spawnSync(["java", "-version"], { stdout: "ignore", stderr: "pipe" });
+    // env: the current process.env (PATH may have changed since start).
+    r = spawnSync(["java", "-version"], { stdout: "ignore", stderr: "pipe", env: { ...process.env } });
   } catch {
     throw new JavaNotFoundError("'java' is not on PATH");
   }
@@ -155,6 +156,7 @@ export class TimeSkippingServer {
       stdin: "pipe",
       stdout: "ignore",
       stderr: "pipe",
+      env: { ...process.env },
     });
     // Do not keep the event loop alive for the watchdog: the pipe closes when this process ends.
     proc.unref();

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Worker } from "../../src/worker/index.js";
-import { TestWorkflowEnvironment, TestServerNotFoundError } from "../../src/testing/index.js";
+import { JavaNotFoundError, TestWorkflowEnvironment, TestServerNotFoundError } from "../../src/testing/index.js";
 import { bundleWorkflowCode } from "../../src/worker/index.js";
 
 const workflowsPath = new URL("./fixtures/time-skipping-workflows.ts", import.meta.url).pathname;
@@ -101,5 +101,19 @@ describe("createTimeSkipping", () => {
     const missing = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: "existing-path", path: "/nonexistent/test-server" } } }).catch((e) => e);
     expect(missing).toBeInstanceOf(TestServerNotFoundError);
     expect(missing.message).toContain("./dev setup");
+  });
+
+  test("a missing Java is a clear error naming the fix", async () => {
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      const err = await TestWorkflowEnvironment.createTimeSkipping().catch((e) => e);
+      if (err instanceof TestWorkflowEnvironment) await err.teardown();
+      expect(err).toBeInstanceOf(JavaNotFoundError);
+      expect(err.message).toContain("install a Java runtime");
+      expect(err.message).toContain("java");
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

@@ -238,6 +238,15 @@ export class Connection {
     return this.callContext.run({ ...outer, metadata: { ...outer?.metadata, ...metadata } }, fn);
   }
 
+  /**
+   * Runs `fn` with every RPC it makes authenticated by `apiKey` (an `authorization: Bearer` header
+   * for those calls, as official; core sends it instead of the connection's own key).
+   */
+  withApiKey<R>(apiKey: string, fn: () => Promise<R>): Promise<R> {
+    if (typeof apiKey !== "string" || apiKey === "") throw new TypeError(`withApiKey: expected a non-empty API key string, got ${JSON.stringify(apiKey)}`);
+    return this.withMetadata({ authorization: `Bearer ${apiKey}` }, fn);
+  }
+
   /** Replaces the metadata sent with every call. */
   setMetadata(metadata: Record<string, string>): void {
     this.options.metadata = { ...metadata };

@@ -224,13 +224,19 @@ export interface WorkflowExecutionInfo {
   raw: WorkflowExecutionInfoProto;
 }
 
-export interface WorkflowExecutionDescription extends WorkflowExecutionInfo {
+export interface WorkflowExecutionDescription extends Omit<WorkflowExecutionInfo, "raw"> {
   /** Timeouts from the execution config, in ms. */
   workflowExecutionTimeoutMs?: number;
   workflowRunTimeoutMs?: number;
   workflowTaskTimeoutMs?: number;
-  raw: WorkflowExecutionInfoProto;
+  /** The whole DescribeWorkflowExecution response, as official (the info proto is `raw.workflowExecutionInfo`). */
+  raw: DescribeWorkflowExecutionResponse;
+  /** The same object as `raw` (our name, kept for existing code). */
   rawDescription: DescribeWorkflowExecutionResponse;
+  /** The start's `staticDetails`, decoded (as official, a function). */
+  staticDetails: () => Promise<string | undefined>;
+  /** The start's `staticSummary`, decoded (as official, a function). */
+  staticSummary: () => Promise<string | undefined>;
 }
 
 export interface CountWorkflowExecution {
@@ -265,6 +271,13 @@ function workflowTypeName(w: string | Workflow): string {
 function enumOption(codec: EnumCodec<string>, value: unknown, option: string): number {
   return codec.encode(value, option) ?? 0;
 }
+
+/** The official `WorkflowQueryOptions` of `queryWithOptions(name, options)`, plus our per-call `queryRejectCondition`. */
+export interface WorkflowQueryOptions<Args extends unknown[] = unknown[]> {
+  args?: Args;
+  queryRejectCondition?: QueryRejectCondition;
+}
+const workflowQueryOptionsShape: OptionsShape = { name: "WorkflowQueryOptions", supported: ["args", "queryRejectCondition"], officialOnly: ["typeInfo"] };
 
 /** The options of start / execute (workflowStartOptionsShape) and of signalWithStart. */
 const START_OPTIONS = [
@@ -487,9 +500,17 @@ export class WorkflowClient {
     };
   }
 
-  /** Visibility: how many executions match `query` (with groups for `GROUP BY`). */
-  async count(options: { query?: string } = {}): Promise<CountWorkflowExecution> {
-    const res = await this.ctx.connection.workflowService.countWorkflowExecutions({ namespace: this.ctx.namespace, query: options.query ?? "" });
+  /**
+   * Visibility: how many executions match `query` (with groups for `GROUP BY`). `count(query)` as
+   * official; `count({ query })` (our earlier form) is kept beside it.
+   */
+  async count(query?: string | { query?: string }): Promise<CountWorkflowExecution> {
+    let q: string;
+    if (query === undefined || query === null) q = "";
+    else if (typeof query === "string") q = query;
+    else if (typeof query === "object" && (query.query === undefined || typeof query.query === "string")) q = query.query ?? "";
+    else throw new TypeError(`WorkflowClient.count: expected a visibility query string, got ${JSON.stringify(query)}`);
+    const res = await this.ctx.connection.workflowService.countWorkflowExecutions({ namespace: this.ctx.namespace, query: q });
     return {
       count: Number(res.count),
       groups: res.groups.map((g) => ({ count: Number(g.count), groupValues: g.groupValues.map((p) => decodeGroupValue(p)) })),
@@ -742,13 +763,18 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     const res = await describe({ workflowExecution: { workflowId: this.workflowId, runId: this.runId } });
     await this.ctx.converter.decode(DescribeWorkflowExecutionResponseSchema, res);
     const raw = res.workflowExecutionInfo!;
+    const userMetadata = res.executionConfig?.userMetadata;
+    const { raw: _info, ...info } = this.client.decodeInfo(raw);
     return {
-      ...this.client.decodeInfo(raw),
+      ...info,
       workflowExecutionTimeoutMs: optionalTsToMs(res.executionConfig?.workflowExecutionTimeout),
       workflowRunTimeoutMs: optionalTsToMs(res.executionConfig?.workflowRunTimeout),
       workflowTaskTimeoutMs: optionalTsToMs(res.executionConfig?.defaultWorkflowTaskTimeout),
-      raw,
+      raw: res,
       rawDescription: res,
+      // Payloads of the response are codec-decoded above; only the payload converter is left.
+      staticDetails: async () => (userMetadata?.details ? this.ctx.converter.fromPayload<string>(userMetadata.details) : undefined),
+      staticSummary: async () => (userMetadata?.summary ? this.ctx.converter.fromPayload<string>(userMetadata.summary) : undefined),
     };
   }
 
@@ -838,12 +864,33 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
     return this.queryWithOptions<R>(def, args);
   }
 
-  /** query() with options (the official SDK takes them on the client; here per call). */
+  /**
+   * query() with options. The official form is `queryWithOptions(name, { args })`; our earlier
+   * form `queryWithOptions(nameOrDef, args, { queryRejectCondition })` is kept beside it, and the
+   * official options object takes `queryRejectCondition` too (the official SDK sets it only on the
+   * client). `typeInfo` (official, experimental) has no effect here: there are no payload type infos.
+   */
+  async queryWithOptions<R = unknown, Args extends unknown[] = unknown[]>(def: SignalOrQuery, options?: WorkflowQueryOptions<Args>): Promise<R>;
+  async queryWithOptions<R = unknown>(def: SignalOrQuery, args: unknown[], options?: { queryRejectCondition?: QueryRejectCondition }): Promise<R>;
   async queryWithOptions<R = unknown>(
     def: SignalOrQuery,
-    args: unknown[],
-    options: { queryRejectCondition?: QueryRejectCondition } = {},
+    argsOrOptions?: unknown[] | WorkflowQueryOptions,
+    ourOptions: { queryRejectCondition?: QueryRejectCondition } = {},
   ): Promise<R> {
+    let args: unknown[];
+    let options: { queryRejectCondition?: QueryRejectCondition };
+    if (Array.isArray(argsOrOptions)) {
+      args = argsOrOptions;
+      options = ourOptions;
+    } else if (argsOrOptions === undefined || (typeof argsOrOptions === "object" && argsOrOptions !== null)) {
+      checkOptions(workflowQueryOptionsShape, argsOrOptions ?? {});
+      const a = argsOrOptions?.args ?? [];
+      if (!Array.isArray(a)) throw new TypeError(`WorkflowQueryOptions.args: expected an array, got ${JSON.stringify(a)}`);
+      args = a;
+      options = { queryRejectCondition: argsOrOptions?.queryRejectCondition };
+    } else {
+      throw new TypeError(`queryWithOptions: expected { args } or an args array as the second argument, got ${JSON.stringify(argsOrOptions)}`);
+    }
     const queryType = nameOf(def, "query");
     // Unset is NONE, as the official client's default (the server reads UNSPECIFIED the same way).
     const condition = enumOption(queryRejectConditionCodec, options.queryRejectCondition ?? this.ctx.queryRejectCondition ?? "NONE", "queryRejectCondition");

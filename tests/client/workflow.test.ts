@@ -83,7 +83,7 @@ describe("WorkflowClient against the dev server", () => {
     expect(d.workflowRunTimeoutMs).toBe(1_800_000);
     expect(d.workflowTaskTimeoutMs).toBe(10_000);
     // The search attribute payloads carry the server's type metadata and are not codec-encoded.
-    const raw = d.raw.searchAttributes!.indexedFields.TestKeywordList!;
+    const raw = d.raw.workflowExecutionInfo!.searchAttributes!.indexedFields.TestKeywordList!;
     expect(new TextDecoder().decode(raw.metadata.type)).toBe("KeywordList");
     await handle.terminate("cleanup");
   });

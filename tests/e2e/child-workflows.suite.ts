@@ -237,7 +237,7 @@ export function childWorkflowSuite(startWorkers: () => Promise<[SuiteWorker, Sui
       expect(d.typedSearchAttributes.get(childDouble)).toBe(2.5);
       expect(d.typedSearchAttributes.get(childKeywordList)).toEqual(["a", "b"]);
       expect(d.searchAttributes.TestText).toEqual(["free text"]);
-      expect(d.raw.priority).toMatchObject({ priorityKey: 2, fairnessKey: "tenant-a", fairnessWeight: 1.5 });
+      expect(d.raw.workflowExecutionInfo!.priority).toMatchObject({ priorityKey: 2, fairnessKey: "tenant-a", fairnessWeight: 1.5 });
       const meta = d.rawDescription.executionConfig?.userMetadata;
       expect(decode(meta?.summary)).toBe("child summary");
       expect(decode(meta?.details)).toBe("child **details**");

@@ -1,0 +1,138 @@
+/**
+ * The client surface in the official SDK 1.24's shape, on the dev server: `count(query)`,
+ * `describe().raw` (the whole response) and `staticSummary()` / `staticDetails()`,
+ * `queryWithOptions(name, { args })`, `firstExecutionRunId`, `Connection.withApiKey`,
+ * `ensureConnected` of a lazy connection, `operatorService.addSearchAttributes`, and
+ * `client.workflowService`. Our earlier forms (`count({ query })`,
+ * `queryWithOptions(name, args, options)`, `rawDescription`) keep working beside them.
+ */
+import { describe, expect, test } from "bun:test";
+import { Client, Connection, QueryRejectedError, type WorkflowHandle } from "../../src/client/index.js";
+import { testEnv, testServer } from "../helpers/dev-server.js";
+import { eventually, pollWorkflowTask, uid } from "./helpers.js";
+
+async function client(): Promise<Client> {
+  return (await testEnv()).client;
+}
+
+describe("the official client shape", () => {
+  test("count(query) counts only the matching executions; count({ query }) too; GROUP BY gives groups", async () => {
+    const c = await client();
+    const type = uid("countType").replace(/-/g, "");
+    const handles: WorkflowHandle[] = [];
+    for (let i = 0; i < 2; i++) handles.push(await c.workflow.start(type, { workflowId: uid("count"), taskQueue: "count-tq" }));
+    await handles[0]!.terminate();
+    const query = `WorkflowType = '${type}'`;
+    const n = await eventually(async () => {
+      const r = await c.workflow.count(query);
+      return r.count === 2 ? r : undefined;
+    }, "count(query) = 2");
+    expect(n.groups).toEqual([]);
+    expect((await c.workflow.count({ query })).count).toBe(2);
+    // Everything else in the namespace is counted only without a query.
+    await c.workflow.start("otherType", { workflowId: uid("count-other"), taskQueue: "count-tq" });
+    const all = await eventually(async () => {
+      const r = await c.workflow.count();
+      return r.count >= 3 ? r : undefined;
+    }, "count() ≥ 3");
+    expect(all.count).toBeGreaterThan((await c.workflow.count(query)).count);
+    const grouped = await c.workflow.count(`${query} GROUP BY ExecutionStatus`);
+    expect(grouped.groups.map((g) => [g.groupValues, g.count]).sort()).toEqual([
+      [["Running"], 1],
+      [["Terminated"], 1],
+    ]);
+    await expect(c.workflow.count(42 as unknown as string)).rejects.toThrow(/WorkflowClient.count: expected a visibility query string, got 42/);
+    // A bad query is the server's INVALID_ARGUMENT, not a silent count of everything.
+    await expect(c.workflow.count("NoSuchField = 'x'")).rejects.toThrow(/NoSuchField/);
+    for (const h of handles.slice(1)) await h.terminate();
+  });
+
+  test("describe(): raw is the DescribeWorkflowExecution response; staticSummary / staticDetails decode; firstExecutionRunId", async () => {
+    const c = await client();
+    const workflowId = uid("describe-shape");
+    const h = await c.workflow.start("describeShape", { workflowId, taskQueue: "describe-shape-tq", staticSummary: "the summary", staticDetails: "the **details**" });
+    const d = await h.describe();
+    expect(d.raw.workflowExecutionInfo?.execution?.workflowId).toBe(workflowId);
+    expect(d.raw.executionConfig?.taskQueue?.name).toBe("describe-shape-tq");
+    expect(d.rawDescription).toBe(d.raw);
+    expect(await d.staticSummary()).toBe("the summary");
+    expect(await d.staticDetails()).toBe("the **details**");
+    expect([d.workflowId, d.type, d.taskQueue, d.status.name]).toEqual([workflowId, "describeShape", "describe-shape-tq", "RUNNING"]);
+    expect(h.firstExecutionRunId).toBe(d.runId);
+    const plain = await c.workflow.start("describeShape", { workflowId: uid("describe-plain"), taskQueue: "describe-shape-tq" });
+    const d2 = await plain.describe();
+    expect([await d2.staticSummary(), await d2.staticDetails()]).toEqual([undefined, undefined]);
+    await h.terminate();
+    await plain.terminate();
+  });
+
+  test("queryWithOptions(name, { args }) as official; the earlier (name, args, options) form; bad options named", async () => {
+    const c = await client();
+    const taskQueue = uid("query-shape-tq");
+    const h = await c.workflow.start("queryShape", { workflowId: uid("query-shape"), taskQueue });
+    const first = await pollWorkflowTask(c, taskQueue);
+    await c.workflowService.respondWorkflowTaskCompleted({ namespace: c.namespace, taskToken: first.taskToken, commands: [] });
+    const answer = h.queryWithOptions<{ echoed: unknown[] }>("state", { args: ["x", 3] });
+    const task = await pollWorkflowTask(c, taskQueue);
+    expect(task.query?.queryType).toBe("state");
+    const args = (task.query?.queryArgs?.payloads ?? []).map((p) => c.dataConverter.payloadConverter.fromPayload(p));
+    expect(args).toEqual(["x", 3]);
+    await c.workflowService.respondQueryTaskCompleted({
+      namespace: c.namespace,
+      taskToken: task.taskToken,
+      completedType: 1, // ANSWERED
+      queryResult: { payloads: [c.dataConverter.payloadConverter.toPayload({ echoed: args })] },
+    });
+    expect(await answer).toEqual({ echoed: ["x", 3] });
+    await expect(h.queryWithOptions("state", { arg: [] } as never)).rejects.toThrow("WorkflowQueryOptions: unknown option 'arg' (did you mean 'args'?)");
+    await expect(h.queryWithOptions("state", { args: "x" } as never)).rejects.toThrow(/WorkflowQueryOptions.args: expected an array/);
+    await h.terminate();
+    // A closed run with NOT_OPEN, in both forms.
+    const viaOfficial = await h.queryWithOptions("state", { queryRejectCondition: "NOT_OPEN" }).catch((e: unknown) => e);
+    expect(viaOfficial).toBeInstanceOf(QueryRejectedError);
+    const viaOurs = await h.queryWithOptions("state", [], { queryRejectCondition: "NOT_OPEN" }).catch((e: unknown) => e);
+    expect(viaOurs).toBeInstanceOf(QueryRejectedError);
+  });
+
+  test("Connection.withApiKey: calls inside carry the key (and nest with withMetadata); an empty key is refused", async () => {
+    const { address } = await testServer();
+    const conn = await Connection.connect({ address });
+    try {
+      // The dev server does not check keys: this shows the header is accepted end to end by core
+      // and the server (core sends a per-call authorization instead of the connection's key).
+      const info = await conn.withApiKey("per-call-key", () => conn.withMetadata({ "x-extra": "1" }, () => conn.workflowService.getSystemInfo({})));
+      expect(info.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
+      expect(() => conn.withApiKey("", async () => 1)).toThrow(/withApiKey: expected a non-empty API key string/);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  test("a lazy connection connects on ensureConnected(); client.workflowService is the connection's", async () => {
+    const { address, namespace } = await testServer();
+    const conn = Connection.lazy({ address });
+    try {
+      await conn.ensureConnected();
+      await conn.ensureConnected(); // idempotent
+      const c = new Client({ connection: conn, namespace });
+      expect(c.workflowService).toBe(conn.workflowService);
+      expect((await c.workflowService.describeNamespace({ namespace })).namespaceInfo?.name).toBe(namespace);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  test("operatorService.addSearchAttributes registers a search attribute that workflows can then use", async () => {
+    const c = await client();
+    const name = `Shape${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
+    await c.connection.operatorService.addSearchAttributes({ namespace: c.namespace, searchAttributes: { [name]: 2 } }); // KEYWORD
+    const listed = await eventually(async () => {
+      const r = await c.connection.operatorService.listSearchAttributes({ namespace: c.namespace });
+      return r.customAttributes[name] !== undefined ? r : undefined;
+    }, `${name} listed`);
+    expect(listed.customAttributes[name]).toBe(2);
+    const h = await c.workflow.start("saShape", { workflowId: uid("sa-shape"), taskQueue: "sa-shape-tq", searchAttributes: { [name]: ["v"] } });
+    expect((await h.describe()).searchAttributes[name]).toEqual(["v"]);
+    await h.terminate();
+  });
+});

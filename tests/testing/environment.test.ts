@@ -24,6 +24,35 @@ describe("TestWorkflowEnvironment", () => {
     expect(err).toBeInstanceOf(ConnectionError);
   });
 
+  test("createLocal: env.nativeConnection backs a worker; no time skipping; the official options shape", async () => {
+    const { Worker, bundleWorkflowCode } = await import("../../src/worker/index.js");
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: "existing-path", path: defaultCliPath() }, log: { format: "pretty", level: "error" }, ui: false },
+    });
+    try {
+      expect(env.supportsTimeSkipping).toBe(false);
+      expect(env.nativeConnection).toBeDefined();
+      const taskQueue = `local-${crypto.randomUUID()}`;
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: await bundleWorkflowCode({ workflowsPath: new URL("./fixtures/time-skipping-workflows.ts", import.meta.url).pathname }),
+      });
+      const slept = await worker.runUntil(env.client.workflow.execute("sleeper", { taskQueue, workflowId: `local-${crypto.randomUUID()}`, args: [200] }));
+      expect(slept).toBeGreaterThanOrEqual(200);
+      // Real time: sleep waits, currentTimeMs is the local clock.
+      const t0 = Date.now();
+      await env.sleep(100);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(95);
+      expect(Math.abs((await env.currentTimeMs()) - Date.now())).toBeLessThan(1000);
+    } finally {
+      await env.teardown();
+    }
+    const bad = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: "cached-download" } } }).catch((e) => e);
+    expect(bad).toBeInstanceOf(TypeError);
+    expect(bad.message).toContain("LocalServerOptions.executable");
+  });
+
   test("a missing CLI is a clear error that says how to get one", async () => {
     const err = await TestWorkflowEnvironment.createLocal({ server: { executable: "/nonexistent/temporal" } }).catch((e) => e);
     expect(err).toBeInstanceOf(TemporalCliNotFoundError);

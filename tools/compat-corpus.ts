@@ -1,7 +1,7 @@
 /**
  * Mixed-fleet check: do histories recorded by one SDK replay on the other?
  *
- *   bun tools/compat-corpus.ts [count=100] [--no-write]
+ *   bun tools/compat-corpus.ts [count=150] [--no-write]
  *
  * 1. Installs the official SDK 1.24 from npm into the cache (tools/official-sdk.ts) and starts a
  *    dev server (src/testing TestWorkflowEnvironment.createLocal), or uses TEMPORAL_ADDRESS.
@@ -14,8 +14,10 @@
  *    replays what the other wrote: the mixed fleet itself. Child workflows run on their
  *    parent's task queue, so on the mixed queue a parent of one SDK has children run by either;
  *    the histories of the children are recorded (and replayed, and checked) with their parents'.
+ *    And the child workflow shapes once more on each SDK's queue with their children on the other
+ *    SDK's queue (memo `compatChildTaskQueue`): every child runs on the other SDK than its parent.
  * 3. Replays the official corpus on ours (Worker.runReplayHistories, here) and ours on the
- *    official SDK (Worker.runReplayHistories on Node), and the mixed histories on both; checks
+ *    official SDK (Worker.runReplayHistories on Node), and the mixed and split histories on both; checks
  *    that no workflow task of the mixed queue failed and that both SDKs completed some; compares
  *    the child-start commands of the runs that draw nothing (childOptions) between the SDKs,
  *    field by field as the server recorded them; prints the counts, and exits non-zero if
@@ -35,14 +37,16 @@ import { TestWorkflowEnvironment } from "../src/testing/index.js";
 import { Worker } from "../src/worker/index.js";
 import { ensureOfficialSdk, OFFICIAL_VERSION } from "./official-sdk.js";
 import * as activities from "./compat/activities.mjs";
-import { WORKFLOWS_PATH, isCorpusRun, readCorpus, recordRuns, writeCorpus, type RecordedHistory } from "./compat/corpus.js";
+import { CHILD_STARTING_TYPES, WORKFLOWS_PATH, isCorpusRun, readCorpus, recordRuns, writeCorpus, type RecordedHistory } from "./compat/corpus.js";
 import { toJson } from "@bufbuild/protobuf";
 import { HistoryEventSchema, type HistoryEvent } from "../src/proto/temporal/api/history/v1/message_pb.js";
 import { WorkflowTaskFailedCause } from "../src/proto/temporal/api/enums/v1/failed_cause_pb.js";
 import { EventType } from "../src/proto/temporal/api/enums/v1/event_type_pb.js";
 
-const USAGE = `usage: bun tools/compat-corpus.ts [count=100] [--no-write]
-  count        runs per recording (official, ours, mixed queue); children come on top
+const USAGE = `usage: bun tools/compat-corpus.ts [count=150] [--no-write]
+  count        runs per recording (official, ours, mixed queue); children come on top. 150: about
+               8 runs of each of the 19 corpus workflows, enough for tests/compat/corpus.test.ts
+               to find each kind of event the shapes are there for
   --no-write   check only: do not overwrite tests/compat/corpus/official-<version>.jsonl
   env: TEMPORAL_ADDRESS (use that server instead of starting a dev server),
        COMPAT_RUN_TIMEOUT (each run's workflowExecutionTimeout, default "2 minutes")`;
@@ -55,7 +59,7 @@ if (unknown.length > 0) {
 }
 const write = !args.includes("--no-write");
 const countArg = args.find((a) => !a.startsWith("-"));
-const count = Number(countArg ?? 100);
+const count = Number(countArg ?? 150);
 if (!Number.isInteger(count) || count < 1) throw new TypeError(`count must be a positive integer, got ${JSON.stringify(countArg)}`);
 
 const NODE_WORKER = new URL("./compat/node-worker.mjs", import.meta.url).pathname;
@@ -223,13 +227,9 @@ function reportMixed(histories: RecordedHistory[], expected: number): boolean {
   }
   const ok = report("mixed queue (both SDKs, no sticky cache; children included)", { total: histories.length, failures }, expected);
   console.log(`  workflow tasks completed: ${official} by the official SDK, ${ours} by ours`);
-  // Which SDK started each run (its first completed task): children started by the other SDK
-  // than the one that started their parent show the fleets handing work across.
-  const startedBy = new Map<string, string>();
-  for (const h of histories) {
-    const first = h.history.events.find((e) => e.attributes.case === "workflowTaskCompletedEventAttributes");
-    if (first?.attributes.case === "workflowTaskCompletedEventAttributes") startedBy.set(h.workflowId, first.attributes.value.identity);
-  }
+  // Children started by the other SDK than the one that started their parent show the fleets
+  // handing work across.
+  const startedBy = startedByMap(histories);
   const children = histories.filter((h) => !isCorpusRun(h) && startedBy.has(h.workflowId) && startedBy.has(h.parentWorkflowId!));
   const across = children.filter((h) => startedBy.get(h.workflowId) !== startedBy.get(h.parentWorkflowId!));
   const oursUnderOfficial = across.filter((h) => startedBy.get(h.workflowId) === OURS_IDENTITY).length;
@@ -237,6 +237,32 @@ function reportMixed(histories: RecordedHistory[], expected: number): boolean {
     `  children started by the other SDK than their parent: ${across.length} of ${children.length} (${oursUnderOfficial} by ours under an official parent, ${across.length - oursUnderOfficial} by the official SDK under ours)`,
   );
   return ok && official > 0 && ours > 0;
+}
+
+/** Which worker started each run: the identity of its first completed workflow task. */
+function startedByMap(histories: RecordedHistory[]): Map<string, string> {
+  const startedBy = new Map<string, string>();
+  for (const h of histories) {
+    const first = h.history.events.find((e) => e.attributes.case === "workflowTaskCompletedEventAttributes");
+    if (first?.attributes.case === "workflowTaskCompletedEventAttributes") startedBy.set(h.workflowId, first.attributes.value.identity);
+  }
+  return startedBy;
+}
+
+/**
+ * The split recordings: parents on one SDK's queue, their children on the other's. Every child
+ * that ran a workflow task must have been run by the other SDK than its parent.
+ */
+function reportSplit(histories: RecordedHistory[]): boolean {
+  const startedBy = startedByMap(histories);
+  const children = histories.filter((h) => !isCorpusRun(h) && startedBy.has(h.workflowId));
+  const same = children.filter((h) => startedBy.get(h.workflowId) === startedBy.get(h.parentWorkflowId!));
+  const oursUnderOfficial = children.filter((h) => startedBy.get(h.workflowId) === OURS_IDENTITY && startedBy.get(h.parentWorkflowId!) === OFFICIAL_IDENTITY).length;
+  console.log(
+    `split (children on the other SDK's queue): ${children.length - same.length}/${children.length} children run by the other SDK than their parent (${oursUnderOfficial} by ours under official parents, ${children.length - same.length - oursUnderOfficial} the other way)`,
+  );
+  for (const h of same.slice(0, 5)) console.log(`  ${h.workflowId} (${h.workflowType}, child of ${h.parentWorkflowId}): run by the same SDK`);
+  return same.length === 0 && children.length > 0;
 }
 
 /** Object keys sorted, recursively: the server writes proto maps (memo, search attributes) in no fixed order. */
@@ -378,22 +404,26 @@ async function main(): Promise<number> {
   const oursStopped = (await Promise.all([startOurs(oursQueue), startOurs(mixedQueue, 0)])).map((w) => w.stopped);
 
   const tRecord = performance.now();
-  const [official, ours, mixed] = await Promise.race([
+  const stopped = [nodeWorker.exited, nodeMixedWorker.exited, ...oursStopped];
+  // Two phases, so that the shared machine is not asked to run all of it at once (on 2 cores,
+  // workflow tasks of the mixed queue otherwise time out under the load).
+  const [official, ours, splitOfficial, splitOurs] = await Promise.race([
     Promise.all([
       recordRuns(env.client, officialQueue, `compat-official-${tag}`, count),
       recordRuns(env.client, oursQueue, `compat-ours-${tag}`, count),
-      // Both SDKs on one task queue without sticky caches: workflow tasks of a run alternate
-      // between them, each replaying what the other wrote (the mixed fleet itself).
-      recordRuns(env.client, mixedQueue, `compat-mixed-${tag}`, count),
+      // The child workflow shapes again, with the children on the other SDK's queue.
+      recordRuns(env.client, officialQueue, `compat-split-official-${tag}`, count, { types: CHILD_STARTING_TYPES, childTaskQueue: oursQueue }),
+      recordRuns(env.client, oursQueue, `compat-split-ours-${tag}`, count, { types: CHILD_STARTING_TYPES, childTaskQueue: officialQueue }),
     ]),
-    nodeWorker.exited,
-    nodeMixedWorker.exited,
-    ...oursStopped,
+    ...stopped,
     deadline(300_000, "recording"),
   ]);
+  // Both SDKs on one task queue without sticky caches: workflow tasks of a run alternate
+  // between them, each replaying what the other wrote (the mixed fleet itself).
+  const mixed = await Promise.race([recordRuns(env.client, mixedQueue, `compat-mixed-${tag}`, count, { noCache: true }), ...stopped, deadline(300_000, "recording on the mixed queue")]);
   const children = (hs: RecordedHistory[]) => hs.filter((h) => !isCorpusRun(h)).length;
   console.log(
-    `recorded ${official.length} histories with the official SDK ${OFFICIAL_VERSION} (Node), ${ours.length} with ours (Bun) and ${mixed.length} with both on one task queue in ${((performance.now() - tRecord) / 1000).toFixed(1)} s (children: ${children(official)}, ${children(ours)}, ${children(mixed)})`,
+    `recorded ${official.length} histories with the official SDK ${OFFICIAL_VERSION} (Node), ${ours.length} with ours (Bun), ${mixed.length} with both on one task queue and ${splitOfficial.length + splitOurs.length} with parents and children on different SDKs in ${((performance.now() - tRecord) / 1000).toFixed(1)} s (children: ${children(official)}, ${children(ours)}, ${children(mixed)}, ${children(splitOfficial) + children(splitOurs)})`,
   );
 
   const dir = mkdtempSync(join(tmpdir(), "compat-corpus-"));
@@ -413,13 +443,19 @@ async function main(): Promise<number> {
   writeCorpus(mixedFile, mixed);
   const ok4 = report("mixed→ours", await replayOnOurs(mixed), mixed.length);
   const ok5 = report("mixed→official", replayOnOfficial(sdkDir, mixedFile), mixed.length);
+  const split = [...splitOfficial, ...splitOurs];
+  const splitFile = join(dir, "split.jsonl");
+  writeCorpus(splitFile, split);
+  const ok7 = reportSplit(split);
+  const ok8 = report("split→ours", await replayOnOurs(split), split.length);
+  const ok9 = report("split→official", replayOnOfficial(sdkDir, splitFile), split.length);
   const ok6 = compareChildCommands(official, ours, `compat-official-${tag}`, `compat-ours-${tag}`);
   compareCommandShapes(official, ours);
 
   const size = statSync(officialFile).size;
   console.log(`${write ? "wrote" : "checked (not written)"} ${officialFile}: ${official.length} histories (${count} runs and their children), ${(size / 1024).toFixed(0)} KiB`);
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return ok1 && ok2 && ok3 && ok4 && ok5 && ok6 ? 0 : 1;
+  return ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9 ? 0 : 1;
 }
 
 let code = 1;

@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { HistorySchema, type Client, type History } from "../../src/client/index.js";
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
+import { WorkflowTaskFailedCause } from "../../src/proto/temporal/api/enums/v1/failed_cause_pb.js";
 
 export const WORKFLOWS_PATH = new URL("./workflows.ts", import.meta.url).pathname;
 
@@ -37,6 +38,10 @@ export const WORKFLOW_TYPES = [
   "childTicks",
 ] as const;
 export type CorpusWorkflowType = (typeof WORKFLOW_TYPES)[number];
+
+/** The workflows of the corpus before child workflows, and the child workflow shapes. */
+const BASE_SHAPES = WORKFLOW_TYPES.slice(0, 11) as readonly CorpusWorkflowType[];
+const CHILD_SHAPES = WORKFLOW_TYPES.slice(11) as readonly CorpusWorkflowType[];
 
 /**
  * Workflows that run only as children of the corpus workflows above. Their histories are
@@ -73,12 +78,18 @@ const RESETTABLE: ReadonlySet<CorpusWorkflowType> = new Set(["randomWalk", "fanO
 
 /** Run i of the corpus: the types rotate, inputs and signal schedules vary with i. */
 export function plannedRun(index: number): PlannedRun {
-  const workflowType = WORKFLOW_TYPES[index % WORKFLOW_TYPES.length]!;
-  const k = Math.floor(index / WORKFLOW_TYPES.length);
-  const value = (j: number) => 1 + ((index + j * 3) % 7);
-  const delay = (j: number) => 40 + ((index * 37 + j * 61) % 160);
+  // Two runs in three are of the first 11 workflows, rotating as when the corpus had only those
+  // (the first 150 runs hold the same 100 plans as the 100-run corpus of those 11), the third is
+  // of a child workflow shape: each kind keeps the runs its rare events need.
+  const child = index % 3 === 2;
+  const types = child ? CHILD_SHAPES : BASE_SHAPES;
+  const slot = child ? Math.floor(index / 3) : 2 * Math.floor(index / 3) + (index % 3);
+  const workflowType = types[slot % types.length]!;
+  const k = Math.floor(slot / types.length);
+  const value = (j: number) => 1 + ((slot + j * 3) % 7);
+  const delay = (j: number) => 40 + ((slot * 37 + j * 61) % 160);
   const single = (count: number) => Array.from({ length: count }, (_, j) => ({ values: [value(j)], delayMs: delay(j) }));
-  const base = { index, workflowType, signals: [] as PlannedRun["signals"], finish: false, reset: RESETTABLE.has(workflowType) && index % 8 === 2 };
+  const base = { index, workflowType, signals: [] as PlannedRun["signals"], finish: false, reset: !child && RESETTABLE.has(workflowType) && slot % 9 === 2 };
   switch (workflowType) {
     case "accumulate":
       return { ...base, args: [5 + (k % 6) * 3], signals: single(2 + (k % 4)), finish: k % 3 !== 2 };
@@ -90,7 +101,7 @@ export function plannedRun(index: number): PlannedRun {
       // fired timer or a completed activity only if it arrives around then).
       const signals = Array.from({ length: 4 + (k % 4) }, (_, j) => ({
         values: Array.from({ length: 1 + ((k + j) % 3) }, (_, m) => value(j + m)),
-        delayMs: 150 + ((index * 211 + j * 379) % 700),
+        delayMs: 150 + ((slot * 211 + j * 379) % 700),
       }));
       return { ...base, args: [2 + (k % 3)], signals, finish: k % 4 === 3 };
     }
@@ -104,7 +115,7 @@ export function plannedRun(index: number): PlannedRun {
     }
     case "cancelMe": {
       // Cancelled after up to 2.5 s, with signals (to the default handler) around that time.
-      const cancelAfterMs = 100 + ((index * 397) % 2400);
+      const cancelAfterMs = 100 + ((slot * 397) % 2400);
       return { ...base, args: [6 + (k % 5) * 3], cancelAfterMs, signals: [{ values: [value(0), value(1)], delayMs: Math.max(0, cancelAfterMs - 100 + (k % 3) * 80) }] };
     }
     case "patchesAndChain":
@@ -151,8 +162,8 @@ export interface RecordedHistory {
  * `count` runs in order, then the histories of the child workflows they started (each child's
  * first run, once it closed).
  */
-export async function recordRuns(client: Client, taskQueue: string, idPrefix: string, count: number): Promise<RecordedHistory[]> {
-  const parents = await recordParents(client, taskQueue, idPrefix, count);
+export async function recordRuns(client: Client, taskQueue: string, idPrefix: string, count: number, options: RecordOptions = {}): Promise<RecordedHistory[]> {
+  const parents = await recordParents(client, taskQueue, idPrefix, count, options);
   const children = await Promise.all(parents.map((p) => recordChildren(client, p)));
   return [...parents, ...children.flat()];
 }
@@ -170,11 +181,23 @@ async function recordChildren(client: Client, parent: RecordedHistory): Promise<
   );
 }
 
+export interface RecordOptions {
+  /** Only the planned runs of these types (of the first `count`). */
+  types?: readonly CorpusWorkflowType[];
+  /** Children on this task queue instead of their parent's (memo `compatChildTaskQueue`, read by tools/compat/workflows.ts). */
+  childTaskQueue?: string;
+  /** The queue's workers cache no run (memo `compatNoCache`: the workflows use no local activities). */
+  noCache?: boolean;
+}
+
+/** The corpus workflows that start children. */
+export const CHILD_STARTING_TYPES: readonly CorpusWorkflowType[] = ["childFanOut", "childFailures", "childSignals", "childCancel", "externalHandles", "childOptions", "childRace", "childTicks"];
+
 /** True for the histories of the corpus runs themselves (not of their children). */
 export const isCorpusRun = (h: RecordedHistory) => h.parentWorkflowId === undefined;
 
-async function recordParents(client: Client, taskQueue: string, idPrefix: string, count: number): Promise<RecordedHistory[]> {
-  const runs = Array.from({ length: count }, (_, i) => plannedRun(i));
+async function recordParents(client: Client, taskQueue: string, idPrefix: string, count: number, options: RecordOptions): Promise<RecordedHistory[]> {
+  const runs = Array.from({ length: count }, (_, i) => plannedRun(i)).filter((r) => options.types === undefined || options.types.includes(r.workflowType));
   // The official SDK 1.24 keeps setTimeout handles (timer seqs) in one map for every run of its
   // shared V8 context: clearTimeout in one run can cancel another run's timeout with the same
   // seq, which then never fires (seen here: official `timeouts` runs hanging). Its runs of
@@ -184,11 +207,11 @@ async function recordParents(client: Client, taskQueue: string, idPrefix: string
     runs.map(async (run) => {
       try {
         if (run.workflowType === "timeouts") {
-          const mine = timeoutsChain.then(() => recordRun(client, taskQueue, idPrefix, run));
+          const mine = timeoutsChain.then(() => recordRun(client, taskQueue, idPrefix, run, options));
           timeoutsChain = mine.catch(() => undefined);
           return await mine;
         }
-        return await recordRun(client, taskQueue, idPrefix, run);
+        return await recordRun(client, taskQueue, idPrefix, run, options);
       } catch (err) {
         const why = await lastTaskFailure(client, `${idPrefix}-${String(run.index).padStart(3, "0")}-${run.workflowType}`);
         throw new Error(`${idPrefix} run ${run.index} (${run.workflowType}): ${(err as Error).message}${why}`, { cause: err });
@@ -197,12 +220,14 @@ async function recordParents(client: Client, taskQueue: string, idPrefix: string
   );
 }
 
-async function recordRun(client: Client, taskQueue: string, idPrefix: string, run: PlannedRun): Promise<RecordedHistory> {
+async function recordRun(client: Client, taskQueue: string, idPrefix: string, run: PlannedRun, recordOptions: RecordOptions): Promise<RecordedHistory> {
   const workflowId = `${idPrefix}-${String(run.index).padStart(3, "0")}-${run.workflowType}`;
-  // childTicks keeps a workflow task open with a local activity, which core drops for runs it
-  // does not cache: not on the mixed queue (no cache there).
-  const args = run.workflowType === "childTicks" && idPrefix.includes("-mixed-") ? [...run.args, false] : run.args;
-  const options = { taskQueue, workflowId, args, workflowExecutionTimeout: process.env.COMPAT_RUN_TIMEOUT ?? "2 minutes" };
+  // Read by tools/compat/workflows.ts: children on another queue; no local activities on the
+  // mixed queue (core drops local activities of runs it does not cache: noCache() there).
+  const memo: Record<string, unknown> = {};
+  if (recordOptions.childTaskQueue !== undefined) memo.compatChildTaskQueue = recordOptions.childTaskQueue;
+  if (recordOptions.noCache) memo.compatNoCache = true;
+  const options = { taskQueue, workflowId, args: run.args, memo: Object.keys(memo).length > 0 ? memo : undefined, workflowExecutionTimeout: process.env.COMPAT_RUN_TIMEOUT ?? "2 minutes" };
   const started =
     run.signalWithStart === undefined
       ? await client.workflow.start(run.workflowType, options)
@@ -239,7 +264,9 @@ async function lastTaskFailure(client: Client, workflowId: string): Promise<stri
     const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events;
     for (let i = events.length - 1; i >= 0; i--) {
       const a = events[i]!.attributes;
-      if (a.case === "workflowTaskFailedEventAttributes") return `; last workflow task failure: ${a.value.failure?.message}\n${a.value.failure?.stackTrace}`;
+      if (a.case === "workflowTaskFailedEventAttributes") {
+        return `; last workflow task failure (${WorkflowTaskFailedCause[a.value.cause]}, by ${a.value.identity}): ${a.value.failure?.message}\n${a.value.failure?.stackTrace ?? ""}`;
+      }
     }
     const lastStarted = events.findLast((e) => e.attributes.case === "workflowTaskStartedEventAttributes");
     const by = lastStarted?.attributes.case === "workflowTaskStartedEventAttributes" ? `; last workflow task started by ${lastStarted.attributes.value.identity}` : "";

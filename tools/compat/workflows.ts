@@ -22,7 +22,7 @@ import {
   continueAsNew,
   defineSignal,
   deprecatePatch,
-  executeChild,
+  executeChild as executeChildApi,
   getExternalWorkflowHandle,
   isCancellation,
   patched,
@@ -31,7 +31,7 @@ import {
   setDefaultSignalHandler,
   setHandler,
   sleep,
-  startChild,
+  startChild as startChildApi,
   uuid4,
   workflowInfo,
 } from "temporal-bun-sdk/workflow";
@@ -55,6 +55,17 @@ const localQuick = proxyLocalActivities<typeof activities>({
   retry: { initialInterval: "10 milliseconds", backoffCoefficient: 1, maximumAttempts: 3 },
 });
 const CANCELLATION_TYPES = ["TRY_CANCEL", "WAIT_CANCELLATION_COMPLETED", "ABANDON"] as const;
+
+/**
+ * True on the mixed queue (memo `compatNoCache`, set by tools/compat/corpus.ts): its workers keep
+ * no run cached, and core then drops a local activity still running when the activation that
+ * scheduled it completes ("local activities when using max_cached_workflows=0 are likely to be
+ * dropped or retried"); the workflow task never completes and the run times out, on both SDKs.
+ * There the shapes use regular activities instead. The memo is in history: replay agrees.
+ */
+function noCache(): boolean {
+  return workflowInfo().memo?.compatNoCache === true;
+}
 const { slow: slowActivity } = proxyActivities<typeof activities>({ startToCloseTimeout: "10 seconds", retry: { maximumAttempts: 1 } });
 
 /**
@@ -288,7 +299,8 @@ export async function scopes(steps: number): Promise<string[]> {
       // An activity, or a local activity (1 in 3), of a cancellation type drawn, cancelled while it runs.
       const cancellationType = CANCELLATION_TYPES[Math.floor(Math.random() * 3)]!;
       const options = { startToCloseTimeout: "10 seconds", cancellationType, retry: { maximumAttempts: 1 } };
-      const { slow } = Math.random() < 0.33 ? proxyLocalActivities<typeof activities>(options) : proxyActivities<typeof activities>(options);
+      const local = Math.random() < 0.33 && !noCache();
+      const { slow } = local ? proxyLocalActivities<typeof activities>(options) : proxyActivities<typeof activities>(options);
       const result = await CancellationScope.cancellable(async () => {
         const running = slow(1500 + ms(Math.random(), 1000));
         await sleep(ms(Math.random(), 60));
@@ -384,10 +396,10 @@ export async function retries(steps: number): Promise<string[]> {
     const failures = Math.floor(Math.random() * 4);
     try {
       if (r < 0.3) out.push(`a${await retried.flaky(uuid4(), failures)}`);
-      else if (r < 0.6) out.push(`l${await localTimerBackoff.flaky(uuid4(), failures)}`);
-      else if (r < 0.8) out.push(`q${await localQuick.flaky(uuid4(), failures)}`);
+      else if (r < 0.6) out.push(`l${await (noCache() ? retried : localTimerBackoff).flaky(uuid4(), failures)}`);
+      else if (r < 0.8) out.push(`q${await (noCache() ? retried : localQuick).flaky(uuid4(), failures)}`);
       else {
-        const [x] = await Promise.all([localQuick.pick(uuid4(), i), sleep(ms(Math.random(), 50)), retried.flaky(uuid4(), failures % 2)]);
+        const [x] = await Promise.all([(noCache() ? retried : localQuick).pick(uuid4(), i), sleep(ms(Math.random(), 50)), retried.flaky(uuid4(), failures % 2)]);
         out.push(x);
       }
     } catch (e) {
@@ -534,6 +546,22 @@ export async function signalled(expected: number): Promise<string[]> {
 // stream, and core compares the child's workflow id and type with history on replay, so those
 // draws must match across SDKs too.
 
+/**
+ * The task queue for children: the parent's (the default), unless the run was started with memo
+ * `compatChildTaskQueue` — tools/compat-corpus.ts then puts the children on a queue only the
+ * other SDK serves, so every child runs on the other SDK than its parent. The memo is in
+ * history, so replay takes the same path.
+ */
+function withChildQueue<O extends object>(options: O): O {
+  const queue = workflowInfo().memo?.compatChildTaskQueue;
+  return typeof queue === "string" ? { ...options, taskQueue: queue } : options;
+}
+
+// The official functions with withChildQueue applied to their options. Plain functions returning
+// the API's promise: no extra promise step, so the microtask timing under test is the SDK's own.
+const executeChild = ((type: unknown, options: object) => executeChildApi(type as string, withChildQueue(options) as never)) as typeof executeChildApi;
+const startChild = ((type: unknown, options: object) => startChildApi(type as string, withChildQueue(options) as never)) as typeof startChildApi;
+
 /** A child that draws from its own stream, runs activities and timers, and returns its trail. */
 export async function childWork(tag: string, steps: number): Promise<string> {
   const trail = [tag, moduleRoll < 0.5 ? "l" : "h", workflowInfo().parent ? "p" : "-"];
@@ -575,6 +603,8 @@ export async function childFanOut(width: number): Promise<string[]> {
     if (Math.random() < 0.3) calls.push(sleep(ms(Math.random(), 100)).then(() => "t"));
   }
   const results = await Promise.all(calls);
+  // And one child that continues as new on every run.
+  results.push(await executeChild(chainedChild, { args: [1 + Math.floor(Math.random() * 2), "z:"] }));
   await note("results", results.join(" "));
   return results;
 }
@@ -609,7 +639,9 @@ export async function failingChild(kind: number): Promise<string> {
 export async function childFailures(rounds: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < rounds; i++) {
-    const kind = Math.floor(Math.random() * 5);
+    // The first round's child always runs past its timeout (a kind the corpus must hold).
+    const draw = Math.floor(Math.random() * 5);
+    const kind = i === 0 ? 2 : draw;
     const options =
       kind === 1
         ? { retry: { initialInterval: "50 milliseconds", backoffCoefficient: 1, maximumAttempts: 2 } }
@@ -658,8 +690,8 @@ export async function signalledChild(expected: number): Promise<string> {
 /**
  * startChild, then signals through the child's handle (one at a time, or several at once that
  * land in one activation), `finish`, the result; then a signal to the closed child (refused by
- * the server: the signal rejects); sometimes a child left running, which the server asks to
- * cancel when this parent closes (parentClosePolicy REQUEST_CANCEL).
+ * the server: the signal rejects); a child left running, which the server asks to cancel when
+ * this parent closes (parentClosePolicy REQUEST_CANCEL).
  */
 export async function childSignals(n: number): Promise<string[]> {
   const out: string[] = [];
@@ -677,7 +709,7 @@ export async function childSignals(n: number): Promise<string[]> {
     (e) => noteError(e, "closed"),
   );
   // Left running: the server asks it to cancel when this parent closes (parentClosePolicy).
-  if (Math.random() < 0.5) await startChild(cancellableChild, { args: [20_000], parentClosePolicy: "REQUEST_CANCEL" });
+  await startChild(cancellableChild, { args: [20_000 + ms(Math.random(), 1000)], parentClosePolicy: "REQUEST_CANCEL" });
   await note("trail", out.join(" "));
   return out;
 }
@@ -820,12 +852,10 @@ export async function tickingChild(n: number): Promise<number> {
  * branches racing a child's result produce their commands in another order. Two children start
  * together; once the second one started, the parent runs a local activity of 2 s, which keeps
  * its workflow task open, so both children's signals and completions usually arrive meanwhile
- * and come in the next activation together. `keepTaskOpen` is false on the mixed queue: without
- * a cache, core evicts the run while a local activity runs and drops it ("local activities when
- * using max_cached_workflows=0 are likely to be dropped or retried"), on both SDKs. (A signal sent in the child's last task is never delivered: the
+ * and come in the next activation together (not on the mixed queue: see noCache()). (A signal sent in the child's last task is never delivered: the
  * server drops signals of closed workflows, so the child waits for its signal to land.)
  */
-export async function childTicks(rounds: number, keepTaskOpen = true): Promise<string[]> {
+export async function childTicks(rounds: number): Promise<string[]> {
   const seen: string[] = [];
   const settled = new Set<number>();
   setHandler(addSignal, async (v) => {
@@ -845,7 +875,7 @@ export async function childTicks(rounds: number, keepTaskOpen = true): Promise<s
         // A local activity keeps the workflow task open (core completes it when the local
         // activity resolves), so what arrives meanwhile comes in the next activation together.
         .then(async (handle) => {
-          if (keepTaskOpen) await localQuick.slow(2000);
+          if (!noCache()) await localQuick.slow(2000);
           return await handle.result();
         })
         .then(() => void settled.add(b)),
@@ -910,12 +940,12 @@ export async function externalHandles(n: number): Promise<string[]> {
   const missing = getExternalWorkflowHandle(`${self}-missing`);
   await missing.signal(addSignal, 1).then(() => out.push("signalled-missing"), (e) => noteError(e, "signal-missing"));
   await missing.cancel().then(() => out.push("cancelled-missing"), (e) => noteError(e, "cancel-missing"));
-  if (Math.random() < 0.5) {
-    const scope = new CancellationScope();
-    const cancelling = scope.run(() => missing.cancel());
-    scope.cancel();
-    await cancelling.then(() => out.push("cancel-not-cancelled"), (e) => noteError(e, "cancel-in-scope"));
-  }
+  // Every run (a marker the corpus must hold), before or after a draw-dependent timer.
+  if (Math.random() < 0.5) await sleep(ms(Math.random(), 20));
+  const scope = new CancellationScope();
+  const cancelling = scope.run(() => missing.cancel());
+  scope.cancel();
+  await cancelling.then(() => out.push("cancel-not-cancelled"), (e) => noteError(e, "cancel-in-scope"));
   await note("trail", out.join(" "));
   return out;
 }

@@ -110,13 +110,19 @@ export class Client {
     };
     this.workflow = new WorkflowClient(ctx);
     this.activity = new AsyncCompletionClient(ctx);
-    this.schedule = new ScheduleClient({
-      connection: this.connection,
-      namespace: this.namespace,
-      identity: this.identity,
-      dataConverter: options.dataConverter,
-      interceptors: options.interceptors?.schedule,
-    });
+    try {
+      this.schedule = new ScheduleClient({
+        connection: this.connection,
+        namespace: this.namespace,
+        identity: this.identity,
+        dataConverter: options.dataConverter,
+        interceptors: options.interceptors?.schedule,
+      });
+    } catch (err) {
+      // Only the interceptors can be wrong here (the rest was checked above): name them as the user wrote them.
+      if (err instanceof TypeError) throw new TypeError(err.message.replace("ScheduleClientOptions.interceptors", "ClientOptions.interceptors.schedule"), { cause: err });
+      throw err;
+    }
   }
 
   /** The raw typed WorkflowService RPCs of this client's connection. */

@@ -444,15 +444,20 @@ describe("bad interceptor options", () => {
     expect(make({ workflow: { calls: [1] } })).toThrow(/ClientOptions\.interceptors\.workflow\.calls\[0\]: expected a factory function/);
     expect(make({ workflw: [] })).toThrow(/ClientOptions\.interceptors: unknown option 'workflw' \(did you mean 'workflow'\?\)/);
     expect(make(5)).toThrow(/ClientOptions\.interceptors: expected an object/);
+    expect(make({ schedule: {} })).toThrow(/ClientOptions\.interceptors\.schedule: expected an array of ScheduleClientInterceptor/);
+    expect(make({ schedule: [{ create: 3 }] })).toThrow(/ClientOptions\.interceptors\.schedule\[0\]\.create: expected a function/);
     const warn = spyOn(console, "warn").mockImplementation(() => undefined);
     try {
-      new Client({ connection: e.connection, interceptors: { schedule: [], workflow: [] } });
+      new Client({ connection: e.connection, interceptors: { nexus: [], workflow: [] } });
+      new Client({ connection: e.connection, interceptors: { nexus: [] } });
+      // `schedule` is implemented (ScheduleClientInterceptor): no warning.
       new Client({ connection: e.connection, interceptors: { schedule: [] } });
       new Client({ connection: e.connection, workflow: { interceptors: [] } as never });
       // grpc-js call interceptors cannot apply to core's gRPC client: accepted, warned about, no effect.
       Connection.lazy({ address: "127.0.0.1:1", interceptors: [() => undefined] } as never);
       const messages = warn.mock.calls.map((args) => String(args[0]));
-      expect(messages.filter((m) => m.includes("ClientOptions.interceptors: option 'schedule'"))).toHaveLength(1);
+      expect(messages.filter((m) => m.includes("ClientOptions.interceptors: option 'nexus'"))).toHaveLength(1);
+      expect(messages.filter((m) => m.includes("'schedule'"))).toHaveLength(0);
       expect(messages.filter((m) => m.includes("ClientOptions.workflow: option 'interceptors' has no effect here (the official Temporal SDK ignores it too)"))).toHaveLength(1);
       expect(messages.filter((m) => m.includes("ConnectionOptions: option 'interceptors' is accepted by the official Temporal SDK but not implemented"))).toHaveLength(1);
     } finally {

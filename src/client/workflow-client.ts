@@ -79,7 +79,7 @@ import {
   type WorkflowUpdateHandle,
   type WorkflowUpdateOptions,
 } from "./workflow-update.js";
-import type { QueryDefinition, SignalDefinition, UpdateDefinition } from "../common/interfaces.js";
+import type { HistoryAndWorkflowId, QueryDefinition, SignalDefinition, UpdateDefinition } from "../common/interfaces.js";
 import {
   adaptLegacyStart,
   type CompiledWorkflowOptions,
@@ -270,6 +270,44 @@ function workflowTypeName(w: string | Workflow): string {
 /** An enum option by its codec; errors are ValueErrors naming the option and the accepted names. */
 function enumOption(codec: EnumCodec<string>, value: unknown, option: string): number {
   return codec.encode(value, option) ?? 0;
+}
+
+/** What `list()` returns: the executions, and their histories through `intoHistories()`. */
+export interface AsyncWorkflowListIterable extends AsyncIterable<WorkflowExecutionInfo> {
+  intoHistories(options?: IntoHistoriesOptions): AsyncIterable<HistoryAndWorkflowId>;
+}
+
+export interface IntoHistoriesOptions {
+  /** Histories fetched at once; default 5, as official. */
+  concurrency?: number;
+  /** Official: how many histories to buffer ahead. Here at most `concurrency` are ever ahead, so it has no effect. */
+  bufferLimit?: number;
+}
+
+const listOptionsShape: OptionsShape = { name: "ListOptions", supported: ["query", "pageSize"] };
+const intoHistoriesOptionsShape: OptionsShape = { name: "IntoHistoriesOptions", supported: ["concurrency", "bufferLimit"] };
+
+/**
+ * Fetches up to `concurrency` histories ahead of the consumer and yields them in the list's order
+ * (the official SDK yields them in the order they arrive); stopping early stops the fetching.
+ */
+async function* fetchHistories(
+  executions: AsyncIterable<WorkflowExecutionInfo>,
+  fetch: (info: WorkflowExecutionInfo) => Promise<unknown>,
+  concurrency: number,
+): AsyncGenerator<HistoryAndWorkflowId> {
+  const inFlight: Promise<HistoryAndWorkflowId>[] = [];
+  const start = (info: WorkflowExecutionInfo) => {
+    const p = fetch(info).then((history) => ({ workflowId: info.workflowId, history }));
+    // A fetch that fails after the consumer stopped must not be an unhandled rejection.
+    p.catch(() => undefined);
+    inFlight.push(p);
+  };
+  for await (const info of executions) {
+    start(info);
+    if (inFlight.length >= concurrency) yield await inFlight.shift()!;
+  }
+  while (inFlight.length > 0) yield await inFlight.shift()!;
 }
 
 /** The official `WorkflowQueryOptions` of `queryWithOptions(name, options)`, plus our per-call `queryRejectCondition`. */
@@ -478,11 +516,20 @@ export class WorkflowClient {
     });
   }
 
-  /** Visibility: every execution matching `query`, page by page. */
-  list(options: ListOptions = {}): AsyncIterable<WorkflowExecutionInfo> {
+  /**
+   * Visibility: every execution matching `query`, page by page. As official, the iterable also has
+   * `intoHistories({ concurrency })`: the executions' histories (raw, as `fetchHistory`).
+   */
+  list(options: ListOptions = {}): AsyncWorkflowListIterable {
+    if (options === null || typeof options !== "object") throw new TypeError(`ListOptions: expected an object, got ${JSON.stringify(options)}`);
+    checkOptions(listOptionsShape, options);
+    if (options.query !== undefined && typeof options.query !== "string") throw new TypeError(`ListOptions.query: expected a visibility query string, got ${JSON.stringify(options.query)}`);
+    if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize >= 0)) {
+      throw new TypeError(`ListOptions.pageSize: expected a non-negative integer, got ${JSON.stringify(options.pageSize)}`);
+    }
     const ctx = this.ctx;
     const self = this;
-    return {
+    const executions: AsyncIterable<WorkflowExecutionInfo> = {
       async *[Symbol.asyncIterator]() {
         let nextPageToken: Uint8Array = new Uint8Array();
         do {
@@ -496,6 +543,15 @@ export class WorkflowClient {
           for (const info of res.executions) yield self.decodeInfo(info);
           nextPageToken = res.nextPageToken;
         } while (nextPageToken.length > 0);
+      },
+    };
+    return {
+      [Symbol.asyncIterator]: () => executions[Symbol.asyncIterator](),
+      intoHistories: (historiesOptions: IntoHistoriesOptions = {}) => {
+        checkOptions(intoHistoriesOptionsShape, historiesOptions);
+        const concurrency = historiesOptions.concurrency ?? 5;
+        if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new TypeError(`IntoHistoriesOptions.concurrency: expected a positive integer, got ${JSON.stringify(concurrency)}`);
+        return fetchHistories(executions, (info) => self.getHandle(info.workflowId, info.runId).fetchHistory(), concurrency);
       },
     };
   }

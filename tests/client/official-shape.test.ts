@@ -94,6 +94,35 @@ describe("the official client shape", () => {
     expect(viaOurs).toBeInstanceOf(QueryRejectedError);
   });
 
+  test("list({ query, pageSize }) pages through the matches; intoHistories() fetches their histories; bad options named", async () => {
+    const c = await client();
+    const type = uid("histType").replace(/-/g, "");
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const h = await c.workflow.start(type, { workflowId: uid("hist"), taskQueue: "hist-tq", args: [i] });
+      ids.push(h.workflowId);
+      await h.terminate(`done ${i}`);
+    }
+    const query = `WorkflowType = '${type}'`;
+    await eventually(async () => (await c.workflow.count(query)).count === 3, "3 visible");
+    const listed: string[] = [];
+    for await (const info of c.workflow.list({ query, pageSize: 1 })) listed.push(info.workflowId);
+    expect(listed.sort()).toEqual([...ids].sort());
+    const histories: { workflowId: string; events: number; first?: string; last?: string }[] = [];
+    for await (const { workflowId, history } of c.workflow.list({ query, pageSize: 2 }).intoHistories({ concurrency: 2 })) {
+      const events = (history as { events: { attributes: { case?: string } }[] }).events;
+      histories.push({ workflowId, events: events.length, first: events[0]?.attributes.case, last: events.at(-1)?.attributes.case });
+    }
+    expect(histories.map((h) => h.workflowId).sort()).toEqual([...ids].sort());
+    for (const h of histories) {
+      expect(h.first).toBe("workflowExecutionStartedEventAttributes");
+      expect(h.last).toBe("workflowExecutionTerminatedEventAttributes");
+    }
+    expect(() => c.workflow.list({ query, pagesize: 2 } as never)).toThrow("ListOptions: unknown option 'pagesize' (did you mean 'pageSize'?)");
+    expect(() => c.workflow.list({ pageSize: -1 })).toThrow(/ListOptions.pageSize: expected a non-negative integer, got -1/);
+    expect(() => c.workflow.list({ query }).intoHistories({ concurrency: 0 })).toThrow(/IntoHistoriesOptions.concurrency/);
+  });
+
   test("Connection.withApiKey: calls inside carry the key (and nest with withMetadata); an empty key is refused", async () => {
     const { address } = await testServer();
     const conn = await Connection.connect({ address });

@@ -59,7 +59,30 @@ async function holdAndKill(kind: "time-skipping" | "local", signal: NodeJS.Signa
   expect(processesWith(needle)).toEqual([]);
 }
 
+/** Waits until nothing listens on `address` and no process holds `needle`; returns the ms waited. */
+async function expectGone(address: string, needle: string): Promise<number> {
+  const started = Date.now();
+  while ((!(await portFree(address)) || processesWith(needle).length > 0) && Date.now() - started < 20_000) await Bun.sleep(100);
+  expect(await portFree(address)).toBe(true);
+  expect(processesWith(needle)).toEqual([]);
+  return Date.now() - started;
+}
+
 describe("an interrupted run leaves no server process", () => {
+  test("a bun test run that ends on a test timeout, without teardown", async () => {
+    const fixture = new URL("./fixtures/hang-past-timeout.ts", import.meta.url).pathname;
+    const repo = new URL("../..", import.meta.url).pathname;
+    const proc = Bun.spawn([process.execPath, "test", fixture], { cwd: repo, stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(code).not.toBe(0);
+    expect(err).toContain("timed out");
+    const line = (out + err).split("\n").find((l) => l.startsWith('{"address"'));
+    expect(line).toBeDefined();
+    const { address } = JSON.parse(line!) as { address: string };
+    const waited = await expectGone(address, `TestServer ${address.split(":")[1]}`);
+    console.log(`time-skipping server after a timed-out bun test run: gone ${waited} ms after the run ended`);
+  });
+
   for (const signal of ["SIGTERM", "SIGKILL", "SIGINT"] as const) {
     test(`time-skipping server, parent ends by ${signal}`, async () => {
       await holdAndKill("time-skipping", signal);

@@ -32,6 +32,7 @@ import {
 } from "../proto/temporal/api/workflowservice/v1/request_response_pb.js";
 import {
   checkOptions,
+  decodePriority,
   composeInterceptors,
   compilePriority,
   compileRetryPolicy,
@@ -221,6 +222,8 @@ export interface WorkflowExecutionInfo {
   parentExecution?: { workflowId: string; runId: string };
   rootExecution?: { workflowId: string; runId: string };
   firstRunId?: string;
+  /** The execution's priority, as official (every field undefined when the server sent none). */
+  priority?: Priority;
   raw: WorkflowExecutionInfoProto;
 }
 
@@ -593,6 +596,7 @@ export class WorkflowClient {
       parentExecution: exec(raw.parentExecution),
       rootExecution: exec(raw.rootExecution),
       firstRunId: raw.firstRunId || undefined,
+      priority: decodePriority(raw.priority),
       raw,
     };
   }

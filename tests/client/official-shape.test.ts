@@ -50,7 +50,7 @@ describe("the official client shape", () => {
   test("describe(): raw is the DescribeWorkflowExecution response; staticSummary / staticDetails decode; firstExecutionRunId", async () => {
     const c = await client();
     const workflowId = uid("describe-shape");
-    const h = await c.workflow.start("describeShape", { workflowId, taskQueue: "describe-shape-tq", staticSummary: "the summary", staticDetails: "the **details**" });
+    const h = await c.workflow.start("describeShape", { workflowId, taskQueue: "describe-shape-tq", staticSummary: "the summary", staticDetails: "the **details**", priority: { priorityKey: 3 } });
     const d = await h.describe();
     expect(d.raw.workflowExecutionInfo?.execution?.workflowId).toBe(workflowId);
     expect(d.raw.executionConfig?.taskQueue?.name).toBe("describe-shape-tq");
@@ -59,6 +59,7 @@ describe("the official client shape", () => {
     expect(await d.staticDetails()).toBe("the **details**");
     expect([d.workflowId, d.type, d.taskQueue, d.status.name]).toEqual([workflowId, "describeShape", "describe-shape-tq", "RUNNING"]);
     expect(h.firstExecutionRunId).toBe(d.runId);
+    expect(d.priority?.priorityKey).toBe(3);
     const plain = await c.workflow.start("describeShape", { workflowId: uid("describe-plain"), taskQueue: "describe-shape-tq" });
     const d2 = await plain.describe();
     expect([await d2.staticSummary(), await d2.staticDetails()]).toEqual([undefined, undefined]);

@@ -22,6 +22,7 @@ import {
   decodeUntypedSearchAttributes,
   describeValue,
   encodeUnifiedSearchAttributes,
+  NamespaceNotFoundError,
   optionalTsToDate,
   optionalTsToMs,
   requiredTsToDate,
@@ -33,6 +34,7 @@ import {
   type Workflow,
   type OptionsShape,
 } from "../common/index.js";
+import { markErrorClass } from "../common/type-helpers.js";
 import { Connection } from "./connection.js";
 import { ClientConverter, loadDataConverter, type DataConverter, type LoadedDataConverter } from "./converter.js";
 import { GrpcStatus, ServiceError } from "./errors.js";
@@ -64,7 +66,6 @@ import { hostname } from "node:os";
 
 /** The schedule already exists (CreateSchedule answered ALREADY_EXISTS). */
 export class ScheduleAlreadyRunning extends Error {
-  override readonly name: string = "ScheduleAlreadyRunning";
   constructor(
     message: string,
     readonly scheduleId: string,
@@ -76,7 +77,6 @@ export class ScheduleAlreadyRunning extends Error {
 
 /** No schedule with this id (the server answered NOT_FOUND). */
 export class ScheduleNotFoundError extends Error {
-  override readonly name: string = "ScheduleNotFoundError";
   constructor(
     message: string,
     readonly scheduleId: string,
@@ -85,6 +85,10 @@ export class ScheduleNotFoundError extends Error {
     super(message, options);
   }
 }
+
+// `instanceof` across copies of the SDK and with @temporalio/client's classes, as official (Symbol-based).
+markErrorClass(ScheduleAlreadyRunning, "ScheduleAlreadyRunning");
+markErrorClass(ScheduleNotFoundError, "ScheduleNotFoundError");
 
 /** Input of ScheduleClientInterceptor.create: the compiled options and the headers sent with the action. */
 export interface CreateScheduleInput {
@@ -99,7 +103,8 @@ export interface ScheduleClientInterceptor {
 }
 
 export interface ScheduleClientOptions {
-  connection?: Connection;
+  /** A Connection or a NativeConnection (default: a lazy connection to 127.0.0.1:7233). */
+  connection?: Connection | { readonly connection: Connection };
   namespace?: string;
   dataConverter?: DataConverter;
   identity?: string;
@@ -223,7 +228,12 @@ export class ScheduleClient {
   constructor(options: ScheduleClientOptions = {}) {
     isObject(options, "ScheduleClientOptions");
     checkOptions(clientShape, options);
-    if (options.connection !== undefined && !(options.connection instanceof Connection)) throw new TypeError("ScheduleClientOptions.connection: expected a Connection");
+    // A NativeConnection wraps a Connection (as Client accepts it; matched by shape, the client does not import the worker).
+    const inner = (options.connection as { connection?: unknown } | undefined)?.connection;
+    const connection = options.connection instanceof Connection ? options.connection : inner instanceof Connection ? inner : undefined;
+    if (options.connection !== undefined && connection === undefined) {
+      throw new TypeError("ScheduleClientOptions.connection: expected a Connection (Connection.connect()) or a NativeConnection (NativeConnection.connect())");
+    }
     if (options.interceptors !== undefined && !Array.isArray(options.interceptors)) {
       throw new TypeError(`ScheduleClientOptions.interceptors: expected an array of ScheduleClientInterceptor, got ${describeValue(options.interceptors)}`);
     }
@@ -231,7 +241,7 @@ export class ScheduleClient {
       if (i === null || typeof i !== "object") throw new TypeError(`ScheduleClientOptions.interceptors[${n}]: expected a ScheduleClientInterceptor object, got ${describeValue(i)}`);
       if (i.create !== undefined && typeof i.create !== "function") throw new TypeError(`ScheduleClientOptions.interceptors[${n}].create: expected a function, got ${describeValue(i.create)}`);
     });
-    this.connection = options.connection ?? Connection.lazy();
+    this.connection = connection ?? Connection.lazy();
     const loaded = loadDataConverter(options.dataConverter);
     this.options = {
       connection: this.connection,
@@ -301,6 +311,9 @@ export class ScheduleClient {
   /** NOT_FOUND → ScheduleNotFoundError; an invalid spec → TypeError with the server's reason (as official). */
   private rpcError(err: unknown, scheduleId: string): unknown {
     if (!(err instanceof ServiceError)) return err;
+    // Checked first, as official: a missing namespace also answers NOT_FOUND.
+    const nsDetail = err.detail("temporal.api.errordetails.v1.NamespaceNotFoundFailure") as { namespace?: string } | undefined;
+    if (nsDetail) return new NamespaceNotFoundError(nsDetail.namespace || this.options.namespace, { cause: err });
     if (err.code === GrpcStatus.NOT_FOUND) {
       return new ScheduleNotFoundError(err.message.replace(/^[A-Za-z]+: NOT_FOUND: /, "") || "Schedule not found", scheduleId, { cause: err });
     }

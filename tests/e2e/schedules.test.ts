@@ -14,7 +14,7 @@ import {
   type ScheduleDescription,
   type ScheduleHandle,
 } from "../../src/client/index.js";
-import { Client } from "../../src/client/index.js";
+import { Client, NamespaceNotFoundError, type Payload, type PayloadCodec } from "../../src/client/index.js";
 import { SearchAttributeType, type TypedSearchAttributes } from "../../src/common/index.js";
 import { client, env, startWorker, uid, type RunningWorker } from "./helpers.js";
 
@@ -236,5 +236,52 @@ describe("client.schedule on the dev server", () => {
     await handle.update((d) => ({ ...d, state: { ...d.state, note: "kept" } }));
     expect(header(await handle.describe())).toEqual(["marker"]);
     await handle.delete();
+  });
+
+  test("codecs run over the schedule's payloads (memo, args, summary), decoded by describe(); raw stays encoded", async () => {
+    const e = await env();
+    const ENC = new TextEncoder().encode("binary/reversed");
+    // A codec whose output the server stores as is: bytes reversed, encoding marked.
+    const codec: PayloadCodec = {
+      async encode(ps: Payload[]) {
+        return ps.map((p) => ({ metadata: { encoding: ENC }, data: new Uint8Array(new Uint8Array(Buffer.from(JSON.stringify({ m: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString("base64")])), d: Buffer.from(p.data ?? new Uint8Array()).toString("base64") }))).reverse()) }) as unknown as Payload);
+      },
+      async decode(ps: Payload[]) {
+        return ps.map((p) => {
+          if (new TextDecoder().decode(p.metadata?.encoding) !== "binary/reversed") return p;
+          const o = JSON.parse(Buffer.from(new Uint8Array(p.data!).reverse()).toString()) as { m: Record<string, string>; d: string };
+          return { metadata: Object.fromEntries(Object.entries(o.m).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "base64"))])), data: new Uint8Array(Buffer.from(o.d, "base64")) } as unknown as Payload;
+        });
+      },
+    };
+    const c = new Client({ connection: e.connection, dataConverter: { payloadCodecs: [codec] } });
+    const handle = await c.schedule.create({
+      scheduleId: uid("sched-codec"),
+      spec: { intervals: [{ every: "1h" }] },
+      action: { type: "startWorkflow", workflowType: "ping", taskQueue: w.taskQueue, args: [{ secret: 42 }], memo: { am: "x" }, staticSummary: "s" },
+      memo: { sm: [1, 2] },
+      state: { paused: true },
+    });
+    created.push(handle);
+    const d = await handle.describe();
+    expect(d.action.args).toEqual([{ secret: 42 }]);
+    expect(d.action.memo).toEqual({ am: "x" });
+    expect(d.action.staticSummary).toBe("s");
+    expect(d.memo).toEqual({ sm: [1, 2] });
+    const raw = d.raw.schedule?.action?.action;
+    expect(raw?.case).toBe("startWorkflow");
+    const encoding = raw?.case === "startWorkflow" ? new TextDecoder().decode(raw.value.input?.payloads[0]?.metadata.encoding) : "";
+    expect(encoding).toBe("binary/reversed");
+    // A client without the codec sees the encoded payloads (they reached the server encoded).
+    const plain = await (await client()).schedule.getHandle(handle.scheduleId).describe().catch((err: unknown) => err);
+    expect(plain instanceof Error ? plain.message : JSON.stringify((plain as ScheduleDescription).action.args)).not.toContain("42");
+    await handle.delete();
+  });
+
+  test("a missing namespace is NamespaceNotFoundError", async () => {
+    const e = await env();
+    const c = new Client({ connection: e.connection, namespace: `no-such-ns-${crypto.randomUUID()}` });
+    const err = await c.schedule.getHandle("x").describe().catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(NamespaceNotFoundError);
   });
 });

@@ -9,7 +9,7 @@
 import { describe, expect, test } from "bun:test";
 import { fromBinary, toJson } from "@bufbuild/protobuf";
 import { CreateScheduleRequestSchema } from "../../src/proto/temporal/api/workflowservice/v1/request_response_pb.js";
-import { ScheduleClient, defineSearchAttributeKey } from "../../src/client/index.js";
+import { ScheduleAlreadyRunning, ScheduleClient, ScheduleNotFoundError, defineSearchAttributeKey } from "../../src/client/index.js";
 import { compileScheduleOptions } from "../../src/client/schedule-helpers.js";
 import type { SearchAttributeType } from "../../src/common/index.js";
 import cases from "./fixtures/schedule-cases.json";
@@ -45,4 +45,16 @@ describe("CreateSchedule requests equal the official client's", () => {
       expect(toJson(CreateScheduleRequestSchema, ours)).toEqual(toJson(CreateScheduleRequestSchema, official));
     });
   }
+});
+
+describe("schedule errors", () => {
+  test("official names and fields; symbol-based instanceof (an instance from another copy, e.g. @temporalio/client's, matches)", () => {
+    const running = new ScheduleAlreadyRunning("Schedule already exists and is running", "s1");
+    expect([running.name, running.message, running.scheduleId]).toEqual(["ScheduleAlreadyRunning", "Schedule already exists and is running", "s1"]);
+    const missing = new ScheduleNotFoundError("gone", "s2");
+    expect([missing.name, missing.scheduleId]).toEqual(["ScheduleNotFoundError", "s2"]);
+    const foreign = Object.assign(new Error("x"), { [Symbol.for("__temporal_isScheduleNotFoundError")]: true });
+    expect(foreign).toBeInstanceOf(ScheduleNotFoundError);
+    expect(foreign).not.toBeInstanceOf(ScheduleAlreadyRunning);
+  });
 });

@@ -12,6 +12,10 @@
  * | TEMPORAL_TLS_CERT_PATH       | (none)           | readable PEM file; needs TEMPORAL_TLS_KEY_PATH  |
  * | TEMPORAL_TLS_KEY_PATH        | (none)           | readable PEM file; needs TEMPORAL_TLS_CERT_PATH |
  * | TEMPORAL_TLS_CA_PATH         | (none)           | readable PEM file                               |
+ *
+ * The envconfig names TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH and
+ * TEMPORAL_TLS_SERVER_CA_CERT_PATH are accepted for the three TLS paths too (an error when both
+ * names of one path are set to different files).
  * | TEMPORAL_TLS_SERVER_NAME     | (none)           | hostname                                        |
  * | TEMPORAL_IDENTITY            | (none)           | non-empty string                                |
  * | TEMPORAL_BUN_SDK_USE_ZIG     | auto             | unset/''/auto; 1/true/on; 0/false/off (any case) |
@@ -153,12 +157,25 @@ export async function loadTemporalConfig(env: Record<string, string | undefined>
   const identity = check(TEMPORAL_ENV.identity, nonEmpty);
   if (identity !== undefined) config.identity = identity;
 
-  const certPath = get(TEMPORAL_ENV.tlsCertPath);
-  const keyPath = get(TEMPORAL_ENV.tlsKeyPath);
-  const caPath = get(TEMPORAL_ENV.tlsCaPath);
+  // Each TLS path has our older name and the envconfig (official) name; either is accepted, and
+  // both set to different paths is an error naming both.
+  const pathVar = (ours: string, official: string): { name: string; path: string | undefined } => {
+    const a = get(ours);
+    const b = get(official);
+    if (a !== undefined && b !== undefined && a !== b) {
+      issues.push({ variable: ours, value: a, message: `conflicts with ${official}='${b}' (the same setting; set one of them)` });
+    }
+    return a !== undefined ? { name: ours, path: a } : { name: b !== undefined ? official : ours, path: b };
+  };
+  const cert = pathVar(TEMPORAL_ENV.tlsCertPath, TEMPORAL_ENV.tlsClientCertPath);
+  const key_ = pathVar(TEMPORAL_ENV.tlsKeyPath, TEMPORAL_ENV.tlsClientKeyPath);
+  const caVar = pathVar(TEMPORAL_ENV.tlsCaPath, TEMPORAL_ENV.tlsServerCaCertPath);
+  const certPath = cert.path;
+  const keyPath = key_.path;
+  const caPath = caVar.path;
   const serverName = check(TEMPORAL_ENV.tlsServerName, hostname);
   if ((certPath === undefined) !== (keyPath === undefined)) {
-    const [missing, present] = certPath === undefined ? [TEMPORAL_ENV.tlsCertPath, TEMPORAL_ENV.tlsKeyPath] : [TEMPORAL_ENV.tlsKeyPath, TEMPORAL_ENV.tlsCertPath];
+    const [missing, present] = certPath === undefined ? [cert.name, key_.name] : [key_.name, cert.name];
     issues.push({ variable: missing, value: undefined, message: `must be set together with ${present} (mTLS needs both the client certificate and its key)` });
   }
   const readFile = options.readFile ?? ((path: string) => fsReadFile(path));
@@ -174,9 +191,9 @@ export async function loadTemporalConfig(env: Record<string, string | undefined>
     }
   };
   const [crt, key, ca] = await Promise.all([
-    read(TEMPORAL_ENV.tlsCertPath, certPath),
-    read(TEMPORAL_ENV.tlsKeyPath, keyPath),
-    read(TEMPORAL_ENV.tlsCaPath, caPath),
+    read(cert.name, certPath),
+    read(key_.name, keyPath),
+    read(caVar.name, caPath),
   ]);
 
   if (issues.length > 0) throw new TemporalConfigError(issues);

@@ -96,6 +96,30 @@ describe("loadTemporalConfig", () => {
     expect(text(c.tls?.clientCertPair?.key)).toBe("KEY");
   });
 
+  test("the envconfig TLS names are accepted too; both names of one path set differently is an error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tbs-config-"));
+    const file = (name: string, body: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, body);
+      return path;
+    };
+    const c = await loadTemporalConfig({
+      TEMPORAL_TLS_CLIENT_CERT_PATH: file("c.pem", "CERT"),
+      TEMPORAL_TLS_CLIENT_KEY_PATH: file("k.pem", "KEY"),
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: file("ca.pem", "CA"),
+    });
+    const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
+    expect([text(c.tls?.clientCertPair?.crt), text(c.tls?.clientCertPair?.key), text(c.tls?.serverRootCACertificate)]).toEqual(["CERT", "KEY", "CA"]);
+    const same = await loadTemporalConfig({ TEMPORAL_TLS_CA_PATH: file("ca.pem", "CA"), TEMPORAL_TLS_SERVER_CA_CERT_PATH: join(dir, "ca.pem") });
+    expect(text(same.tls?.serverRootCACertificate)).toBe("CA");
+    const err = await configError({ TEMPORAL_TLS_CA_PATH: file("a.pem", "A"), TEMPORAL_TLS_SERVER_CA_CERT_PATH: file("b.pem", "B") });
+    expect(err.message).toContain(`TEMPORAL_TLS_CA_PATH='${join(dir, "a.pem")}': conflicts with TEMPORAL_TLS_SERVER_CA_CERT_PATH='${join(dir, "b.pem")}'`);
+    const half = await configError({ TEMPORAL_TLS_CLIENT_CERT_PATH: file("c.pem", "CERT") });
+    expect(half.message).toContain("TEMPORAL_TLS_KEY_PATH: must be set together with TEMPORAL_TLS_CLIENT_CERT_PATH");
+    const unreadable = await configError({ TEMPORAL_TLS_SERVER_CA_CERT_PATH: "/nonexistent/ca.pem" });
+    expect(unreadable.message).toContain("TEMPORAL_TLS_SERVER_CA_CERT_PATH='/nonexistent/ca.pem': expected a readable PEM file");
+  });
+
   test("an empty TLS file is an error (readFile is injectable)", async () => {
     let caught: unknown;
     try {

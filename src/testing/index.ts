@@ -268,8 +268,15 @@ export class TestWorkflowEnvironment {
    */
   static async createTimeSkipping(options: TimeSkippingTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
     if (options === null || typeof options !== "object") throw new TypeError("TimeSkippingTestWorkflowEnvironmentOptions: expected an object");
-    const server = await TimeSkippingServer.start(options.server ?? {});
-    const env = await TestWorkflowEnvironment.connectTo(server, server.target, "default", true, options);
+    const address = options.server?.address;
+    let env: TestWorkflowEnvironment;
+    if (address !== undefined) {
+      if (typeof address !== "string" || !/^[^\s:]+:\d+$/.test(address)) throw new TypeError(`TimeSkippingServerConfig.address: expected 'host:port', got ${JSON.stringify(address)}`);
+      env = await TestWorkflowEnvironment.connectTo(undefined, address, "default", true, options);
+    } else {
+      const server = await TimeSkippingServer.start(options.server ?? {});
+      env = await TestWorkflowEnvironment.connectTo(server, server.target, "default", true, options);
+    }
     try {
       // Unlocked only while a result is awaited or during sleep(), as the official environment.
       await env.testService!.lockTimeSkipping({});
@@ -352,6 +359,9 @@ export class TestWorkflowEnvironment {
     if (this.tornDown) return;
     this.tornDown = true;
     try {
+      // A test server this environment did not start outlives it: give back the lock taken in
+      // createTimeSkipping, so the next environment on it skips time again.
+      if (this.testService && !this.server) await this.testService.unlockTimeSkipping({}).catch(() => undefined);
       await this.connection.close().catch(() => undefined);
       await this.nativeConnection.close().catch(() => undefined);
     } finally {

@@ -30,6 +30,11 @@ export interface TimeSkippingServerConfig {
   port?: number;
   /** Extra arguments after `<port> --enable-time-skipping`. */
   extraArgs?: string[];
+  /**
+   * Ours: `host:port` of a test server that is already running (started with
+   * `--enable-time-skipping`); nothing is started, and teardown leaves it running.
+   */
+  address?: string;
 }
 
 /** Where `./dev setup` puts the test server launcher: TEMPORAL_TEST_SERVER_PATH, else the SDK cache. */

@@ -94,6 +94,29 @@ describe("createTimeSkipping", () => {
     });
   });
 
+  test("server.address: a test server already running; teardown leaves it running and unlocked", async () => {
+    const { TimeSkippingServer } = await import("../../src/testing/index.js");
+    const server = await TimeSkippingServer.start();
+    try {
+      for (let round = 0; round < 2; round++) {
+        const e = await TestWorkflowEnvironment.createTimeSkipping({ server: { address: server.target } });
+        expect(e.address).toBe(server.target);
+        const taskQueue = uid("existing");
+        const worker = await Worker.create({ connection: e.nativeConnection, taskQueue, workflowBundle: bundle });
+        const wall = performance.now();
+        // A day-long timer: time skipping works in each environment, one after the other.
+        expect(await worker.runUntil(e.client.workflow.execute("sleeper", { taskQueue, workflowId: uid("existing"), args: [86_400_000] }))).toBeGreaterThanOrEqual(86_400_000);
+        expect(performance.now() - wall).toBeLessThan(10_000);
+        await e.teardown();
+        expect(await portFree(server.target)).toBe(false);
+      }
+    } finally {
+      await server.shutdown();
+    }
+    expect(await portFree(server.target)).toBe(true);
+    expect(await TestWorkflowEnvironment.createTimeSkipping({ server: { address: "nope" } }).catch((e) => e)).toBeInstanceOf(TypeError);
+  });
+
   test("options are checked: bad port, cached-download, a missing executable", async () => {
     expect(await TestWorkflowEnvironment.createTimeSkipping({ server: { port: -1 } }).catch((e) => e)).toBeInstanceOf(TypeError);
     const cached = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: "cached-download" } } }).catch((e) => e);

@@ -7,6 +7,7 @@
  * `queryWithOptions(name, args, options)`, `rawDescription`) keep working beside them.
  */
 import { describe, expect, test } from "bun:test";
+import http2 from "node:http2";
 import { Client, Connection, QueryRejectedError, type WorkflowHandle } from "../../src/client/index.js";
 import { testEnv, testServer } from "../helpers/dev-server.js";
 import { eventually, pollWorkflowTask, uid } from "./helpers.js";
@@ -136,6 +137,44 @@ describe("the official client shape", () => {
     } finally {
       await conn.close();
     }
+  });
+
+  test("withApiKey's key is the authorization header of the calls inside, instead of the connection's (seen by a local gRPC server)", async () => {
+    // The dev server checks no keys, so a local HTTP/2 server records the headers instead: it
+    // answers GetSystemInfo (core calls it on connect) and fails every other call.
+    const seen: { path: string; auth?: string; extra?: string }[] = [];
+    const server = http2.createServer();
+    server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+      seen.push({ path: String(headers[":path"]), auth: headers.authorization as string | undefined, extra: headers["x-extra"] as string | undefined });
+      stream.on("data", () => undefined);
+      stream.on("end", () => {
+        const ok = String(headers[":path"]).endsWith("/GetSystemInfo");
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers(ok ? { "grpc-status": "0" } : { "grpc-status": "12", "grpc-message": "probe" }));
+        stream.end(ok ? Buffer.from([0, 0, 0, 0, 0]) : undefined); // one empty message
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const conn = await Connection.connect({ address: `127.0.0.1:${port}`, apiKey: "connection-key", tls: false, connectTimeout: "5s" });
+      try {
+        const call = () => conn.workflowService.describeNamespace({ namespace: "x" });
+        await expect(call()).rejects.toThrow(/UNIMPLEMENTED/);
+        await expect(conn.withApiKey("per-call-key", () => conn.withMetadata({ "x-extra": "1" }, call))).rejects.toThrow(/UNIMPLEMENTED/);
+        await expect(call()).rejects.toThrow(/UNIMPLEMENTED/);
+      } finally {
+        await conn.close();
+      }
+    } finally {
+      server.close();
+    }
+    const described = seen.filter((s) => s.path.endsWith("/DescribeNamespace"));
+    expect(described).toEqual([
+      { path: "/temporal.api.workflowservice.v1.WorkflowService/DescribeNamespace", auth: "Bearer connection-key", extra: undefined },
+      { path: "/temporal.api.workflowservice.v1.WorkflowService/DescribeNamespace", auth: "Bearer per-call-key", extra: "1" },
+      { path: "/temporal.api.workflowservice.v1.WorkflowService/DescribeNamespace", auth: "Bearer connection-key", extra: undefined },
+    ]);
   });
 
   test("a lazy connection connects on ensureConnected(); client.workflowService is the connection's", async () => {

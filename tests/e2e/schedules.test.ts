@@ -101,9 +101,8 @@ describe("client.schedule on the dev server", () => {
     d = await eventually(() => handle.describe(), (d) => d.info.numActionsTaken >= 1, "the triggered action");
     // Manual actions (trigger, backfill) do not use up the remaining actions (a server rule).
     expect(d.state.remainingActions).toBe(5);
-    const now = Date.now();
-    // Mondays at 03:00 Paris in the last three weeks: three actions.
-    await handle.backfill({ start: new Date(now - 21 * 86_400_000), end: new Date(now), overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+    // Mondays at 03:00 Paris (02:00Z in winter) between these: 1, 8 and 15 January 2024.
+    await handle.backfill({ start: new Date("2024-01-01T00:00:00Z"), end: new Date("2024-01-21T12:00:00Z"), overlap: ScheduleOverlapPolicy.ALLOW_ALL });
     d = await eventually(() => handle.describe(), (d) => d.info.numActionsTaken >= 4, "the backfilled actions");
     expect(d.info.numActionsTaken).toBe(4);
     expect(d.state.remainingActions).toBe(5);
@@ -116,15 +115,14 @@ describe("client.schedule on the dev server", () => {
 
   test("backfill at create and triggerImmediately", async () => {
     const c = await client();
-    const now = Date.now();
     const handle = await c.schedule.create({
       scheduleId: uid("sched-backfill"),
       spec: { cronExpressions: ["0 * * * *"] },
       action: { type: "startWorkflow", workflowType: "ping", taskQueue: w.taskQueue, workflowId: uid("wf") },
-      state: { paused: true, triggerImmediately: true, backfill: [{ start: new Date(now - 3 * 3_600_000), end: new Date(now), overlap: "ALLOW_ALL" }] },
+      state: { paused: true, triggerImmediately: true, backfill: [{ start: new Date("2024-03-01T00:30:00Z"), end: new Date("2024-03-01T03:30:00Z"), overlap: "ALLOW_ALL" }] },
     });
     created.push(handle);
-    // 1 trigger + 3 hourly backfilled actions.
+    // 1 trigger + 3 hourly backfilled actions (01:00, 02:00, 03:00).
     const d = await eventually(() => handle.describe(), (d) => d.info.numActionsTaken >= 4, "trigger and backfill at create");
     expect(d.info.numActionsTaken).toBe(4);
     expect(d.spec.calendars?.[0]).toMatchObject({ second: [{ start: 0, end: 0, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }], hour: [{ start: 0, end: 23, step: 1 }] });

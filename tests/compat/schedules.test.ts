@@ -4,7 +4,7 @@
  * names, `*`, omitted fields), intervals, cron strings, skip, jitter, time zone, start/end, the
  * startWorkflow action with its options, memo and search attributes (typed and untyped),
  * policies, state and the initial patch (triggerImmediately, backfill). The official requests
- * were recorded by tools/compat/record-schedule-requests.mjs from tests/compat/fixtures/schedule-cases.json.
+ * were recorded by `bun tools/record-official-schedule-requests.ts` from tests/compat/fixtures/schedule-cases.json.
  */
 import { describe, expect, test } from "bun:test";
 import { fromBinary, toJson } from "@bufbuild/protobuf";

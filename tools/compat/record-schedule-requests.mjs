@@ -2,7 +2,7 @@
 // tests/compat/fixtures/schedule-cases.json, into tests/compat/fixtures/official-schedule-requests.json
 // (binary protobuf, base64). tests/compat/schedules.test.ts compares ours with them.
 //
-//   node tools/compat/record-schedule-requests.mjs <official sdk dir> <cases.json> <out.json>
+//   bun tools/record-official-schedule-requests.ts   (or: node tools/compat/record-schedule-requests.mjs <official sdk dir> <cases.json> <out.json>)
 //
 // The official ScheduleClient runs with a connection whose createSchedule only captures the
 // request: nothing is sent anywhere. requestId (random) is cleared before encoding.

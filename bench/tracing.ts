@@ -12,8 +12,8 @@
  * (/proc/<pid>/stat utime + stime) divided by N is the figure. With tracing, the driver's
  * client has the tracing client interceptor too (so the workflows carry a trace header, as in
  * production); spans go to a processor that only counts them (the worker prints the count,
- * checked: 4 per workflow — RunWorkflow, StartActivity, RunActivity and, from the client,
- * StartWorkflow on the driver's side).
+ * checked: 3 per workflow, RunWorkflow, StartActivity and RunActivity; the client's
+ * StartWorkflow span is the driver's).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -35,8 +35,12 @@ export interface ConnectionOptions {
   address?: string;
   /** `true`: TLS with the system roots; an object: TLS with these settings. Default: off, on when `apiKey` is set. */
   tls?: boolean | TLSConfig | null;
-  /** Sent as `Authorization: Bearer <apiKey>`; turns TLS on unless `tls: false`. */
-  apiKey?: string;
+  /**
+   * Sent as `Authorization: Bearer <apiKey>`; turns TLS on unless `tls: false`. A function (as
+   * official) is called before every call this connection makes, and a changed key is handed to
+   * core (so workers on this connection use it from then on too).
+   */
+  apiKey?: string | (() => string);
   /** gRPC metadata sent with every call. */
   metadata?: Record<string, string>;
   /** How long `connect()` waits for the server; default 10 seconds. */
@@ -51,6 +55,8 @@ export interface ConnectionOptionsWithDefaults {
   address: string;
   tls: TLSConfig | null;
   apiKey?: string;
+  /** The `apiKey` function, when one was given (`apiKey` then holds its last value). */
+  apiKeyFn?: () => string;
   metadata: Record<string, string>;
   connectTimeoutMs: number;
   identity?: string;
@@ -118,7 +124,9 @@ export function normalizeConnectionOptions(options: ConnectionOptions = {}): Con
     if (m[2] === undefined) address = `${m[1]}:7233`;
     else if (Number(m[2]) > 65535) throw new TypeError(`ConnectionOptions.address: port out of range in '${address}'`);
   }
-  if (options.apiKey !== undefined && typeof options.apiKey !== "string") throw new TypeError("ConnectionOptions.apiKey: expected a string");
+  if (options.apiKey !== undefined && typeof options.apiKey !== "string" && typeof options.apiKey !== "function") {
+    throw new TypeError(`ConnectionOptions.apiKey: expected a string or a function returning one, got ${JSON.stringify(options.apiKey)}`);
+  }
   let tls: TLSConfig | null = null;
   if (options.tls === true) tls = {};
   else if (options.tls && typeof options.tls === "object") tls = options.tls;
@@ -131,7 +139,9 @@ export function normalizeConnectionOptions(options: ConnectionOptions = {}): Con
     if (typeof v !== "string") throw new TypeError(`ConnectionOptions.metadata['${k}']: expected a string value`);
   }
   const connectTimeoutMs = durationOptionMs(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS, "ConnectionOptions.connectTimeout");
-  return { address, tls, apiKey: options.apiKey, metadata, connectTimeoutMs, identity: options.identity };
+  const apiKeyFn = typeof options.apiKey === "function" ? options.apiKey : undefined;
+  const apiKey = typeof options.apiKey === "string" ? options.apiKey : undefined;
+  return { address, tls, apiKey, apiKeyFn, metadata, connectTimeoutMs, identity: options.identity };
 }
 
 function nativeOptions(o: ConnectionOptionsWithDefaults): NativeClientOptions {
@@ -208,6 +218,7 @@ export class Connection {
     this.connecting ??= (async () => {
       const o = this.options;
       try {
+        if (o.apiKeyFn) o.apiKey = this.keyFromFn(o.apiKeyFn);
         this.client = await NativeClient.connect(this.runtime.native, nativeOptions(o), o.connectTimeoutMs);
       } catch (err) {
         this.connecting = undefined;
@@ -253,10 +264,33 @@ export class Connection {
     this.client?.updateMetadata(metadata);
   }
 
-  /** Replaces the API key (e.g. after rotation). */
-  setApiKey(apiKey: string): void {
+  /** Replaces the API key (e.g. after rotation): a string, or a function called before every call (as official). */
+  setApiKey(apiKey: string | (() => string)): void {
+    if (typeof apiKey === "function") {
+      this.options.apiKeyFn = apiKey;
+      this.refreshApiKey();
+      return;
+    }
+    if (typeof apiKey !== "string" || apiKey === "") throw new TypeError(`setApiKey: expected a non-empty string or a function, got ${JSON.stringify(apiKey)}`);
+    this.options.apiKeyFn = undefined;
     this.options.apiKey = apiKey;
     this.client?.updateApiKey(apiKey);
+  }
+
+  private keyFromFn(fn: () => string): string {
+    const key = fn();
+    if (typeof key !== "string" || key === "") throw new TypeError(`ConnectionOptions.apiKey: the function returned ${JSON.stringify(key)}, expected a non-empty string`);
+    return key;
+  }
+
+  /** Calls the apiKey function and hands a changed key to core. */
+  private refreshApiKey(): void {
+    const fn = this.options.apiKeyFn;
+    if (!fn) return;
+    const key = this.keyFromFn(fn);
+    if (key === this.options.apiKey) return;
+    this.options.apiKey = key;
+    this.client?.updateApiKey(key);
   }
 
   /** Frees core's client. Workers already created from it keep it alive until they stop. */
@@ -271,6 +305,7 @@ export class Connection {
   /** One raw RPC: serialized request in, serialized response out, errors as ServiceError. */
   async rawRpc(service: RpcServiceName, method: string, request: Uint8Array, options: RpcOptions = {}): Promise<Uint8Array> {
     await this.ensureConnected();
+    this.refreshApiKey();
     const ctx = this.callContext.getStore();
     let timeoutMs = options.timeout !== undefined ? durationOptionMs(options.timeout, `${method} timeout`) : undefined;
     const deadlines = [ctx?.deadline, options.deadline instanceof Date ? options.deadline.getTime() : options.deadline].filter(

@@ -63,7 +63,7 @@ export class NativeConnection {
     this.connection.setMetadata(metadata);
   }
 
-  async setApiKey(apiKey: string): Promise<void> {
+  async setApiKey(apiKey: string | (() => string)): Promise<void> {
     this.connection.setApiKey(apiKey);
   }
 

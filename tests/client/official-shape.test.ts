@@ -139,7 +139,7 @@ describe("the official client shape", () => {
     }
   });
 
-  test("withApiKey's key is the authorization header of the calls inside, instead of the connection's (seen by a local gRPC server)", async () => {
+  test("withApiKey's key is the authorization header of the calls inside, instead of the connection's; apiKey as a function rotates (seen by a local gRPC server)", async () => {
     // The dev server checks no keys, so a local HTTP/2 server records the headers instead: it
     // answers GetSystemInfo (core calls it on connect) and fails every other call.
     const seen: { path: string; auth?: string; extra?: string }[] = [];
@@ -166,10 +166,25 @@ describe("the official client shape", () => {
       } finally {
         await conn.close();
       }
+      // apiKey as a function (official): called before each call; a new key is used at once.
+      let key = "rotating-1";
+      const rotating = await Connection.connect({ address: `127.0.0.1:${port}`, apiKey: () => key, tls: false, connectTimeout: "5s" });
+      try {
+        await expect(rotating.workflowService.describeNamespace({ namespace: "r1" })).rejects.toThrow(/UNIMPLEMENTED/);
+        key = "rotating-2";
+        await expect(rotating.workflowService.describeNamespace({ namespace: "r2" })).rejects.toThrow(/UNIMPLEMENTED/);
+        rotating.setApiKey("fixed");
+        await expect(rotating.workflowService.describeNamespace({ namespace: "r3" })).rejects.toThrow(/UNIMPLEMENTED/);
+        expect(() => rotating.setApiKey("")).toThrow(/setApiKey: expected a non-empty string or a function/);
+      } finally {
+        await rotating.close();
+      }
     } finally {
       server.close();
     }
-    const described = seen.filter((s) => s.path.endsWith("/DescribeNamespace"));
+    const rotated = seen.filter((s) => s.path.endsWith("/DescribeNamespace")).slice(3).map((s) => s.auth);
+    expect(rotated).toEqual(["Bearer rotating-1", "Bearer rotating-2", "Bearer fixed"]);
+    const described = seen.filter((s) => s.path.endsWith("/DescribeNamespace")).slice(0, 3);
     expect(described).toEqual([
       { path: "/temporal.api.workflowservice.v1.WorkflowService/DescribeNamespace", auth: "Bearer connection-key", extra: undefined },
       { path: "/temporal.api.workflowservice.v1.WorkflowService/DescribeNamespace", auth: "Bearer per-call-key", extra: "1" },

@@ -200,6 +200,9 @@ class Runtime implements WorkflowRuntime {
   private disposeRun(run: Run): void {
     const activator = run.instance.activator;
     if (activator.interceptors.internals.length === 0 || run.broken) return;
+    // As in activateNow: the host's queued microtasks run before the watchdog starts, so the
+    // deadline can only ever interrupt workflow code, never a host continuation.
+    drainMicrotasks();
     try {
       this.sandbox.runWithDeadline(() => {
         this.sandbox.current = run.instance.globals;

@@ -178,6 +178,8 @@ describe("internals interceptors and sinks", () => {
       await h.result();
       const disposals = delivered.filter((d) => d.fn === "disposed" && d.workflowId === id);
       expect(disposals.length).toBeGreaterThanOrEqual(1);
+      // The internals' `activate` ran for each activation the run instance processed before it was disposed.
+      for (const d of disposals) expect(d.args[1] as number).toBeGreaterThanOrEqual(1);
     } finally {
       noCache.shutdown();
       await running;

@@ -509,6 +509,14 @@ export class WorkflowClient {
   }
 
   /** A handle to an existing workflow (no RPC is made). Without runId: the latest run. */
+  /**
+   * The result of a run, as official `client.workflow.result(workflowId, runId?, { followRuns })`:
+   * the same as `getHandle(workflowId, runId).result(opts)`.
+   */
+  async result<W extends Workflow = Workflow>(workflowId: string, runId?: string, opts: WorkflowResultOptions = {}): Promise<Result<W>> {
+    return this.getHandle<W>(workflowId, runId).result(opts);
+  }
+
   getHandle<W extends Workflow = Workflow>(workflowId: string, runId?: string, options: GetWorkflowHandleOptions = {}): WorkflowHandle<W> {
     if (typeof workflowId !== "string" || workflowId === "") throw new TypeError("getHandle: workflowId must be a non-empty string");
     return this.handle<W>(workflowId, runId, {

@@ -1,16 +1,17 @@
 /**
  * The client surface in the official SDK 1.24's shape, on the dev server: `count(query)`,
  * `describe().raw` (the whole response) and `staticSummary()` / `staticDetails()`,
- * `queryWithOptions(name, { args })`, `firstExecutionRunId`, `Connection.withApiKey`,
+ * `queryWithOptions(name, { args })`, `list().intoHistories()`, `client.workflow.result(id)`,
+ * `firstExecutionRunId`, `Connection.withApiKey` and `apiKey` functions,
  * `ensureConnected` of a lazy connection, `operatorService.addSearchAttributes`, and
  * `client.workflowService`. Our earlier forms (`count({ query })`,
  * `queryWithOptions(name, args, options)`, `rawDescription`) keep working beside them.
  */
 import { describe, expect, test } from "bun:test";
 import http2 from "node:http2";
-import { Client, Connection, QueryRejectedError, type WorkflowHandle } from "../../src/client/index.js";
+import { Client, Connection, QueryRejectedError, WorkflowFailedError, type WorkflowHandle } from "../../src/client/index.js";
 import { testEnv, testServer } from "../helpers/dev-server.js";
-import { eventually, pollWorkflowTask, uid } from "./helpers.js";
+import { completeCommand, eventually, pollWorkflowTask, respondWithCommand, uid } from "./helpers.js";
 
 async function client(): Promise<Client> {
   return (await testEnv()).client;
@@ -123,6 +124,18 @@ describe("the official client shape", () => {
     expect(() => c.workflow.list({ query, pagesize: 2 } as never)).toThrow("ListOptions: unknown option 'pagesize' (did you mean 'pageSize'?)");
     expect(() => c.workflow.list({ pageSize: -1 })).toThrow(/ListOptions.pageSize: expected a non-negative integer, got -1/);
     expect(() => c.workflow.list({ query }).intoHistories({ concurrency: 0 })).toThrow(/IntoHistoriesOptions.concurrency/);
+  });
+
+  test("client.workflow.result(workflowId, runId?) as official", async () => {
+    const c = await client();
+    const taskQueue = uid("result-shape-tq");
+    const h = await c.workflow.start("resultShape", { workflowId: uid("result-shape"), taskQueue });
+    await respondWithCommand(c, taskQueue, completeCommand(c, { done: true }));
+    expect(await c.workflow.result(h.workflowId)).toEqual({ done: true });
+    expect(await c.workflow.result(h.workflowId, h.firstExecutionRunId, { followRuns: false })).toEqual({ done: true });
+    const t = await c.workflow.start("resultShape", { workflowId: uid("result-shape-t"), taskQueue });
+    await t.terminate("stop");
+    expect(await c.workflow.result(t.workflowId).catch((e: unknown) => e)).toBeInstanceOf(WorkflowFailedError);
   });
 
   test("Connection.withApiKey: calls inside carry the key (and nest with withMetadata); an empty key is refused", async () => {

@@ -1,0 +1,1 @@
+export function scheduleView(value: unknown): unknown;

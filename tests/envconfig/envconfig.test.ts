@@ -295,6 +295,32 @@ test("the same results as the official @temporalio/envconfig 1.24 on the same in
   expect(theirs.length).toBe(SCENARIOS.length);
 }, 120_000);
 
+const TOML_NODE_SCRIPT = `
+const { createRequire } = require("node:module");
+const req = createRequire(process.argv[1] + "/package.json");
+const env = req("@temporalio/envconfig");
+const input = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+const plain = (v) => v instanceof Uint8Array ? { bytes: Buffer.from(v).toString("utf8") } : v === undefined ? null : Array.isArray(v) ? v.map(plain) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, plain(x)])) : v;
+const parsedOurs = env.loadClientConfigFromToml(new TextEncoder().encode(input.ourToml), { strict: true });
+const theirToml = Buffer.from(env.clientConfigToToml(env.loadClientConfig({ configSource: { data: input.config } }))).toString("utf8");
+process.stdout.write(JSON.stringify({ parsedOurs: plain(parsedOurs), theirToml, all: plain(env.loadClientConfig({ configSource: { data: input.config } })) }));
+`;
+
+test("loadClientConfig and the TOML writer agree with the official package both ways", async () => {
+  const official = await ensureOfficialSdk();
+  // Header names without two '_' (normalized again on each pass, on both sides).
+  const config = CONFIG.replace("X_Custom_Header", "x-custom-header") + '\n[profile."quoted name"]\naddress = "q:1"\napi_key = "a \\"quoted\\" key"\n';
+  const ours = loadClientConfig({ configSource: { data: config } });
+  const ourToml = new TextDecoder().decode(clientConfigToToml(ours));
+  const node = spawnSync("node", ["-e", TOML_NODE_SCRIPT, official], { input: JSON.stringify({ ourToml, config }), encoding: "utf8", timeout: 30_000 });
+  expect(node.status, node.stderr).toBe(0);
+  const out = JSON.parse(node.stdout) as { parsedOurs: unknown; theirToml: string; all: unknown };
+  expect(plain(ours)).toEqual(out.all);
+  expect(out.parsedOurs).toEqual(plain(ours));
+  expect(plain(loadClientConfigFromToml(new TextEncoder().encode(out.theirToml), { strict: true }))).toEqual(plain(ours));
+  expect(Object.keys(ours.profiles)).toContain("quoted name");
+}, 120_000);
+
 test("the connect config plugs into Connection.connect and NativeConnection.connect unchanged", async () => {
   const server = await testServer();
   const data = `[profile.local]\naddress = "${server.address}"\nnamespace = "${server.namespace}"\n[profile.local.grpc_meta]\nx_test = "envconfig"\n`;

@@ -19,6 +19,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { ConnectionOptions, TLSConfig } from "../client/connection.js";
 import { TEMPORAL_ENV, TemporalConfigError } from "../common/config.js";
+import { checkOptions, type OptionsShape } from "../common/option-check.js";
 
 /** A configuration value: a path to a file, or the contents themselves. */
 export type ConfigDataSource = { path: string } | { data: string | Uint8Array };
@@ -113,6 +114,27 @@ export interface TomlClientConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+const profileOptionsShape: OptionsShape = {
+  name: "LoadClientProfileOptions",
+  supported: ["profile", "configSource", "disableFile", "disableEnv", "configFileStrict", "overrideEnvVars"],
+};
+const configOptionsShape: OptionsShape = { name: "LoadClientConfigOptions", supported: ["configSource", "configFileStrict", "overrideEnvVars"] };
+
+/** Options objects: unknown keys (typos) are a TypeError naming them, as everywhere in this SDK. */
+function checkLoadOptions(shape: OptionsShape, options: unknown): void {
+  if (options === null || typeof options !== "object") throw new TypeError(`${shape.name}: expected an object, got ${JSON.stringify(options)}`);
+  checkOptions(shape, options);
+  const o = options as { configSource?: unknown; overrideEnvVars?: unknown; profile?: unknown };
+  const src = o.configSource as Record<string, unknown> | undefined;
+  if (src !== undefined && (src === null || typeof src !== "object" || !(typeof src.path === "string" || typeof src.data === "string" || src.data instanceof Uint8Array))) {
+    throw new TypeError(`${shape.name}.configSource: expected { path: string } or { data: string | Uint8Array }`);
+  }
+  if (o.overrideEnvVars !== undefined && (o.overrideEnvVars === null || typeof o.overrideEnvVars !== "object")) {
+    throw new TypeError(`${shape.name}.overrideEnvVars: expected an object of variable → value`);
+  }
+  if (o.profile !== undefined && typeof o.profile !== "string") throw new TypeError(`${shape.name}.profile: expected a profile name, got ${JSON.stringify(o.profile)}`);
+}
 const DEFAULT_PROFILE = "default";
 
 /**
@@ -456,6 +478,7 @@ function applyEnv(profile: TomlClientConfigProfile, env: Env): void {
 
 /** Every profile of the configuration file (no environment overrides). */
 export function loadClientConfig(options: LoadClientConfigOptions = {}): ClientConfig {
+  checkLoadOptions(configOptionsShape, options);
   return fromTomlConfig(loadTomlConfig(options));
 }
 
@@ -472,6 +495,7 @@ export function clientConfigToToml(config: ClientConfig): Uint8Array {
 
 /** One profile: from the file (see LoadClientProfileOptions), then the environment variables over it. */
 export function loadClientConfigProfile(options: LoadClientProfileOptions = {}): ClientConfigProfile {
+  checkLoadOptions(profileOptionsShape, options);
   if (options.disableEnv && options.disableFile) throw new TypeError("LoadClientProfileOptions: cannot disable both file (disableFile) and environment (disableEnv) loading");
   const env: Env = options.overrideEnvVars ?? process.env;
   let profile: TomlClientConfigProfile = {};

@@ -162,6 +162,13 @@ describe("the config file", () => {
     expect(() => loadClientConfig({ configSource: { data: '[profile.default.tls]\nclient_cert_path = "a"\nclient_cert_data = "b"\n' } })).toThrow(/cannot specify both client_cert_path and client_cert_data/);
   });
 
+  test("bad options: a typo or a wrong type is a TypeError naming the option", () => {
+    expect(() => loadClientConfigProfile({ profileName: "x" } as never)).toThrow("LoadClientProfileOptions: unknown option 'profileName'");
+    expect(() => loadClientConnectConfig({ configSrc: { data: "" } } as never)).toThrow("LoadClientProfileOptions: unknown option 'configSrc'");
+    expect(() => loadClientConfig({ configSource: "temporal.toml" } as never)).toThrow(/LoadClientConfigOptions.configSource: expected \{ path: string \} or \{ data: string \| Uint8Array \}/);
+    expect(() => loadClientConfigProfile({ profile: 3 } as never)).toThrow(/LoadClientProfileOptions.profile: expected a profile name, got 3/);
+  });
+
   test("disableFile and disableEnv together is an error", () => {
     expect(() => loadClientConfigProfile({ disableFile: true, disableEnv: true })).toThrow(/cannot disable both/);
   });

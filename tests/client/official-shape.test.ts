@@ -107,7 +107,8 @@ describe("the official client shape", () => {
       await h.terminate(`done ${i}`);
     }
     const query = `WorkflowType = '${type}'`;
-    await eventually(async () => (await c.workflow.count(query)).count === 3, "3 visible");
+    // Wait for the closed state too: a visibility row updated during paging can move between pages.
+    await eventually(async () => (await c.workflow.count(`${query} AND ExecutionStatus = 'Terminated'`)).count === 3, "3 visible as terminated");
     const listed: string[] = [];
     for await (const info of c.workflow.list({ query, pageSize: 1 })) listed.push(info.workflowId);
     expect(listed.sort()).toEqual([...ids].sort());

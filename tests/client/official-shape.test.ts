@@ -38,7 +38,10 @@ describe("the official client shape", () => {
       return r.count >= 3 ? r : undefined;
     }, "count() ≥ 3");
     expect(all.count).toBeGreaterThan((await c.workflow.count(query)).count);
-    const grouped = await c.workflow.count(`${query} GROUP BY ExecutionStatus`);
+    const grouped = await eventually(async () => {
+      const r = await c.workflow.count(`${query} GROUP BY ExecutionStatus`);
+      return r.groups.length === 2 ? r : undefined;
+    }, "two status groups");
     expect(grouped.groups.map((g) => [g.groupValues, g.count]).sort()).toEqual([
       [["Running"], 1],
       [["Terminated"], 1],

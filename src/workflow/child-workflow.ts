@@ -34,7 +34,7 @@ import { ChildWorkflowCancellationType, type ParentClosePolicy, type VersioningI
 import type { WorkflowIdReusePolicy } from "../common/enums.js";
 import type { Priority, RetryPolicy } from "../common/retry-policy.js";
 import type { Duration, SignalDefinition, Workflow, WorkflowResultType } from "./interfaces.js";
-import { patched, uuid4 } from "./workflow.js";
+import { optionalRecord, optionalString, patched, uuid4, warnOption } from "./workflow.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -125,12 +125,6 @@ const CHILD_OPTIONS_OFFICIAL_ONLY = ["typeInfo", "eventGroups"];
 /** Not in the official ChildWorkflowOptions type; the official SDK lets it through unused. */
 const CHILD_OPTIONS_IGNORED_BY_OFFICIAL = ["workflowIdConflictPolicy"];
 
-function warnOption(message: string): void {
-  const a = maybeGetActivator();
-  if (a) a.options.logger.warn(message, { sdkComponent: "workflow", workflowId: a.info?.workflowId, runId: a.options.runId, workflowType: a.info?.workflowType });
-  else console.warn(message);
-}
-
 /** The official defaults: a uuid4 workflow id (drawn now, from the run's stream), no args, WAIT_CANCELLATION_COMPLETED. */
 export function addDefaultWorkflowOptions<T extends Workflow>(options: WithWorkflowArgs<T, ChildWorkflowOptions>): ChildWorkflowOptionsWithDefaults;
 export function addDefaultWorkflowOptions(options: unknown, api?: string): ChildWorkflowOptionsWithDefaults;
@@ -146,18 +140,6 @@ export function addDefaultWorkflowOptions(options: unknown, api = "addDefaultWor
     cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
     ...rest,
   };
-}
-
-function optionalString(value: unknown, where: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new TypeError(`${where}: expected a string, got ${describeValue(value)}`);
-  return value;
-}
-
-function optionalRecord(value: unknown, where: string): Record<string, unknown> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "object" || Array.isArray(value)) throw new TypeError(`${where}: expected an object, got ${describeValue(value)}`);
-  return value as Record<string, unknown>;
 }
 
 /**

@@ -151,16 +151,22 @@ const CONTINUE_AS_NEW_OPTIONS = ["workflowType", "taskQueue", "workflowRunTimeou
 const CONTINUE_AS_NEW_OPTIONS_OFFICIAL_ONLY = ["backoffStartInterval", "initialVersioningBehavior", "eventGroups"];
 
 /** Warnings about options without effect go to the worker's logger (console before the run exists). */
-function warnOption(message: string): void {
+export function warnOption(message: string): void {
   const a = maybeGetActivator();
   if (a) a.options.logger.warn(message, { sdkComponent: "workflow", workflowId: a.info?.workflowId, runId: a.options.runId, workflowType: a.info?.workflowType });
   else console.warn(message);
 }
 
-function optionalString(value: unknown, where: string): string | undefined {
+export function optionalString(value: unknown, where: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") throw new TypeError(`${where}: expected a string, got ${describeValue(value)}`);
   return value;
+}
+
+export function optionalRecord(value: unknown, where: string): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) throw new TypeError(`${where}: expected an object, got ${describeValue(value)}`);
+  return value as Record<string, unknown>;
 }
 
 /** Activity options checked and turned into their command fields. */
@@ -615,10 +621,7 @@ function compileContinueAsNewOptions(a: ReturnType<typeof getActivator>, options
   const o = options as unknown as Record<string, unknown>;
   checkOptions({ name: `${api} options`, supported: CONTINUE_AS_NEW_OPTIONS, officialOnly: CONTINUE_AS_NEW_OPTIONS_OFFICIAL_ONLY }, o, warnOption);
   const where = (key: string) => `${api} option ${key}`;
-  const memo = o.memo;
-  if (memo !== undefined && memo !== null && (typeof memo !== "object" || Array.isArray(memo))) {
-    throw new TypeError(`${where("memo")}: expected an object, got ${describeValue(memo)}`);
-  }
+  const memo = optionalRecord(o.memo, where("memo"));
   return {
     workflowType: optionalString(o.workflowType, where("workflowType")) ?? a.info!.workflowType,
     taskQueue: optionalString(o.taskQueue, where("taskQueue")) ?? a.info!.taskQueue,

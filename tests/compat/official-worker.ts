@@ -3,7 +3,7 @@
  * a Worker of tools/compat/node-worker.mjs for a workflow file that imports
  * `temporal-bun-sdk/workflow` (mapped to @temporalio/workflow there), and its replayer.
  * Each node process gets a pipe from this one as stdin and exits when it closes, so a test
- * process that dies leaves none behind. (tests/compat/workflow-info.test.ts has its own copy.)
+ * process that dies leaves none behind.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -11,19 +11,13 @@
  * histories are also replayed on ours, and ours on the official SDK.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { toBinary } from "@bufbuild/protobuf";
-import { HistorySchema } from "../../src/proto/temporal/api/history/v1/message_pb.js";
+import type { History } from "../../src/proto/temporal/api/history/v1/message_pb.js";
 import { ensureOfficialSdk } from "../../tools/official-sdk.js";
-import { client, env, expectReplays, fixture, startWorker, uid, type RunningWorker } from "../e2e/helpers.js";
+import { client, expectReplays, fixture, startWorker, type RunningWorker } from "../e2e/helpers.js";
+import { replayOnOfficial, startOfficialWorker, type OfficialWorker } from "./official-worker.js";
 import { runContinueAsNew, runCron, runFamily, runPlain, runRetry } from "../e2e/info-scenarios.js";
 
 const FILE = "info-workflows.ts";
-const NODE_WORKER = new URL("../../tools/compat/node-worker.mjs", import.meta.url).pathname;
 
 /**
  * Differences (as `differences()` words them, generalized) between the official run and ours,
@@ -32,69 +26,6 @@ const NODE_WORKER = new URL("../../tools/compat/node-worker.mjs", import.meta.ur
  * (be8ccc3), and so was the default Build Id (4c638a6).
  */
 const KNOWN_DIFFERENCES: string[] = [];
-
-interface OfficialWorker {
-  taskQueue: string;
-  child: ChildProcess;
-  stderr: string[];
-  stop(): Promise<void>;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
-/** Spawns node with the official SDK; its stdin is a pipe from this process, so it exits when we do. */
-function spawnNode(args: string[], extraEnv: Record<string, string>): { child: ChildProcess; stderr: string[] } {
-  const child = spawn("node", [NODE_WORKER, ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, COMPAT_EXIT_WITH_STDIN: "1", ...extraEnv } });
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on("line", (line) => {
-    stderr.push(line);
-    if (stderr.length > 100) stderr.shift();
-  });
-  return { child, stderr };
-}
-
-async function startOfficialWorker(sdkDir: string): Promise<OfficialWorker> {
-  const e = await env();
-  const taskQueue = uid("info-official");
-  const { child, stderr } = spawnNode(["run"], {
-    COMPAT_SDK_DIR: sdkDir,
-    COMPAT_ADDRESS: e.address,
-    COMPAT_NAMESPACE: e.namespace,
-    COMPAT_TASK_QUEUE: taskQueue,
-    COMPAT_IDENTITY: `info-official@${process.pid}`,
-    COMPAT_WORKFLOWS_PATH: fixture(FILE),
-  });
-  const stop = () => stopChild(child);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the official worker was not ready after 90 s:\n${stderr.join("\n")}`)), 90_000);
-      createInterface({ input: child.stdout! }).on("line", (line) => {
-        if (line.trim() === "COMPAT_READY") {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once("exit", (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the official worker exited (${code ?? signal}) before it was ready:\n${stderr.join("\n")}`));
-      });
-    });
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { taskQueue, child, stderr, stop };
-}
 
 async function scenarios(taskQueue: string) {
   const [plain, cron, retry, continued, family] = await Promise.all([runPlain(taskQueue), runCron(taskQueue), runRetry(taskQueue), runContinueAsNew(taskQueue), runFamily(taskQueue)]);
@@ -196,7 +127,7 @@ let official: OfficialWorker | undefined;
 
 beforeAll(async () => {
   sdkDir = await ensureOfficialSdk();
-  [ours, official] = await Promise.all([startWorker(FILE), startOfficialWorker(sdkDir)]);
+  [ours, official] = await Promise.all([startWorker(FILE), startOfficialWorker(sdkDir, fixture(FILE), "info")]);
 }, 180_000);
 
 afterAll(async () => {
@@ -226,25 +157,9 @@ test("workflowInfo() on an official worker and on ours: the same fields and valu
   ];
   for (const r of runs(o)) await expectReplays(c.workflow.getHandle(r.workflowId, r.runId), FILE);
   // … and ours on the official SDK.
-  const dir = mkdtempSync(join(tmpdir(), "info-compat-"));
-  try {
-    const file = join(dir, "ours.jsonl");
-    const lines: string[] = [];
-    for (const r of runs(b)) {
-      const history = await c.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
-      lines.push(JSON.stringify({ workflowId: r.workflowId, history: Buffer.from(toBinary(HistorySchema, history)).toString("base64") }));
-    }
-    writeFileSync(file, lines.join("\n") + "\n");
-    const { child, stderr } = spawnNode(["replay", file], { COMPAT_SDK_DIR: sdkDir, COMPAT_WORKFLOWS_PATH: fixture(FILE) });
-    const verdicts: { workflowId: string; error?: string }[] = [];
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (line.startsWith("{")) verdicts.push(JSON.parse(line));
-    });
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-    if (code !== 0) throw new Error(`the official replayer exited with ${code}:\n${stderr.join("\n")}`);
-    expect(verdicts.length).toBe(lines.length);
-    expect(verdicts.filter((v) => v.error)).toEqual([]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const histories: { workflowId: string; history: History }[] = [];
+  for (const r of runs(b)) histories.push({ workflowId: r.workflowId, history: await c.workflow.getHandle(r.workflowId, r.runId).fetchHistory() });
+  const verdicts = await replayOnOfficial(sdkDir, fixture(FILE), histories);
+  expect(verdicts.length).toBe(histories.length);
+  expect(verdicts.filter((v) => v.error)).toEqual([]);
 }, 90_000);

@@ -449,18 +449,10 @@ export class Activator {
             throw new TypeError(`resolveChildWorkflowExecution job for seq ${v.value.seq} has no result`);
         }
       }
-      case "resolveSignalExternalWorkflow": {
-        const completion = this.takeCompletion("signalWorkflow", v.value.seq);
-        if (v.value.failure) completion.reject(this.failureToError(v.value.failure));
-        else completion.resolve(undefined);
-        return;
-      }
-      case "resolveRequestCancelExternalWorkflow": {
-        const completion = this.takeCompletion("cancelWorkflow", v.value.seq);
-        if (v.value.failure) completion.reject(this.failureToError(v.value.failure));
-        else completion.resolve(undefined);
-        return;
-      }
+      case "resolveSignalExternalWorkflow":
+        return this.settleExternal("signalWorkflow", v.value.seq, v.value.failure);
+      case "resolveRequestCancelExternalWorkflow":
+        return this.settleExternal("cancelWorkflow", v.value.seq, v.value.failure);
       case "doUpdate":
         return this.doUpdate(v.value);
       case "removeFromCache":
@@ -468,6 +460,13 @@ export class Activator {
       default:
         throw new TypeError(`Unsupported activation job: ${String(v.case)}`);
     }
+  }
+
+  /** A signal or cancel request to another workflow: delivered (resolve) or not (its failure). */
+  private settleExternal(kind: "signalWorkflow" | "cancelWorkflow", seq: number, failure: Failure | undefined): void {
+    const completion = this.takeCompletion(kind, seq);
+    if (failure) completion.reject(this.failureToError(failure));
+    else completion.resolve(undefined);
   }
 
   /**

@@ -40,7 +40,16 @@
  *   gives ours and the official client against one worker, and the four pairs are compared: the
  *   workers with the same client, and all ours (Bun client → Bun worker) against all official.
  *
- * Usage: bun bench/peer.ts [workflows=200] [--own-defaults] [--prebundled] [--updates]
+ * `--heavy` runs the heavier scenario instead of `hello`, with the same rounds and figures: per
+ * workflow, `heavy` (bench/peer/workflows-*.ts: ten sequential activities, a 100 ms timer, two
+ * signals and a query) is started, signalled twice (`approve`, `finish`), queried once
+ * (`progress`) and awaited; latency is start RPC → result, all four calls included.
+ *
+ * The dev server is started with `frontend.namespaceCount` raised from its default 1200: every
+ * workflow's result is a long poll, and N ≥ 1200 of them at once otherwise fail with
+ * RESOURCE_EXHAUSTED ("namespace concurrent poller limit exceeded").
+ *
+ * Usage: bun bench/peer.ts [workflows=200] [--own-defaults] [--prebundled] [--updates | --heavy]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
@@ -54,6 +63,7 @@ const args = process.argv.slice(2);
 const ownDefaults = args.includes("--own-defaults");
 const prebundled = args.includes("--prebundled");
 const updates = args.includes("--updates");
+const heavy = args.includes("--heavy");
 const N = Number(args.find((a) => !a.startsWith("--")) ?? (updates ? 500 : 200));
 if (!Number.isInteger(N) || N < 1) throw new Error(`workflows must be a positive integer, got ${args[0]}`);
 
@@ -186,6 +196,23 @@ async function withWorker<R>(
   }
 }
 
+/** One workflow of the scenario, start RPC → result, checked. */
+async function oneWorkflow(env: TestWorkflowEnvironment, sdk: Sdk, taskQueue: string, i: number): Promise<void> {
+  const options = { taskQueue, workflowId: `${taskQueue}-${i}`, args: [`w${i}`], workflowExecutionTimeout: "600s" };
+  if (!heavy) {
+    const result = await (await env.client.workflow.start("hello", options)).result();
+    if (result !== `Hello, w${i}!`) throw new Error(`${sdk}: unexpected result ${JSON.stringify(result)}`);
+    return;
+  }
+  const h = await env.client.workflow.start("heavy", options);
+  await h.signal("approve", `a${i}`);
+  await h.signal("finish");
+  const done = await h.query("progress");
+  if (typeof done !== "number" || done < 0 || done > 10) throw new Error(`${sdk}: unexpected progress ${JSON.stringify(done)}`);
+  const result = await h.result();
+  if (result !== `10 steps of w${i}, approved by a${i}`) throw new Error(`${sdk}: unexpected result ${JSON.stringify(result)}`);
+}
+
 async function round(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Promise<Round> {
   return withWorker(env, sdk, index, async ({ pid, taskQueue, startupMs }) => {
     await sleep(SETTLE_MS); // let post-startup work (GC after bundling, JIT) finish: idle means steady idle
@@ -193,9 +220,7 @@ async function round(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Pro
     await sleep(IDLE_MS);
     const idleCpuMs = (cpuSeconds(pid) - idle0) * 1000;
 
-    const run = (i: number) => env.client.workflow.start("hello", { taskQueue, workflowId: `${taskQueue}-${i}`, args: [`w${i}`], workflowExecutionTimeout: "120s" });
-    const warm = await (await run(-1)).result();
-    if (warm !== "Hello, w-1!") throw new Error(`${sdk}: unexpected warm-up result ${JSON.stringify(warm)}`);
+    await oneWorkflow(env, sdk, taskQueue, -1); // warm-up
 
     const cpu0 = cpuSeconds(pid);
     const srv0 = srv === undefined ? NaN : cpuSeconds(srv);
@@ -206,9 +231,8 @@ async function round(env: TestWorkflowEnvironment, sdk: Sdk, index: number): Pro
     await Promise.all(
       Array.from({ length: N }, async (_, i) => {
         const s = performance.now();
-        const result = await (await run(i)).result();
+        await oneWorkflow(env, sdk, taskQueue, i);
         lat.push(performance.now() - s);
-        if (result !== `Hello, w${i}!`) throw new Error(`${sdk}: unexpected result ${JSON.stringify(result)}`);
       }),
     );
     const wallS = (performance.now() - started) / 1000;
@@ -406,9 +430,9 @@ const nodeVersion = await new Promise<string>((resolve) => {
 const external = process.env.TEMPORAL_ADDRESS;
 const env = external
   ? await TestWorkflowEnvironment.createFromExistingServer({ address: external })
-  : await TestWorkflowEnvironment.createLocal({ server: { logLevel: "error" } });
+  : await TestWorkflowEnvironment.createLocal({ server: { logLevel: "error", extraArgs: ["--dynamic-config-value", "frontend.namespaceCount=100000"] } });
 console.log(
-  `peer benchmark: ${updates ? `updates: ${N} sequential and a burst of ${UPDATE_BURST} per client and round` : `${N} hello workflows (1 activity each) per round`}; temporal-bun-sdk on Bun ${Bun.version} vs official @temporalio/* ${OFFICIAL_VERSION} on Node ${nodeVersion}; ` +
+  `peer benchmark: ${updates ? `updates: ${N} sequential and a burst of ${UPDATE_BURST} per client and round` : heavy ? `${N} heavy workflows (10 activities, a timer, 2 signals, a query each) per round` : `${N} hello workflows (1 activity each) per round`}; temporal-bun-sdk on Bun ${Bun.version} vs official @temporalio/* ${OFFICIAL_VERSION} on Node ${nodeVersion}; ` +
     `server ${env.address}; worker options: ${ownDefaults ? "each SDK's own defaults" : "identical (see workerOptions)"}; workflow code ${prebundled ? "prebundled" : "bundled at Worker.create"}`,
 );
 if (prebundled) {

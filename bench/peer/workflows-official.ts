@@ -2,9 +2,9 @@
 // official SDK in a cache folder outside it), so the repository's typecheck cannot resolve it.
 // The peer benchmark's workflow for the official SDK (bundled by its webpack at Worker.create).
 // Same code as workflows-bun.ts; only the import differs.
-import { condition, defineSignal, defineUpdate, proxyActivities, setHandler } from "@temporalio/workflow";
+import { condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, sleep } from "@temporalio/workflow";
 
-const { greet } = proxyActivities<{ greet(name: string): Promise<string> }>({ startToCloseTimeout: "10s" });
+const { greet, step } = proxyActivities<{ greet(name: string): Promise<string>; step(name: string, i: number): Promise<string> }>({ startToCloseTimeout: "10s" });
 
 export async function hello(name: string): Promise<string> {
   return await greet(name);
@@ -22,4 +22,29 @@ export async function entity(): Promise<number> {
   setHandler(stop, () => void (stopped = true));
   await condition(() => stopped);
   return total;
+}
+
+// The heavier scenario (`bench/peer.ts --heavy`, and the histories of bench/replay-peer.ts): ten
+// sequential activities with a 100 ms timer after the fifth, two signals (`approve` carries a
+// name, `finish` has none) and a query (`progress`: activities done so far). It completes once
+// all ten ran and both signals arrived, whatever the order.
+export const approve = defineSignal<[string]>("approve");
+export const finish = defineSignal("finish");
+export const progress = defineQuery<number>("progress");
+
+export async function heavy(name: string): Promise<string> {
+  let done = 0;
+  let approvedBy: string | undefined;
+  let finished = false;
+  setHandler(progress, () => done);
+  setHandler(approve, (who) => void (approvedBy = who));
+  setHandler(finish, () => void (finished = true));
+  const out: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    if (i === 5) await sleep(100);
+    out.push(await step(name, i));
+    done++;
+  }
+  await condition(() => approvedBy !== undefined && finished);
+  return `${out.length} steps of ${name}, approved by ${approvedBy}`;
 }

@@ -23,6 +23,7 @@ import { requireConverterModule, resolveConverterPath } from "../../common/conve
 import { checkOptions, converterFromModule, type ConverterPathOption, type OptionsShape } from "../../common/index.js";
 import { COMMON_MODULE_ID } from "./sandbox.js";
 import { sourceMapCommentFor } from "./source-map.js";
+import { SDK_VERSION } from "../sdk-version.js";
 
 export interface BundleOptions {
   /** Path of the module that exports the workflow functions. */
@@ -101,13 +102,6 @@ interface BundleHeader {
   workflowInterceptorModules?: string[];
 }
 
-const SDK_VERSION: string = (() => {
-  try {
-    return String((JSON.parse(readFileSync(path.resolve(import.meta.dir, "../../../package.json"), "utf8")) as { version?: unknown }).version);
-  } catch {
-    return "unknown";
-  }
-})();
 
 export class WorkflowBundleError extends Error {
   override name = "WorkflowBundleError";

@@ -10,9 +10,9 @@
  * the bundle's source map, and drops the SDK's own frames and the host's, so a trace starts at
  * the user's call (`await sleep(…)`) and walks up through its async callers.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { SourceMapConsumer, inlineSourceMapOf } from "./source-map.js";
+import { SDK_VERSION } from "../sdk-version.js";
 
 /** One frame (the official type, defined with the workflow API's types). */
 import type { StackTraceFileLocation } from "../../workflow/interfaces.js";
@@ -129,15 +129,7 @@ function formatFrame(asyncMark: string | undefined, name: string | undefined, fi
   return name ? `    at ${asyncMark ?? ""}${name} (${where})` : `    at ${asyncMark ?? ""}${where}`;
 }
 
-let version: string | undefined;
 /** This package's version (reported as `sdk.version` by `__enhanced_stack_trace`). */
 export function sdkVersion(): string {
-  if (version === undefined) {
-    try {
-      version = String((JSON.parse(readFileSync(path.resolve(import.meta.dir, "../../../package.json"), "utf8")) as { version?: unknown }).version);
-    } catch {
-      version = "unknown";
-    }
-  }
-  return version;
+  return SDK_VERSION;
 }

@@ -6,6 +6,9 @@
  * TEMPORAL_TASK_QUEUE, TLS / API key variables) through `loadTemporalConfig`. Prints one
  * ready line; exit code 0 after a clean shutdown, otherwise 1 with a one-line reason.
  * A second signal during shutdown exits at once (130 for SIGINT, 143 for SIGTERM).
+ *
+ * `temporal-bun-worker build …` compiles the same worker into one executable
+ * (single-binary/build.ts); that executable runs through runWorker below, like the CLI.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -19,8 +22,11 @@ export const DEFAULT_WORKFLOWS = path.join(PACKAGE_ROOT, "samples", "workflows.t
 export const DEFAULT_ACTIVITIES = path.join(PACKAGE_ROOT, "samples", "activities.ts");
 
 export const HELP = `Usage: temporal-bun-worker [--workflows <path>] [--activities <path>] [--task-queue <name>]
+       temporal-bun-worker build [--workflows <path>] [--activities <path>] [--task-queue <name>] -o <file>
 
 Runs a Temporal worker until SIGINT/SIGTERM (a second signal exits immediately).
+\`build\` compiles the same worker into one executable that runs without Bun installed
+(see \`temporal-bun-worker build --help\`).
 
 Options:
   --workflows <path>    module exporting workflow functions (default: the package's samples/workflows.ts)
@@ -35,10 +41,11 @@ Environment:
   TEMPORAL_IDENTITY     worker identity (default pid@hostname)
   TEMPORAL_API_KEY, TEMPORAL_TLS*   TLS and API-key settings (see README)
   TEMPORAL_BUN_SDK_USE_ZIG          unset = auto, 1/true/on = required, 0/false/off = disabled
+  TEMPORAL_BUN_SDK_NATIVE_PATH      the native bridge library to load (default: found by the SDK)
 
 Exit code: 0 after a clean shutdown, 1 with a one-line reason otherwise.`;
 
-interface CliIo {
+export interface CliIo {
   out(line: string): void;
   err(line: string): void;
 }
@@ -47,6 +54,11 @@ const stdio: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) 
 
 /** Runs the CLI; resolves with the process exit code. */
 export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
+  if (argv[0] === "build") {
+    // Loaded only for this subcommand: it pulls in Bun.build, which a running worker never needs.
+    const { buildMain } = await import("./single-binary/build.js");
+    return buildMain(argv.slice(1), io);
+  }
   let args;
   try {
     args = parseArgs({
@@ -68,18 +80,54 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
     io.out(HELP);
     return 0;
   }
+  const workflowsPath = path.resolve(args.values.workflows ?? DEFAULT_WORKFLOWS);
+  const activitiesPath = path.resolve(args.values.activities ?? DEFAULT_ACTIVITIES);
+  return runWorker(
+    {
+      workflowsPath,
+      activities: () => importActivities(activitiesPath),
+      workflowsLabel: workflowsPath,
+      activitiesLabel: activitiesPath,
+      taskQueueFlag: args.values["task-queue"],
+    },
+    io,
+  );
+}
+
+export type ActivityFunctions = Record<string, (...args: unknown[]) => unknown>;
+
+/** Where a worker's code comes from: the CLI's module paths, or what a compiled worker embeds. */
+export interface WorkerCode {
+  workflowsPath?: string;
+  /** A bundle made by bundleWorkflowCode (a compiled worker's), instead of workflowsPath. */
+  workflowBundle?: { code: string };
+  /** Called once the configuration is known to be valid: importing activities runs user code. */
+  activities: () => Promise<ActivityFunctions>;
+  /** How the ready line names the workflows and activities. */
+  workflowsLabel: string;
+  activitiesLabel: string;
+  /** --task-queue, which wins over TEMPORAL_TASK_QUEUE. */
+  taskQueueFlag?: string;
+  /** Used when neither --task-queue nor TEMPORAL_TASK_QUEUE is given (a compiled worker's build-time queue). */
+  defaultTaskQueue?: string;
+}
+
+/**
+ * Connects, creates the worker, prints the ready line and runs until SIGINT/SIGTERM; resolves
+ * with the exit code. Shared by the CLI and compiled workers, so both read the same
+ * configuration and print the same lines.
+ */
+export async function runWorker(code: WorkerCode, io: CliIo = stdio): Promise<number> {
   try {
     if (!isZigBridgeEnabled()) throw bridgeDisabledError("temporal-bun-worker");
     const config = await loadTemporalConfig();
-    const workflowsPath = path.resolve(args.values.workflows ?? DEFAULT_WORKFLOWS);
-    const activitiesPath = path.resolve(args.values.activities ?? DEFAULT_ACTIVITIES);
-    const taskQueue = args.values["task-queue"] ?? config.taskQueue;
+    const taskQueue = code.taskQueueFlag ?? config.taskQueue ?? code.defaultTaskQueue;
     if (taskQueue === undefined || taskQueue === "") {
       // No default on purpose: a worker polling a queue nobody starts workflows on would look healthy and do nothing.
       throw new Error("no task queue: pass --task-queue <name> or set TEMPORAL_TASK_QUEUE");
     }
     const lib = loadNativeLibrary();
-    const activities = await importActivities(activitiesPath);
+    const activities = await code.activities();
     const connection = await NativeConnection.connect({
       address: config.address,
       tls: config.tls,
@@ -88,17 +136,27 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
     });
     let worker: Worker;
     try {
-      worker = await Worker.create({ connection, namespace: config.namespace, taskQueue, workflowsPath, activities, identity: config.identity });
+      worker = await Worker.create({
+        connection,
+        namespace: config.namespace,
+        taskQueue,
+        ...(code.workflowBundle ? { workflowBundle: code.workflowBundle } : { workflowsPath: code.workflowsPath }),
+        activities,
+        identity: config.identity,
+      });
     } catch (err) {
       await connection.close();
       throw err;
     }
+    // run() installs the SIGINT/SIGTERM handlers before its first await: started before the
+    // ready line, a signal sent as soon as the line is read shuts down cleanly instead of killing.
+    const running = worker.run();
     io.out(
       `temporal-bun-worker ready: address=${config.address} namespace=${config.namespace} taskQueue=${taskQueue} ` +
-        `bridge=${bridgeVariant()} library=${lib.path} (ABI ${lib.abiVersion}) workflows=${workflowsPath} activities=${activitiesPath} pid=${process.pid}`,
+        `bridge=${bridgeVariant()} library=${lib.path} (ABI ${lib.abiVersion}) workflows=${code.workflowsLabel} activities=${code.activitiesLabel} pid=${process.pid}`,
     );
     try {
-      await worker.run();
+      await running;
     } finally {
       await connection.close();
     }
@@ -110,16 +168,21 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
   }
 }
 
-async function importActivities(file: string): Promise<Record<string, (...args: unknown[]) => unknown>> {
-  const mod = (await import(file)) as Record<string, unknown>;
-  const activities: Record<string, (...args: unknown[]) => unknown> = {};
+/** The functions a module exports, as activities (the CLI's rule for --activities). */
+export function activityFunctions(mod: Record<string, unknown>): ActivityFunctions {
+  const activities: ActivityFunctions = {};
   for (const [name, value] of Object.entries(mod)) {
     if (typeof value === "function") activities[name] = value as (...args: unknown[]) => unknown;
   }
   return activities;
 }
 
-function oneLine(err: unknown): string {
+async function importActivities(file: string): Promise<ActivityFunctions> {
+  return activityFunctions((await import(file)) as Record<string, unknown>);
+}
+
+/** An error as one line: the CLI's and compiled workers' failures are one line each. */
+export function oneLine(err: unknown): string {
   const text = err instanceof Error ? `${err.name === "Error" ? "" : err.name + ": "}${err.message}` : String(err);
   return text.replace(/\s*\n\s*/g, " | ");
 }

@@ -5,6 +5,7 @@
 // PEER_BUNDLE (optional: a bundle written earlier by `bun bun-worker.ts --bundle-to FILE`).
 import { readFileSync, writeFileSync } from "node:fs";
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from "../../src/worker/index.js";
+import { formatLiveStats } from "../../src/worker/live-stats.js";
 import * as activities from "./activities.mjs";
 
 Runtime.install({ logger: new DefaultLogger("WARN") });
@@ -25,5 +26,9 @@ const worker = await Worker.create({
 });
 console.log("PEER_READY");
 await worker.run(); // until SIGTERM (the default shutdown signals)
+// With TEMPORAL_BUN_SDK_LIVE_STATS=1 (bench/peer.ts passes its environment on): the live-path
+// counters, printed by bench/peer.ts as "[bun] ..." lines (docs/benchmarks.md, "The live-path stall").
+const stats = worker.liveStats();
+if (stats) for (const line of formatLiveStats(stats)) console.log(line);
 await connection.close();
 process.exit(0);

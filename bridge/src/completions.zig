@@ -19,9 +19,35 @@ const handles = @import("handles.zig");
 
 pub const queue_capacity: u32 = handles.capacity;
 
+pub const latency_buckets = 16;
+
+pub const Latency = struct {
+    count: u64 = 0,
+    sum_ns: u64 = 0,
+    max_ns: u64 = 0,
+    buckets: [latency_buckets]u64 = [_]u64{0} ** latency_buckets,
+
+    fn record(self: *Latency, ns: u64) void {
+        self.count += 1;
+        self.sum_ns +%= ns;
+        if (ns > self.max_ns) self.max_ns = ns;
+        const us = ns / std.time.ns_per_us;
+        const bucket: usize = if (us == 0) 0 else @min(latency_buckets - 1, std.math.log2_int(u64, us) + 1);
+        self.buckets[bucket] += 1;
+    }
+};
+
+pub fn nowNs() u64 {
+    const ts = posix.clock_gettime(.MONOTONIC) catch return 0;
+    return @as(u64, @intCast(ts.sec)) * std.time.ns_per_s + @as(u64, @intCast(ts.nsec));
+}
+
 pub const Queue = struct {
     mutex: std.Thread.Mutex = .{},
     ring: []u64,
+    /// CLOCK_MONOTONIC instant (ns) each entry of `ring` was pushed at, same indices: the
+    /// drain measures how long completions wait for the JS thread (wake-up latency).
+    stamps: []u64,
     head: u32 = 0, // next to pop
     len: u32 = 0,
     /// True from the first push after a drain until the JS thread drains again; while true,
@@ -34,6 +60,10 @@ pub const Queue = struct {
     reap_len: u32 = 0,
     pushed_total: u64 = 0,
     wakes_total: u64 = 0,
+    /// Wake-up latency of drained entries (push on a core thread → drain on the JS thread):
+    /// count, sum and max in ns, and a histogram by powers of two of µs (bucket i counts
+    /// latencies below 2^i µs, the last bucket the rest). Two clock reads per completion.
+    latency: Latency = .{},
     /// Tells whether an id still names a live pending handle (set by the library to a
     /// handle-table lookup). Called with the queue lock held: it must not push.
     is_live: ?*const fn (u64) bool = null,
@@ -41,16 +71,19 @@ pub const Queue = struct {
     pub fn init(allocator: std.mem.Allocator) !Queue {
         const ring = try allocator.alloc(u64, queue_capacity);
         errdefer allocator.free(ring);
+        const stamps = try allocator.alloc(u64, queue_capacity);
+        errdefer allocator.free(stamps);
         // Non-blocking on both ends: a full pipe means the reader has bytes to wake it anyway,
         // and Bun's reader expects a non-blocking fd. CLOEXEC keeps it out of child processes
         // (the dev server is spawned by core).
         const fds = try posix.pipe2(.{ .CLOEXEC = true, .NONBLOCK = true });
-        return .{ .ring = ring, .wake_read_fd = fds[0], .wake_write_fd = fds[1] };
+        return .{ .ring = ring, .stamps = stamps, .wake_read_fd = fds[0], .wake_write_fd = fds[1] };
     }
 
     pub fn deinit(self: *Queue, allocator: std.mem.Allocator) void {
         std.debug.assert(self.reap_head == null);
         allocator.free(self.ring);
+        allocator.free(self.stamps);
         posix.close(self.wake_read_fd);
         posix.close(self.wake_write_fd);
         self.* = undefined;
@@ -59,6 +92,7 @@ pub const Queue = struct {
     /// Called from any thread. Never blocks on I/O.
     pub fn push(self: *Queue, id: u64) void {
         std.debug.assert(id != 0);
+        const stamp = nowNs();
         {
             self.mutex.lock();
             defer self.mutex.unlock();
@@ -66,7 +100,9 @@ pub const Queue = struct {
             // Capacity equals the handle table's: still full after compaction would mean a
             // pending handle completed twice or ids were pushed that are not pending handles.
             std.debug.assert(self.len < queue_capacity);
-            self.ring[(self.head + self.len) % queue_capacity] = id;
+            const at = (self.head + self.len) % queue_capacity;
+            self.ring[at] = id;
+            self.stamps[at] = stamp;
             self.len += 1;
             self.pushed_total += 1;
         }
@@ -80,6 +116,7 @@ pub const Queue = struct {
             const id = self.ring[(self.head + i) % queue_capacity];
             if (!is_live(id)) continue;
             self.ring[(self.head + kept) % queue_capacity] = id;
+            self.stamps[(self.head + kept) % queue_capacity] = self.stamps[(self.head + i) % queue_capacity];
             kept += 1;
         }
         self.len = kept;
@@ -114,8 +151,10 @@ pub const Queue = struct {
         self.mutex.lock();
         defer self.mutex.unlock();
         const n: u32 = @intCast(@min(out.len, self.len));
+        const now = if (n > 0) nowNs() else 0;
         for (out[0..n]) |*slot| {
             slot.* = self.ring[self.head];
+            self.latency.record(now -| self.stamps[self.head]);
             self.head = (self.head + 1) % queue_capacity;
         }
         self.len -= n;
@@ -171,6 +210,24 @@ test "one wake byte per batch, drained in order" {
     try testing.expectEqual(@as(usize, 1), pendingBytes(q.wake_read_fd));
     try testing.expectEqual(@as(u32, 1), q.drain(&out));
     try testing.expectEqual(@as(u64, 4), out[0]);
+}
+
+test "drained entries record their wake-up latency" {
+    var q = try Queue.init(testing.allocator);
+    defer q.deinit(testing.allocator);
+    q.push(1);
+    q.push(2);
+    std.Thread.sleep(2 * std.time.ns_per_ms);
+    var out: [8]u64 = undefined;
+    try testing.expectEqual(@as(u32, 2), q.drain(&out));
+    try testing.expectEqual(@as(u64, 2), q.latency.count);
+    try testing.expect(q.latency.max_ns >= 2 * std.time.ns_per_ms);
+    try testing.expect(q.latency.sum_ns >= 2 * q.latency.max_ns - std.time.ns_per_ms);
+    var in_buckets: u64 = 0;
+    for (q.latency.buckets) |b| in_buckets += b;
+    try testing.expectEqual(@as(u64, 2), in_buckets);
+    // 2 ms = 2000 µs lands in bucket 11 (1024 ≤ µs < 2048 → below 2^11) or above.
+    try testing.expectEqual(@as(u64, 0), q.latency.buckets[0]);
 }
 
 test "a small drain buffer keeps the signal armed" {

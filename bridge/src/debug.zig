@@ -22,6 +22,9 @@ pub const counter_count = 15;
 /// out[13]    pending handles created since load
 /// out[14]    wake signals written since load
 /// out[15]    live metric handles (only when cap > 15)
+/// out[16..]  when cap allows: completions drained, their summed and maximum wake-up latency
+///            in ns (core thread push → JS thread drain), then the latency histogram
+///            (completions.latency_buckets counts; bucket i: below 2^i µs)
 pub fn counters(out: ?[*]u64, cap: u32) i64 {
     const dst = out orelse return errors.fail(.invalid_argument, "counters: the output array is null", .{});
     if (cap < counter_count) return errors.fail(.invalid_argument, "counters: the output array needs {d} slots, got {d}", .{ counter_count, cap });
@@ -38,7 +41,12 @@ pub fn counters(out: ?[*]u64, cap: u32) i64 {
     q.mutex.lock();
     dst[12] = q.reap_len;
     dst[14] = q.wakes_total;
+    const lat = q.latency;
     q.mutex.unlock();
+    const extra = [_]u64{ lat.count, lat.sum_ns, lat.max_ns } ++ lat.buckets;
+    for (extra, counter_count + 1..) |v, i| {
+        if (i < cap) dst[i] = v;
+    }
     dst[13] = pending.created_total.load(.monotonic);
     return counter_count;
 }

@@ -17,9 +17,17 @@ export interface BridgeCounters {
   liveMetrics: number;
   /** Promises awaiting a native completion on the JS side. */
   jsWaiters: number;
+  /**
+   * Wake-up latency since load: completions drained, and how long each waited between a core
+   * thread queueing it and the JS thread draining it (sum, max; `buckets[i]` counts those
+   * below 2^i µs, the last bucket the rest). Two clock reads per completion, always on.
+   */
+  wakeLatency: { count: number; sumNs: number; maxNs: number; buckets: number[] };
 }
 
-const out = new BigUint64Array(16);
+/** Bucket count of the wake-up latency histogram (bridge/src/completions.zig latency_buckets). */
+export const WAKE_LATENCY_BUCKETS = 16;
+const out = new BigUint64Array(16 + 3 + WAKE_LATENCY_BUCKETS);
 
 export function bridgeCounters(): BridgeCounters {
   const n = native();
@@ -38,6 +46,7 @@ export function bridgeCounters(): BridgeCounters {
     wakesTotal: at(14),
     liveMetrics: at(15),
     jsWaiters: n.dispatcher.outstanding,
+    wakeLatency: { count: at(16), sumNs: at(17), maxNs: at(18), buckets: v.slice(19, 19 + WAKE_LATENCY_BUCKETS) },
   };
 }
 

@@ -38,6 +38,7 @@ import { Context, CompleteAsyncError, asyncLocalStorage, type ActivityCancellati
 import type { Logger } from "../runtime/index.js";
 import type { MetricMeter } from "../common/metrics.js";
 import { activityMetricMeter } from "./metrics.js";
+import type { LiveStats } from "./live-stats.js";
 import type {
   ActivityExecuteInput,
   ActivityInboundCallsInterceptor,
@@ -99,6 +100,8 @@ export interface ActivityExecutorOptions {
   interceptors: readonly ActivityInterceptorsFactory[];
   /** The worker meter; each attempt's `Context.metricMeter` adds its `metricTags()` (src/worker/metrics.ts). */
   metricMeter: MetricMeter;
+  /** Live-path counters (src/worker/live-stats.ts), when enabled. */
+  stats?: LiveStats;
   /** A completion core refused: the worker cannot continue. */
   onFatal(err: unknown): void;
 }
@@ -142,6 +145,9 @@ export class ActivityExecutor {
     const { payloadConverter, payloadCodecs } = this.o.converters;
     let result: ActivityExecutionResult["status"];
     let running: Running | undefined;
+    const stats = this.o.stats;
+    stats?.gauge("activitiesInFlight", 1);
+    const tRun = stats ? performance.now() : 0;
     try {
       await decodePayloadsInMessage(payloadCodecs, StartSchema, start);
       const info = activityInfo(taskToken, key, start, this.o.taskQueue, payloadConverter);
@@ -155,6 +161,8 @@ export class ActivityExecutor {
       if (running) running.done = true;
       this.running.delete(key);
     }
+    const tEncode = stats ? performance.now() : 0;
+    if (stats) stats.phase("actRun", tEncode - tRun);
     const completion = create(ActivityTaskCompletionSchema, { taskToken, result: { status: result } });
     try {
       await encodePayloadsInMessage(payloadCodecs, ActivityTaskCompletionSchema, completion);
@@ -170,7 +178,19 @@ export class ActivityExecutor {
       bytes = toBinary(ActivityTaskCompletionSchema, create(ActivityTaskCompletionSchema, { taskToken, result: { status: { case: "failed", value: { failure } } } }));
     }
     try {
-      await this.o.worker.completeActivityTask(bytes);
+      if (stats) {
+        stats.phase("actEncode", performance.now() - tEncode);
+        const t = performance.now();
+        try {
+          await this.o.worker.completeActivityTask(bytes);
+        } finally {
+          stats.wait("completeActivity", performance.now() - t);
+          stats.gauge("activitiesInFlight", -1);
+          stats.completed();
+        }
+      } else {
+        await this.o.worker.completeActivityTask(bytes);
+      }
     } catch (err) {
       this.o.onFatal(err);
     }
@@ -224,7 +244,7 @@ export class ActivityExecutor {
         }
       };
       if (this.o.converters.payloadCodecs.length === 0) send();
-      else chain = chain.then(() => encodePayloadsInMessage(this.o.converters.payloadCodecs, ActivityHeartbeatSchema, hb)).then(send, (err) => log.warn("Heartbeat encoding failed", { error: String(err) }));
+      else chain = chain.then(() => encodePayloadsInMessage(this.o.converters.payloadCodecs, ActivityHeartbeatSchema, hb)).then(send, conversionFailed);
     };
     running.context = new Context(info, cancelled, abort.signal, heartbeat, log, activityMetricMeter(this.o.metricMeter, () => running.metricTags()));
     void key;

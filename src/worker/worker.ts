@@ -35,6 +35,7 @@ import {
   type WorkflowRuntime,
 } from "./workflow/index.js";
 import { ActivityExecutor } from "./activity.js";
+import { LiveStats, liveStatsEnabled, type LiveStatsSnapshot } from "./live-stats.js";
 import { deliverSinkCalls, workflowMetricsSink, type InjectedSinks } from "./sinks.js";
 import type { Sinks } from "../workflow/interceptors.js";
 import { WorkflowMetricRecorder, workerMetricMeter } from "./metrics.js";
@@ -201,6 +202,8 @@ export class Worker {
   /** @internal Records workflow metrics on behalf of runs (src/worker/metrics.ts). */
   readonly workflowMetrics: WorkflowMetricRecorder;
   private readonly inFlightActivations = new Set<Promise<void>>();
+  /** Live-path counters (src/worker/live-stats.ts); only with TEMPORAL_BUN_SDK_LIVE_STATS=1. */
+  private readonly stats: LiveStats | undefined = liveStatsEnabled() ? new LiveStats() : undefined;
   private activationsCompleted = 0;
   private activityTasksStarted = 0;
   private shutdownStarted?: () => void;
@@ -231,6 +234,7 @@ export class Worker {
       logger: log,
       interceptors: compileActivityInterceptors(options.interceptors),
       metricMeter: this.metricMeter,
+      stats: this.stats,
       onFatal: (err) => this.fail(new UnexpectedError(`Core refused an activity task completion: ${errorText(err)}`, { cause: err })),
     });
   }
@@ -256,6 +260,14 @@ export class Worker {
       workflowActivationsCompleted: this.activationsCompleted,
       activityTasksStarted: this.activityTasksStarted,
     };
+  }
+
+  /**
+   * @internal The live-path counters when the worker was created with
+   * TEMPORAL_BUN_SDK_LIVE_STATS=1 (docs/benchmarks.md, "The live-path stall"); undefined otherwise.
+   */
+  liveStats(): LiveStatsSnapshot | undefined {
+    return this.stats?.snapshot();
   }
 
   /**
@@ -373,10 +385,23 @@ export class Worker {
   private async workflowLoop(runtime: WorkflowRuntime): Promise<void> {
     /** The last activation of each run still in progress: the next one waits for it. */
     const lastOfRun = new Map<string, Promise<void>>();
+    const stats = this.stats;
     for (;;) {
       let result: PollResult;
       try {
-        result = await this.native.pollWorkflowActivation();
+        if (stats) {
+          stats.gauge("pollWorkflowOutstanding", 1);
+          const t = performance.now();
+          try {
+            result = await this.native.pollWorkflowActivation();
+          } finally {
+            stats.wait("pollWorkflow", performance.now() - t);
+            stats.gauge("pollWorkflowOutstanding", -1);
+          }
+          if (result.kind === "task") stats.taskArrived();
+        } else {
+          result = await this.native.pollWorkflowActivation();
+        }
       } catch (err) {
         this.fail(new UnexpectedError(`Workflow activation poll failed: ${errorText(err)}`, { cause: err }));
         break;
@@ -384,7 +409,9 @@ export class Worker {
       if (result.kind === "shutdown") break;
       let activation: WorkflowActivation;
       try {
+        const t = stats ? performance.now() : 0;
         activation = fromBinary(WorkflowActivationSchema, result.bytes);
+        if (stats) stats.phase("wfDecode", performance.now() - t);
       } catch (err) {
         this.fail(new UnexpectedError(`Could not decode a workflow activation from core: ${errorText(err)}`, { cause: err }));
         continue;
@@ -394,7 +421,9 @@ export class Worker {
       const p: Promise<void> = (previous ?? Promise.resolve()).then(() => this.processActivation(runtime, activation));
       lastOfRun.set(runId, p);
       this.inFlightActivations.add(p);
+      stats?.gauge("activationsInFlight", 1);
       void p.finally(() => {
+        stats?.gauge("activationsInFlight", -1);
         this.inFlightActivations.delete(p);
         if (lastOfRun.get(runId) === p) lastOfRun.delete(runId);
       });
@@ -413,17 +442,32 @@ export class Worker {
    */
   private async processActivation(runtime: WorkflowRuntime, activation: WorkflowActivation): Promise<void> {
     const runId = activation.runId;
+    const stats = this.stats;
+    stats?.gauge("activationsInJs", 1);
     let completion: WorkflowActivationCompletion;
     try {
-      await decodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationSchema, activation);
-      completion = await runtime.activate(activation);
-      await encodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationCompletionSchema, completion);
+      if (stats) {
+        let t = performance.now();
+        await decodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationSchema, activation);
+        stats.phase("wfCodecs", performance.now() - t);
+        t = performance.now();
+        completion = await runtime.activate(activation);
+        stats.phase("wfSandbox", performance.now() - t);
+        t = performance.now();
+        await encodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationCompletionSchema, completion);
+        stats.phase("wfCodecs", performance.now() - t);
+      } else {
+        await decodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationSchema, activation);
+        completion = await runtime.activate(activation);
+        await encodePayloadsInMessage(this.converters.payloadCodecs, WorkflowActivationCompletionSchema, completion);
+      }
     } catch (err) {
       // A codec failure (or the runtime disposed under us): fail this workflow task; core retries it.
       completion = this.failedCompletion(runtime, activation, `Workflow activation could not be processed: ${errorText(err)}`, err);
     }
     // Sink calls of this activation, before its completion is sent, as official.
     const sinkCalls = runtime.takeSinkCalls(runId);
+    const tSinks = stats && sinkCalls.length > 0 ? performance.now() : 0;
     if (sinkCalls.length > 0) {
       const identity = runtime.runIdentity(runId);
       await deliverSinkCalls(sinkCalls, this.sinks, this.log, {
@@ -435,14 +479,30 @@ export class Worker {
         workflowType: identity?.workflowType,
       });
     }
+    if (tSinks) stats!.phase("wfSinks", performance.now() - tSinks);
     let bytes: Uint8Array;
+    const tEncode = stats ? performance.now() : 0;
     try {
       bytes = toBinary(WorkflowActivationCompletionSchema, completion);
     } catch (err) {
       bytes = toBinary(WorkflowActivationCompletionSchema, this.failedCompletion(runtime, activation, describeEncodingFailure(completion, err), err));
     }
     try {
-      await this.native.completeWorkflowActivation(bytes);
+      if (stats) {
+        stats.phase("wfEncode", performance.now() - tEncode);
+        stats.gauge("activationsInJs", -1);
+        stats.gauge("completionsInFlight", 1);
+        const t = performance.now();
+        try {
+          await this.native.completeWorkflowActivation(bytes);
+        } finally {
+          stats.wait("completeWorkflow", performance.now() - t);
+          stats.gauge("completionsInFlight", -1);
+          stats.completed();
+        }
+      } else {
+        await this.native.completeWorkflowActivation(bytes);
+      }
       this.activationsCompleted++;
     } catch (err) {
       this.fail(new UnexpectedError(`Core refused the completion of a workflow activation for run ${runId}: ${errorText(err)}`, { cause: err }));
@@ -474,10 +534,23 @@ export class Worker {
   }
 
   private async activityLoop(): Promise<void> {
+    const stats = this.stats;
     for (;;) {
       let result: PollResult;
       try {
-        result = await this.native.pollActivityTask();
+        if (stats) {
+          stats.gauge("pollActivityOutstanding", 1);
+          const t = performance.now();
+          try {
+            result = await this.native.pollActivityTask();
+          } finally {
+            stats.wait("pollActivity", performance.now() - t);
+            stats.gauge("pollActivityOutstanding", -1);
+          }
+          if (result.kind === "task") stats.taskArrived();
+        } else {
+          result = await this.native.pollActivityTask();
+        }
       } catch (err) {
         this.fail(new UnexpectedError(`Activity task poll failed: ${errorText(err)}`, { cause: err }));
         break;
@@ -487,7 +560,9 @@ export class Worker {
         break;
       }
       try {
+        const t = stats ? performance.now() : 0;
         const task = fromBinary(ActivityTaskSchema, result.bytes);
+        if (stats) stats.phase("actDecode", performance.now() - t);
         if (task.variant.case === "start") this.activityTasksStarted++;
         this.activities.handle(task);
       } catch (err) {

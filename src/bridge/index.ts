@@ -19,10 +19,31 @@ export {
   EXPECTED_ABI_VERSION,
   NATIVE_PATH_ENV,
   candidatePaths,
+  checkBunVersion,
   loadNativeLibrary,
   loadedNativeLibrary,
+  locateLibrary,
+  UnsupportedBunVersionError,
+  UnsupportedPlatformError,
+  type LibraryCandidate,
+  type LibraryLocation,
+  type LibrarySource,
+  type LibraryTried,
+  type LoadOptions,
+  type LocateOptions,
   type NativeLibrary,
 } from "./library.js";
+export {
+  PLATFORM_ENV,
+  SUPPORTED_PLATFORMS,
+  InvalidPlatformOverrideError,
+  compareVersions,
+  currentPlatformKey,
+  minimumOfRange,
+  platformPackageName,
+  supportedPlatform,
+  type SupportedPlatform,
+} from "./platform.js";
 export { NativeRuntime, type NativeRuntimeOptions, type CoreLogRecord, type CoreLogLevel } from "./runtime.js";
 export { NativeClient, RpcService, type NativeClientOptions, type RpcCallOptions, type RpcServiceName } from "./client.js";
 export { NativeWorker, NativeReplayer, type NativeWorkerOptions, type PollResult } from "./worker.js";

@@ -17,6 +17,7 @@ import { Health as HealthServiceDesc } from "../proto/grpc/health/v1/health_pb.j
 import { ConnectionError, IllegalStateError, toServiceError } from "./errors.js";
 import { sortOptions, type Duration, type OptionsShape } from "../common/index.js";
 import { durationOptionMs } from "./converter.js";
+import { explainConnectFailure } from "./connect-failure.js";
 
 export const DEFAULT_ADDRESS = "127.0.0.1:7233";
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -223,7 +224,8 @@ export class Connection {
       } catch (err) {
         this.connecting = undefined;
         const why = err instanceof Error ? err.message : String(err);
-        throw new ConnectionError(`Failed to connect to Temporal at ${o.address}: ${why}`, o.address, { cause: err });
+        const hint = explainConnectFailure(why, o);
+        throw new ConnectionError(`Failed to connect to Temporal at ${o.address}: ${hint ? `${hint}. Core: ${why}` : why}`, o.address, { cause: err });
       }
     })();
     await this.connecting;

@@ -148,8 +148,9 @@ export async function runWorker(code: WorkerCode, io: CliIo = stdio): Promise<nu
       await connection.close();
       throw err;
     }
-    // run() installs the SIGINT/SIGTERM handlers before its first await: started before the
-    // ready line, a signal sent as soon as the line is read shuts down cleanly instead of killing.
+    // run() registers the SIGINT/SIGTERM handlers synchronously. Registered before the ready
+    // line is printed, a signal sent as soon as the line is read shuts down cleanly; with the
+    // line printed first, such a signal killed the process (exit 143).
     const running = worker.run();
     io.out(
       `temporal-bun-worker ready: address=${config.address} namespace=${config.namespace} taskQueue=${taskQueue} ` +

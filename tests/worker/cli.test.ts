@@ -38,6 +38,34 @@ describe("temporal-bun-worker CLI", () => {
     expect(await new Response(p.stdout).text()).toContain("Usage: temporal-bun-worker");
   });
 
+  test("--help names the build subcommand; build --help says what the executable embeds", async () => {
+    const p = spawnCli(["--help"], {});
+    expect(await p.exited).toBe(0);
+    expect(await new Response(p.stdout).text()).toContain("temporal-bun-worker build [--workflows <path>] [--activities <path>] [--task-queue <name>] -o <file>");
+    const b = spawnCli(["build", "--help"], {});
+    expect(await b.exited).toBe(0);
+    const help = await new Response(b.stdout).text();
+    expect(help).toStartWith("Usage: temporal-bun-worker build");
+    for (const part of ["workflow bundle", "activities module", "native bridge library", "-o, --outfile <path>", "SIGINT/SIGTERM"]) expect(help).toContain(part);
+    const bad = spawnCli(["build", "--bogus"], {});
+    expect(await bad.exited).toBe(1);
+    expect(await new Response(bad.stderr).text()).toContain("temporal-bun-worker build: Unknown option '--bogus'");
+  });
+
+  test("SIGTERM sent as soon as the ready line is read shuts down cleanly (exit 0)", async () => {
+    const { address } = await testServer();
+    const p = spawnCli(["--workflows", `${fixturesDir}workflows.ts`, "--activities", `${fixturesDir}activities.ts`, "--task-queue", taskQueue("cli-early")], {
+      TEMPORAL_ADDRESS: address,
+    });
+    try {
+      await readLine(p.stdout, /ready:/, 20_000);
+      p.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+    } finally {
+      p.kill("SIGKILL");
+    }
+  });
+
   test("processes a workflow, then exits 0 within a few seconds of SIGTERM", async () => {
     const { address } = await testServer();
     const tq = taskQueue("cli");

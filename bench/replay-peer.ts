@@ -29,7 +29,7 @@ import { OFFICIAL_VERSION, ensureOfficialSdk, officialSdkDir } from "../tools/of
 const args = process.argv.slice(2);
 const passesAt = args.indexOf("--passes");
 const PASSES = passesAt >= 0 ? Number(args[passesAt + 1]) : 3;
-const H = Number(args.find((a, i) => !a.startsWith("--") && i !== passesAt + 1) ?? 100);
+const H = Number(args.find((a, i) => !a.startsWith("--") && (passesAt < 0 || i !== passesAt + 1)) ?? 100);
 if (!Number.isInteger(H) || H < 1) throw new Error(`histories must be a positive integer, got ${H}`);
 if (!Number.isInteger(PASSES) || PASSES < 1) throw new Error(`--passes must be a positive integer, got ${PASSES}`);
 const cacheDir = process.env.TEMPORAL_BUN_SDK_CACHE || join(homedir(), ".cache", "temporal-bun-sdk");

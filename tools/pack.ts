@@ -79,6 +79,7 @@ function objcopy(): string[] {
 
 /** `npm pack` in `dir`, the tarball written to `out`; returns its file name and the files in it. */
 function npmPack(dir: string, out: string): { filename: string; files: string[] } {
+  if (!Bun.which("npm")) throw new PackError("npm is not on PATH: it packs the tarballs (install Node.js/npm)");
   const json = run(["npm", "pack", "--json", "--pack-destination", out, "--loglevel=error"], dir);
   const parsed = JSON.parse(json) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const entry = parsed[0];

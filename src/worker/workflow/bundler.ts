@@ -20,6 +20,7 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import type { BunPlugin } from "bun";
 import { requireConverterModule, resolveConverterPath } from "../../common/converter-module.js";
+import * as hostCommon from "../../common/index.js";
 import { checkOptions, converterFromModule, type ConverterPathOption, type OptionsShape } from "../../common/index.js";
 import { COMMON_MODULE_ID } from "./sandbox.js";
 import { sourceMapCommentFor } from "./source-map.js";
@@ -223,6 +224,10 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
         loader: "ts",
       }));
       build.onLoad({ filter: /.*/, namespace: "temporal-ignored" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+      build.onLoad({ filter: /[\\/]workflow[\\/]index\.ts$/ }, async (args) => {
+        if (args.path !== WORKFLOW_API) return undefined;
+        return { contents: withStaticCommonExports(await Bun.file(WORKFLOW_API).text()), loader: "ts" };
+      });
     },
   };
 
@@ -268,6 +273,24 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
   // "\/" is JSON for "/": no "*/" inside the header can end the comment early.
   const code = `${BUNDLE_HEADER}${JSON.stringify(header).replaceAll("/", "\\/")}${BUNDLE_HEADER_END}${await result.outputs[0]!.text()}${await sourceMapCommentFor(result.outputs, SRC_DIR + path.sep)}`;
   return { code, workflowsPath, bundleTimeMs, payloadConverterPath, failureConverterPath, workflowInterceptorModules, sourceMap: SOURCE_MAP_NOTE };
+}
+
+/**
+ * src/workflow/index.ts re-exports src/common with `export * from "../common/index.js"`. src/common
+ * is external to the bundle (the host's module), so Bun cannot know its names statically and
+ * builds the workflow API's namespace at run time: every run (each instantiation of the bundle)
+ * then defined a getter for each of src/common's ~180 exports and for every module the index
+ * re-exports — about a third of the cost of starting a run (bench/workflow-runtime.ts). Listing
+ * the names (the host module's runtime exports, less those the index exports itself, which win
+ * over a star export anyway) lets Bun bind every import statically. Types are erased, so
+ * type-only names need not be listed. If the line is not found the source is bundled unchanged.
+ */
+const COMMON_STAR_EXPORT = 'export * from "../common/index.js";';
+function withStaticCommonExports(source: string): string {
+  if (!source.includes(COMMON_STAR_EXPORT)) return source;
+  const own = new Set(new Bun.Transpiler({ loader: "ts" }).scan(source.replace(COMMON_STAR_EXPORT, "")).exports);
+  const names = Object.keys(hostCommon).filter((n) => n !== "default" && !own.has(n));
+  return source.replace(COMMON_STAR_EXPORT, `export { ${names.join(", ")} } from "../common/index.js";`);
 }
 
 /** package.json folders with an object "browser" field, by the folders looked up (null: none). */

@@ -202,7 +202,7 @@ export async function pack(options: { outDir?: string; log?: (line: string) => v
   return result;
 }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`; // decimal MB, as package registries show sizes
 
 if (import.meta.main) {
   const { values } = parseArgs({ args: Bun.argv.slice(2), options: { out: { type: "string" }, json: { type: "boolean" } }, strict: true });

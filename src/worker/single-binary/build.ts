@@ -154,6 +154,10 @@ export async function buildWorkerBinary(o: BuildWorkerOptions): Promise<BuiltWor
       // A worker reads its configuration from the environment (and .env, like `bun`), never from
       // a bunfig.toml, tsconfig.json or package.json that happens to be in its working folder.
       compile: { outfile, autoloadBunfig: false, autoloadTsconfig: false, autoloadPackageJson: false },
+      // Parsed at build time: the SDK's modules (generated protobuf code, zod) load in
+      // about 80 ms less per start (measured: --help 290 vs 375 ms median), for +3 MB.
+      bytecode: true,
+      format: "esm",
       throw: false,
     });
     if (!result.success) {

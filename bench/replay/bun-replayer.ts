@@ -4,6 +4,8 @@
 // (bench/peer/workflows-bun.ts, bundled once before the passes, not measured). Prints one JSON
 // line: {"histories", "failed": [{workflowId, error}], "passes": [{cpuMs, wallMs}]} — CPU is the
 // whole process's (all threads, getrusage), so core's threads count as they do for the official side.
+// PEER_BUNDLE (optional): a bundle file written earlier (JSON of bundleWorkflowCode's result) to
+// replay with instead, e.g. one made by an older bundler, to compare in the same conditions.
 import { readFileSync } from "node:fs";
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from "../../src/worker/index.js";
 
@@ -17,7 +19,9 @@ const histories = readFileSync(file!, "utf8")
     const { workflowId, history } = JSON.parse(l) as { workflowId: string; history: string };
     return { workflowId, history: new Uint8Array(Buffer.from(history, "base64")) };
   });
-const workflowBundle = await bundleWorkflowCode({ workflowsPath: new URL("../peer/workflows-bun.ts", import.meta.url).pathname });
+const workflowBundle = process.env.PEER_BUNDLE
+  ? (JSON.parse(readFileSync(process.env.PEER_BUNDLE, "utf8")) as { code: string })
+  : await bundleWorkflowCode({ workflowsPath: new URL("../peer/workflows-bun.ts", import.meta.url).pathname });
 const failed: { workflowId: string; error: string }[] = [];
 const out: { cpuMs: number; wallMs: number }[] = [];
 for (let p = 0; p < passes; p++) {

@@ -226,7 +226,13 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
       build.onLoad({ filter: /.*/, namespace: "temporal-ignored" }, () => ({ contents: "module.exports = {};", loader: "js" }));
       build.onLoad({ filter: /[\\/]workflow[\\/]index\.ts$/ }, async (args) => {
         if (args.path !== WORKFLOW_API) return undefined;
-        return { contents: withStaticCommonExports(await Bun.file(WORKFLOW_API).text()), loader: "ts" };
+        let source: string;
+        try {
+          source = await Bun.file(WORKFLOW_API).text();
+        } catch {
+          return undefined; // not readable here: Bun loads it as usual (and reports why)
+        }
+        return { contents: withStaticCommonExports(source), loader: "ts" };
       });
     },
   };

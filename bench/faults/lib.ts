@@ -273,6 +273,8 @@ export interface Workload {
   taskQueue: string;
   ids: string[];
   spec: WorkloadSpec;
+  /** Epoch ms before the first start. */
+  beganAt: number;
   /** Epoch ms when the last start was accepted. */
   startedAt: number;
 }
@@ -281,6 +283,7 @@ export async function startWorkload(address: string, taskQueue: string, spec: Wo
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const ids: string[] = [];
+  const beganAt = Date.now();
   const batch = 20;
   for (let i = 0; i < spec.workflows; i += batch) {
     await Promise.all(
@@ -299,7 +302,7 @@ export async function startWorkload(address: string, taskQueue: string, spec: Wo
       }),
     );
   }
-  return { client, connection, taskQueue, ids, spec, startedAt: Date.now() };
+  return { client, connection, taskQueue, ids, spec, beganAt, startedAt: Date.now() };
 }
 
 /** Reads the shared activity log (lines of every worker process). */

@@ -58,6 +58,34 @@ function reRunDelays(runDir: ReturnType<typeof makeRunDir>, steps: { key: string
   return out;
 }
 
+/** The same workload with no fault: what the recovery figures compare with on this machine. */
+export async function baseline(o: WorkloadSpec & { timeoutMs: number }): Promise<FaultResult> {
+  const run = makeRunDir("baseline");
+  let w: Workload | undefined;
+  try {
+    const server = await startDevServer(run, await freePort());
+    const taskQueue = `faults-baseline-${Date.now()}`;
+    await startWorker(run, { name: "w1", address: server.address, taskQueue });
+    w = await startWorkload(server.address, taskQueue, o);
+    await waitClosed(w, o.timeoutMs);
+    const t = await tally(w, run);
+    const last = t.closeTimes[t.closeTimes.length - 1];
+    return {
+      tally: t,
+      figures: {
+        startingMs: w.startedAt - w.beganAt,
+        firstClosedAfterFirstStartMs: t.closeTimes.length > 0 ? t.closeTimes[0]! - w.beganAt : null,
+        allClosedAfterFirstStartMs: last !== undefined ? last - w.beganAt : null,
+        idealWorkflowMs: o.steps * (o.activityMs + o.timerMs),
+      },
+    };
+  } finally {
+    await w?.connection.close();
+    await stopAll();
+    run.remove();
+  }
+}
+
 export interface ServerRestartOptions extends WorkloadSpec {
   /** How long the server stays down. */
   outageMs: number;

@@ -20,6 +20,7 @@ import { Connection, ConnectionError } from "../../src/client/index.js";
 import { NativeConnection } from "../../src/worker/index.js";
 import { testServer } from "../helpers/dev-server.js";
 import { makeCertificates, startTlsProxy, type Certificates, type TlsProxy } from "../helpers/tls.js";
+import { ensureOfficialSdk } from "../../tools/official-sdk.js";
 
 let certs: Certificates;
 let upstream: string;
@@ -205,6 +206,46 @@ describe("API key", () => {
     const plain = await Connection.connect({ address: upstream, apiKey: "plain-key", tls: false });
     await plain.close();
   });
+
+  test("the official SDK (Node: @temporalio/client Connection and @temporalio/worker NativeConnection) sends the same header through the same proxy", async () => {
+    const sdk = await ensureOfficialSdk();
+    const dir = mkdtempSync(path.join(tmpdir(), "temporal-bun-tls-official-"));
+    try {
+      const script = path.join(dir, "official.cjs");
+      writeFileSync(
+        script,
+        `const { createRequire } = require("node:module");
+const req = createRequire(${JSON.stringify(path.join(sdk, "package.json"))});
+const { Connection } = req("@temporalio/client");
+const { NativeConnection } = req("@temporalio/worker");
+(async () => {
+  const tls = { serverRootCACertificate: Buffer.from(process.env.CA) };
+  const c = await Connection.connect({ address: process.env.ADDRESS, tls, apiKey: "official-client-key" });
+  await c.workflowService.getSystemInfo({});
+  await c.close();
+  const n = await NativeConnection.connect({ address: process.env.ADDRESS, tls, apiKey: "official-native-key" });
+  await n.workflowService.getSystemInfo({});
+  await n.close();
+})().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+`,
+      );
+      const before = tlsProxy.seen.length;
+      // --no-deprecation: Node warns that grpc-js sets an IP address as TLS server name (RFC 6066).
+      const node = Bun.spawn(["node", "--no-deprecation", script], { env: { ...process.env, CA: certs.ca.cert, ADDRESS: tlsProxy.address }, stdout: "pipe", stderr: "pipe" });
+      const timer = setTimeout(() => node.kill("SIGKILL"), 45_000);
+      const [err, code] = await Promise.all([new Response(node.stderr).text(), node.exited]);
+      clearTimeout(timer);
+      expect({ code, err: err.slice(0, 2000) }).toEqual({ code: 0, err: "" });
+      const official = tlsProxy.seen.slice(before);
+      const auth = (key: string) => official.filter((s) => s.headers.authorization === `Bearer ${key}`).map((s) => s.path.split("/").pop());
+      expect(auth("official-client-key")).toContain("GetSystemInfo");
+      expect(auth("official-native-key")).toContain("GetSystemInfo");
+      // Every call carried exactly one authorization value of that form, as ours do.
+      for (const s of official) expect(s.headers.authorization).toMatch(/^Bearer official-(client|native)-key$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe("secrets stay out of logs and errors", () => {

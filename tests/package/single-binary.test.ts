@@ -85,7 +85,7 @@ describe("a worker compiled by temporal-bun-worker build", () => {
     const env = await testEnv();
     const home = mkdtempSync(path.join(work, "home-"));
     const taskQueue = `single-binary-${crypto.randomUUID()}`;
-    const { p, stderr } = startBinary({ PATH: CLEAN_PATH, HOME: home, TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue });
+    const { p, stderr, errDone } = startBinary({ PATH: CLEAN_PATH, HOME: home, TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue });
     try {
       const ready = await readLine(p.stdout, /ready:/, 30_000, stderr);
       expect(ready).toStartWith("temporal-bun-worker ready: ");
@@ -103,7 +103,8 @@ describe("a worker compiled by temporal-bun-worker build", () => {
 
       p.kill("SIGTERM");
       expect(await p.exited).toBe(0);
-      expect(stderr()).not.toContain("error");
+      await errDone;
+      expect(stderr()).not.toMatch(/error/i);
     } finally {
       p.kill("SIGKILL");
       await p.exited;

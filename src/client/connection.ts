@@ -15,7 +15,7 @@ import { WorkflowService as WorkflowServiceDesc } from "../proto/temporal/api/wo
 import { OperatorService as OperatorServiceDesc } from "../proto/temporal/api/operatorservice/v1/service_pb.js";
 import { Health as HealthServiceDesc } from "../proto/grpc/health/v1/health_pb.js";
 import { ConnectionError, IllegalStateError, toServiceError } from "./errors.js";
-import { sortOptions, type Duration, type OptionsShape } from "../common/index.js";
+import { checkOptions, type Duration, type OptionsShape } from "../common/index.js";
 import { durationOptionMs } from "./converter.js";
 import { explainConnectFailure } from "./connect-failure.js";
 
@@ -103,18 +103,47 @@ function pem(v: Uint8Array | string | undefined, option: string): string | undef
 /**
  * The official grpc-js options have no counterpart here: every RPC goes through core's gRPC
  * client (tonic), so grpc-js call interceptors, channel arguments and credentials objects cannot
- * apply. They warn once; other unknown keys stay ignored, as before.
+ * apply; nor do the official NativeConnectionOptions this connection does not implement. They
+ * warn once. A key neither SDK knows (a typo such as `adress`) is a TypeError naming it.
  */
 const connectionOptionsShape: OptionsShape = {
   name: "ConnectionOptions",
   supported: ["address", "tls", "apiKey", "metadata", "connectTimeout", "identity", "runtime"],
-  officialOnly: ["interceptors", "channelArgs", "credentials", "callCredentials", "plugins"],
+  officialOnly: [
+    "interceptors",
+    "channelArgs",
+    "credentials",
+    "callCredentials",
+    "plugins",
+    "proxy",
+    "dnsLoadBalancingConfig",
+    "grpcCompression",
+    "disableErrorCodeMetricTags",
+    "payloadLimits",
+  ],
 };
+
+/** The TLS object's fields, checked here: core would only say its connect options are malformed. */
+function checkTls(tls: TLSConfig): TLSConfig {
+  pem(tls.serverRootCACertificate, "tls.serverRootCACertificate");
+  if (tls.serverNameOverride !== undefined && typeof tls.serverNameOverride !== "string") {
+    throw new TypeError(`ConnectionOptions.tls.serverNameOverride: expected a host name string, got ${JSON.stringify(tls.serverNameOverride)}`);
+  }
+  const pair = tls.clientCertPair as { crt?: unknown; key?: unknown } | undefined | null;
+  if (pair !== undefined && pair !== null) {
+    if (typeof pair !== "object" || pair.crt === undefined || pair.key === undefined) {
+      throw new TypeError("ConnectionOptions.tls.clientCertPair: expected { crt, key } (the client certificate and its private key, PEM)");
+    }
+    pem(pair.crt as string, "tls.clientCertPair.crt");
+    pem(pair.key as string, "tls.clientCertPair.key");
+  }
+  return tls;
+}
 
 /** Validates options and fills in defaults; throws TypeError naming the option. */
 export function normalizeConnectionOptions(options: ConnectionOptions = {}): ConnectionOptionsWithDefaults {
   if (options === null || typeof options !== "object") throw new TypeError("ConnectionOptions: expected an object");
-  sortOptions(connectionOptionsShape, options);
+  checkOptions(connectionOptionsShape, options);
   let address = options.address ?? DEFAULT_ADDRESS;
   if (typeof address !== "string" || address.trim() === "" || /\s/.test(address)) {
     throw new TypeError(`ConnectionOptions.address: expected 'host:port', got ${JSON.stringify(address)}`);
@@ -130,12 +159,18 @@ export function normalizeConnectionOptions(options: ConnectionOptions = {}): Con
   }
   let tls: TLSConfig | null = null;
   if (options.tls === true) tls = {};
-  else if (options.tls && typeof options.tls === "object") tls = options.tls;
+  else if (options.tls && typeof options.tls === "object") tls = checkTls(options.tls);
   else if (options.tls === undefined && options.apiKey) tls = {};
   else if (options.tls !== undefined && options.tls !== null && options.tls !== false) {
     throw new TypeError("ConnectionOptions.tls: expected a boolean or { serverNameOverride, serverRootCACertificate, clientCertPair }");
   }
   const metadata = options.metadata ?? {};
+  if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) {
+    throw new TypeError(`ConnectionOptions.metadata: expected a record of string values, got ${JSON.stringify(metadata)}`);
+  }
+  if (options.identity !== undefined && typeof options.identity !== "string") {
+    throw new TypeError(`ConnectionOptions.identity: expected a string, got ${JSON.stringify(options.identity)}`);
+  }
   for (const [k, v] of Object.entries(metadata)) {
     if (typeof v !== "string") throw new TypeError(`ConnectionOptions.metadata['${k}']: expected a string value`);
   }
@@ -223,6 +258,8 @@ export class Connection {
         this.client = await NativeClient.connect(this.runtime.native, nativeOptions(o), o.connectTimeoutMs);
       } catch (err) {
         this.connecting = undefined;
+        // A bad option (e.g. an apiKey function returning '') is the caller's error, not a failed connection.
+        if (err instanceof TypeError) throw err;
         const why = err instanceof Error ? err.message : String(err);
         const hint = explainConnectFailure(why, o);
         throw new ConnectionError(`Failed to connect to Temporal at ${o.address}: ${hint ? `${hint}. Core: ${why}` : why}`, o.address, { cause: err });

@@ -990,6 +990,10 @@ export class WorkflowHandle<W extends Workflow = Workflow> {
           throw new QueryNotRegisteredError(cause, err.code);
         }
         const detail = err.detail("temporal.api.errordetails.v1.QueryFailedFailure") as { failure?: Failure } | undefined;
+        // The workflow's own answer to an unknown query name (its message lists the registered
+        // queries): as official, a QueryNotRegisteredError with that message.
+        const unknownQuery = /Workflow did not register a handler for .*$/s.exec(detail?.failure?.message ?? cause)?.[0];
+        if (unknownQuery !== undefined) throw new QueryNotRegisteredError(unknownQuery, err.code);
         if (detail?.failure) {
           await this.ctx.converter.decode(FailureSchema, detail.failure);
           throw this.ctx.converter.failureToError(detail.failure);

@@ -99,11 +99,96 @@ export interface RuntimeOptions {
   telemetryOptions?: TelemetryOptions;
 }
 
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"];
+
+/** The level named by `value` (a LogLevel, any case), else a TypeError naming `option`. */
+function logLevelOption(value: unknown, option: string, fallback: LogLevel): string {
+  if (value === undefined) return fallback.toLowerCase();
+  if (typeof value !== "string" || !LOG_LEVELS.includes(value.toUpperCase())) {
+    throw new TypeError(`${option}: expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(value)}`);
+  }
+  return value.toLowerCase();
+}
+
+/** tracing's LevelFilter::from_str: a name (any case), a number 0-5, or "" (error). */
+function isTracingLevel(text: string): boolean {
+  return /^(?:[0-5]|error|warn|info|debug|trace|off|)$/i.test(text);
+}
+
+/**
+ * Why core's EnvFilter would drop `directive` (one comma-separated part of a filter), or
+ * undefined when it parses. Follows tracing-subscriber 0.3's Directive::parse: `target`,
+ * `level`, `target=level`, `target[span{field=value}]=level`. Core builds its filter with
+ * EnvFilter::new, which only prints "ignoring …" to stderr for a bad directive and logs with
+ * the rest: a typo would silently change what is logged.
+ */
+export function envFilterDirectiveProblem(directive: string): string | undefined {
+  const d = directive.trim();
+  if (d === "") return undefined;
+  if (!/^[\p{L}\p{N}_:\-\[]/u.test(d)) return `it starts with ${JSON.stringify(d[0])} (a directive starts with a target, a level or '[span]')`;
+  let rest = d;
+  if (!d.startsWith("[")) {
+    const end = d.search(/[=[]/);
+    if (end < 0) return undefined; // a level alone, or a target alone (every level of that target)
+    rest = d.slice(end);
+  }
+  if (rest.startsWith("[")) {
+    const close = rest.indexOf("]");
+    if (close < 0) return "its '[span]' is not closed";
+    const span = rest.slice(1, close);
+    const brace = span.indexOf("{");
+    if (brace >= 0) {
+      if (!span.endsWith("}")) return "its span's '{fields}' are not closed";
+      if (span.slice(brace + 1, -1).split(",").some((f) => f.trim() === "")) return "its span has an empty field";
+    }
+    rest = rest.slice(close + 1);
+    if (rest === "") return undefined;
+    if (!rest.startsWith("=")) return `unexpected ${JSON.stringify(rest)} after the span`;
+  }
+  const level = rest.slice(1);
+  if (!isTracingLevel(level)) return `${JSON.stringify(level)} is not a level (expected trace, debug, info, warn, error or off)`;
+  return undefined;
+}
+
+/** Throws a TypeError naming the filter and its first directive core would ignore. */
+function checkEnvFilter(filter: string): string {
+  for (const directive of filter.split(",")) {
+    const problem = envFilterDirectiveProblem(directive);
+    if (problem !== undefined) {
+      throw new TypeError(`telemetryOptions.logging.filter: invalid log filter ${JSON.stringify(filter)}: directive ${JSON.stringify(directive)}: ${problem}`);
+    }
+  }
+  return filter;
+}
+
+/** Core's own messages ("invalid socket address syntax", "relative URL without a base") name neither the option nor the value. */
+function checkBindAddress(value: unknown): void {
+  const option = "telemetryOptions.metrics.prometheus.bindAddress";
+  const m = typeof value === "string" ? /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(value) : null;
+  if (m === null || Number(m[1]) > 65535) {
+    throw new TypeError(`${option}: expected 'ip:port' (an IP address, e.g. '0.0.0.0:9464'; not a host name), got ${JSON.stringify(value)}`);
+  }
+}
+
+function checkOtelUrl(value: unknown): void {
+  const option = "telemetryOptions.metrics.otel.url";
+  let ok = false;
+  try {
+    ok = typeof value === "string" && /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new TypeError(`${option}: expected an http(s) URL of the OTLP collector (e.g. 'http://localhost:4317'), got ${JSON.stringify(value)}`);
+}
+
 function coreFilter(filter: NonNullable<TelemetryOptions["logging"]>["filter"]): string {
   if (filter === undefined) return "temporal_sdk_core=warn,temporalio_sdk_core=warn,temporal_client=warn,temporalio_client=warn,warn";
-  if (typeof filter === "string") return filter;
-  const core = (filter.core ?? "WARN").toLowerCase();
-  const other = (filter.other ?? "ERROR").toLowerCase();
+  if (typeof filter === "string") return checkEnvFilter(filter);
+  if (filter === null || typeof filter !== "object") {
+    throw new TypeError(`telemetryOptions.logging.filter: expected an env-filter string or { core, other }, got ${filter === null ? "null" : typeof filter}`);
+  }
+  const core = logLevelOption(filter.core, "telemetryOptions.logging.filter.core", "WARN");
+  const other = logLevelOption(filter.other, "telemetryOptions.logging.filter.other", "ERROR");
   return `temporal_sdk_core=${core},temporalio_sdk_core=${core},temporal_client=${core},temporalio_client=${core},${other}`;
 }
 
@@ -147,6 +232,7 @@ export class Runtime {
     if (t.metrics) {
       if ("prometheus" in t.metrics) {
         const p = t.metrics.prometheus;
+        checkBindAddress(p?.bindAddress);
         nativeOptions.metrics = {
           prometheus: { bindAddress: p.bindAddress, countersTotalSuffix: p.countersTotalSuffix, unitSuffix: p.unitSuffix, durationsAsSeconds: p.useSecondsForDurations },
           metricPrefix: t.metrics.metricPrefix,
@@ -155,6 +241,7 @@ export class Runtime {
         };
       } else {
         const o = t.metrics.otel;
+        checkOtelUrl(o?.url);
         nativeOptions.metrics = {
           otel: { url: o.url, headers: o.headers, metricPeriodicityMs: o.metricsExportIntervalMs, temporality: o.temporality, protocol: o.http ? "http" : "grpc" },
           metricPrefix: t.metrics.metricPrefix,

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:net";
 import { NativeEphemeralServer } from "../bridge/index.js";
 import { Runtime } from "../runtime/index.js";
 import { Client, Connection, type ClientOptions, type ConnectionOptions, type WorkflowHandle } from "../client/index.js";
@@ -54,6 +55,39 @@ export class TemporalCliNotFoundError extends Error {
   constructor(readonly path: string) {
     super(`Temporal CLI not found at ${path}: run ./dev setup (it builds the CLI), or set TEMPORAL_CLI_PATH to a temporal executable`);
   }
+}
+
+/**
+ * Ours: the dev server `createLocal` asked for did not start (its port is taken, or the process
+ * exited before it listened). Core's launcher only waits until the port accepts connections, so
+ * without this check a port held by another server would connect the environment to *that* one.
+ */
+export class DevServerStartError extends Error {
+  override readonly name: string = "DevServerStartError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Throws DevServerStartError when something already listens on `ip:port` (`option` names the option). */
+async function ensurePortFree(ip: string, port: number, option: string): Promise<void> {
+  const taken = await new Promise<Error | undefined>((resolve) => {
+    const s = createServer();
+    s.once("error", (err) => resolve(err));
+    s.listen({ host: ip, port, exclusive: true }, () => s.close(() => resolve(undefined)));
+  });
+  if (taken === undefined) return;
+  const code = (taken as { code?: string }).code;
+  const why = code === "EADDRINUSE" ? "is already in use by another process" : `cannot be bound (${code ?? taken.message})`;
+  throw new DevServerStartError(`${option}: ${ip}:${port} ${why}; the dev server cannot listen there (choose a free port, or leave ${option} unset for one)`, { cause: taken });
+}
+
+function checkPortOption(value: unknown, option: string): number | undefined {
+  if (value === undefined || value === 0) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new TypeError(`${option}: expected an integer port 1-65535, got ${typeof value === "number" ? value : JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 export interface LocalServerOptions {
@@ -296,11 +330,16 @@ export class TestWorkflowEnvironment {
     const namespace = s.namespace ?? "default";
     // Registrations first, then the caller's arguments, as official.
     const extraArgs = [...searchAttributeArgs(s.searchAttributes), ...(s.extraArgs ?? [])];
+    const ip = s.ip ?? "127.0.0.1";
+    const port = checkPortOption(s.port, "LocalServerOptions.port");
+    const uiPort = checkPortOption(s.uiPort, "LocalServerOptions.uiPort");
+    if (port !== undefined) await ensurePortFree(ip, port, "LocalServerOptions.port");
+    if (s.ui && uiPort !== undefined) await ensurePortFree(ip, uiPort, "LocalServerOptions.uiPort");
     const server = await NativeEphemeralServer.startDev(runtime.native, {
       existingPath: executable,
       namespace,
-      ip: s.ip ?? "127.0.0.1",
-      port: s.port,
+      ip,
+      port,
       databaseFilename: s.dbFilename,
       ui: s.ui,
       uiPort: s.uiPort,
@@ -309,8 +348,14 @@ export class TestWorkflowEnvironment {
       extraArgs,
     });
     // Core does not stop the dev server when this process dies: a watchdog does (watchdog.ts).
-    const port = server.target.slice(server.target.lastIndexOf(":") + 1);
-    const pid = findChild(["start-dev", "--port", port]);
+    const listening = server.target.slice(server.target.lastIndexOf(":") + 1);
+    const pid = findChild(["start-dev", "--port", listening]);
+    if (pid === undefined && existsSync("/proc/self")) {
+      // Core saw the port accept a connection, but its server process is gone (it failed to
+      // start, e.g. the port was taken meanwhile): whatever answered is not our server.
+      await server.shutdown().catch(() => undefined);
+      throw new DevServerStartError(`The dev server (${executable} server start-dev --port ${listening}) exited while starting; ${server.target} is answered by another process`);
+    }
     if (pid !== undefined) {
       const watchdog = watchChild(pid);
       const shutdown = server.shutdown.bind(server);

@@ -65,6 +65,8 @@ interface Running {
   workerLog: Logger;
   cancel(reason: CancelReason, details: ActivityCancellationDetails): void;
   cancelReason?: CancelReason;
+  /** Why the heartbeat details could not be converted or encoded (cancel reason HEARTBEAT_DETAILS_CONVERSION_FAILED). */
+  heartbeatError?: string;
   done: boolean;
 }
 
@@ -224,14 +226,23 @@ export class ActivityExecutor {
     const log = LoggerWithComposedMetadata.compose(LoggerWithComposedMetadata.compose(base, () => running.logAttributes()), { sdkComponent: "activity" });
     // Heartbeats keep their order even when a codec makes encoding asynchronous.
     let chain: Promise<void> = Promise.resolve();
+    // As official: details the converter (or a codec) refuses cancel the activity, which then
+    // fails (retryable) with HEARTBEAT_DETAILS_CONVERSION_FAILED. Ours also names the value's
+    // kind and path (the converter's message) in the log line and the failure's message.
+    const conversionFailed = (err: unknown) => {
+      if (running.done || running.cancelReason !== undefined) return;
+      const text = err instanceof Error ? err.message : String(err);
+      running.heartbeatError = text;
+      running.workerLog.warn(`Failed to encode heartbeat details, cancelling Activity: ${text}`, { error: err });
+      running.cancel("HEARTBEAT_DETAILS_CONVERSION_FAILED", cancellationDetails("HEARTBEAT_DETAILS_CONVERSION_FAILED", undefined));
+    };
     const heartbeat = (details?: unknown) => {
       if (running.done || isLocal) return;
       let payloads: Payload[];
       try {
         payloads = details === undefined ? [] : [this.o.converters.payloadConverter.toPayload(details) as Payload];
       } catch (err) {
-        log.warn("Heartbeat details could not be converted; cancelling the activity", { error: String(err) });
-        running.cancel("HEARTBEAT_DETAILS_CONVERSION_FAILED", cancellationDetails("HEARTBEAT_DETAILS_CONVERSION_FAILED", undefined));
+        conversionFailed(err);
         return;
       }
       const hb = create(ActivityHeartbeatSchema, { taskToken: info.taskToken, details: payloads });
@@ -317,7 +328,8 @@ export class ActivityExecutor {
         }
         const reason = running.cancelReason;
         if (reason === "HEARTBEAT_DETAILS_CONVERSION_FAILED") {
-          return this.failed(ApplicationFailure.retryable(reason, "CancelledFailure"));
+          const why = running.heartbeatError === undefined ? "" : `: heartbeat details could not be converted: ${running.heartbeatError}`;
+          return this.failed(ApplicationFailure.retryable(`${reason}${why}`, "CancelledFailure"));
         }
         if (reason !== undefined && (err instanceof CancelledFailure || isAbortError(err))) {
           const details = ctx.cancellationDetails;

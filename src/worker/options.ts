@@ -2,7 +2,7 @@
  * `Worker.create` options: the zod schema (errors name the option), the defaults, and the
  * compiled form the worker and the native bridge use.
  */
-import { availableParallelism, totalmem } from "node:os";
+import { availableParallelism, constants as osConstants, totalmem } from "node:os";
 import { z } from "zod";
 import { msToNumber, sortOptions, type DataConverter, type Duration, type LoadedDataConverter } from "../common/index.js";
 import { loadDataConverterWithModules } from "../common/converter-module.js";
@@ -123,6 +123,14 @@ const durationMs = (option: string) =>
 
 const positiveInt = z.number().int().min(1);
 
+/** Why `name` cannot be a shutdown signal (undefined when it can). */
+function shutdownSignalProblem(name: string): string | undefined {
+  if (name === "SIGKILL" || name === "SIGSTOP") return `${name} cannot be caught, so it cannot start a graceful shutdown`;
+  if (Object.hasOwn(osConstants.signals, name)) return undefined;
+  const near = Object.keys(osConstants.signals).find((s) => s === `SIG${name.toUpperCase()}` || s === name.toUpperCase());
+  return `unknown signal ${JSON.stringify(name)}${near ? ` (did you mean '${near}'?)` : ""}: expected a signal name such as SIGINT, SIGTERM, SIGHUP, SIGUSR2`;
+}
+
 /** An interceptor factory entry: a function (its result is checked per attempt, where a bad one fails that attempt). */
 const factory = <T>(expected: string) =>
   z.custom<T>((v) => typeof v === "function", { error: (issue) => `expected a function (${expected}), got ${describeValue(issue.input)}` });
@@ -180,7 +188,15 @@ const schema = z.strictObject({
   sinks: z
     .custom<InjectedSinks<Sinks>>((v) => checkSinks(v) === undefined, { error: (issue) => checkSinks(issue.input) ?? "invalid sinks" })
     .optional(),
-  shutdownSignals: z.array(z.string()).default(["SIGINT", "SIGTERM"]),
+  // A name the OS does not know would be an ordinary event name to process.on: never delivered.
+  shutdownSignals: z
+    .array(
+      z.string().superRefine((v, ctx) => {
+        const problem = shutdownSignalProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    )
+    .default(["SIGINT", "SIGTERM"]),
   enableNonLocalActivities: z.boolean().default(true),
 });
 

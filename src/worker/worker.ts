@@ -131,6 +131,25 @@ async function workerBundle(o: ParsedWorkerOptions, logger: Logger): Promise<Wor
   return bundle;
 }
 
+/**
+ * Loads the workflow modules once before the worker starts: a module that throws while loading
+ * would fail every workflow task, so Worker.create rejects instead, with the module's error as
+ * the cause (its stack names the user's file).
+ */
+function checkWorkflowModulesLoad(runtime: WorkflowRuntime): void {
+  try {
+    runtime.checkModulesLoad();
+  } catch (err) {
+    runtime.dispose();
+    const e = err as { name?: string; message?: string; stack?: string } | undefined;
+    const at = e?.stack?.split("\n").find((l) => /^\s+at /.test(l))?.trim();
+    throw new WorkflowBundleError(
+      `Workflow code threw while its modules were loading: ${e?.name ?? "Error"}: ${e?.message ?? String(err)}${at ? ` (${at})` : ""}; every workflow task would fail, so the worker does not start`,
+      { cause: err },
+    );
+  }
+}
+
 /** A worker created without `connection` makes (and later closes) its own. */
 function defaultConnection(): Promise<WorkerConnection> {
   return NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
@@ -146,8 +165,13 @@ export class Worker {
   }
 
   /** Replays each history in turn and yields a ReplayResult per history. */
-  static runReplayHistories(options: ReplayWorkerOptions, histories: ReplayHistoriesIterable): AsyncGenerator<ReplayResult, void, undefined> {
-    return runReplayHistories(options, histories);
+  static async *runReplayHistories(options: ReplayWorkerOptions, histories: ReplayHistoriesIterable): AsyncGenerator<ReplayResult, void, undefined> {
+    // Checked here, not left to `for await` ("iterable should have an iterator symbol").
+    const h = histories as unknown as Record<symbol, unknown> | null;
+    if (h === null || (typeof h !== "object" && typeof h !== "function") || (typeof h[Symbol.asyncIterator] !== "function" && typeof h[Symbol.iterator] !== "function")) {
+      throw new TypeError(`runReplayHistories: histories: expected an iterable or async iterable of { workflowId, history }, got ${h === null ? "null" : typeof h === "object" ? "an object that is not iterable" : `${typeof h} ${String(h)}`}`);
+    }
+    yield* runReplayHistories(options, histories);
   }
 
   /**
@@ -184,6 +208,7 @@ export class Worker {
             showStackTraceSources: o.showStackTraceSources,
           })
         : undefined;
+      if (workflowRuntime) checkWorkflowModulesLoad(workflowRuntime);
       return new Worker(o, connection, ownsConnection, native, converters, workflowRuntime, logger);
     } catch (err) {
       if (native) await shutdownIdleWorker(native, parsed.workflowsPath !== undefined || parsed.workflowBundle !== undefined, Object.keys(parsed.activities).length > 0);

@@ -343,7 +343,8 @@ export function getExternalWorkflowHandle(workflowId: string, runId?: string): E
   const a = assertInWorkflow(
     "Workflow.getExternalWorkflowHandle(...) may only be used from a Workflow Execution. Consider using Client.workflow.getHandle(...) instead.)",
   );
-  if (typeof workflowId !== "string") throw new TypeError(`getExternalWorkflowHandle: workflowId: expected a string, got ${describeValue(workflowId)}`);
+  // '' would reach the server, which refuses the command on every retry of the workflow task.
+  if (typeof workflowId !== "string" || workflowId === "") throw new TypeError(`getExternalWorkflowHandle: workflowId: expected a non-empty string, got ${describeValue(workflowId)}`);
   if (runId !== undefined && runId !== null && typeof runId !== "string") throw new TypeError(`getExternalWorkflowHandle: runId: expected a string, got ${describeValue(runId)}`);
   const signal = (name: string, args: unknown[]) =>
     signalWorkflow(a.nextSeq.signalWorkflow++, name, args, { type: "external", workflowExecution: { workflowId, runId: runId ?? undefined } });

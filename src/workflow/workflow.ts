@@ -229,6 +229,16 @@ function summaryMetadata(summary: unknown): { summary: Payload } | undefined {
   return summary === undefined || summary === null ? undefined : { summary: getActivator().toPayload(summary) };
 }
 
+/**
+ * The type and arguments of an activity call. The server refuses a command without an activity
+ * type, and that refusal fails the workflow task again on every retry: a TypeError at the call
+ * names the problem instead.
+ */
+function checkActivityCall(activityType: unknown, args: unknown, api: string): void {
+  if (typeof activityType !== "string" || activityType === "") throw new TypeError(`${api}: activityType: expected a non-empty string, got ${describeValue(activityType)}`);
+  if (!Array.isArray(args)) throw new TypeError(`${api}: args: expected an array of arguments, got ${describeValue(args)}`);
+}
+
 /** Schedule an activity by name. Prefer `proxyActivities`, which is typed. */
 export function scheduleActivity<R>(activityType: string, args: unknown[], options: ActivityOptions): Promise<R> {
   return scheduleCompiledActivity<R>(activityType, args, options, compileActivityOptions(options, "scheduleActivity", false), "scheduleActivity");
@@ -239,6 +249,7 @@ export function scheduleActivity<R>(activityType: string, args: unknown[], optio
  * call; an interceptor that replaces `input.options` has its options checked and compiled anew.
  */
 function scheduleCompiledActivity<R>(activityType: string, args: unknown[], options: ActivityOptions, compiled: CompiledActivityOptions, api: string): Promise<R> {
+  checkActivityCall(activityType, args, api);
   const a = getActivator();
   const seq = a.nextSeq.activity++;
   const execute = composeInterceptors(a.interceptors.outbound, "scheduleActivity", (input: ActivityInput) =>
@@ -347,6 +358,7 @@ export function scheduleLocalActivity<R>(activityType: string, args: unknown[], 
 
 /** Each attempt through the outbound interceptors (a new seq each, as official); backs off on a timer when core asks. */
 async function scheduleCompiledLocalActivity<R>(activityType: string, args: unknown[], options: LocalActivityOptions, compiled: CompiledActivityOptions, api: string): Promise<R> {
+  checkActivityCall(activityType, args, api);
   const a = getActivator();
   let attempt = 1;
   let originalScheduleTime: LocalActivityInput["originalScheduleTime"] = undefined;
@@ -428,6 +440,7 @@ export function condition(fn: () => boolean, timeout: Duration, options: TimerOp
 export function condition(fn: () => boolean, timeout: Duration): Promise<boolean>;
 export function condition(fn: () => boolean): Promise<void>;
 export async function condition(fn: () => boolean, timeout?: Duration, options?: TimerOptions): Promise<void | boolean> {
+  if (typeof fn !== "function") throw new TypeError(`condition: expected a function returning a boolean as the first argument, got ${describeValue(fn)}`);
   // As official: a timeout of 0 sets the SDK-internal patch marker (replays of histories made
   // before the patch treat 0 as no timeout), so the commands match the official SDK's.
   if (timeout === 0 && !patched(CONDITION_0_PATCH)) return conditionInner(fn);
@@ -441,18 +454,26 @@ export async function condition(fn: () => boolean, timeout?: Duration, options?:
   });
 }
 
+/** A handler name is a string (a number or an object would only fail later, far from the definition). */
+function checkDefinitionName(name: unknown, api: string): void {
+  if (typeof name !== "string") throw new TypeError(`${api}: name: expected a string, got ${describeValue(name)}`);
+}
+
 /** A signal definition; `options` (the official SignalDefinitionOptions) are kept on it, as official. */
 export function defineSignal<Args extends unknown[] = [], Name extends string = string>(name: Name, options: SignalDefinitionOptions = {}): SignalDefinition<Args, Name> {
+  checkDefinitionName(name, "defineSignal");
   return { type: "signal", name, ...options } as SignalDefinition<Args, Name>;
 }
 
 /** A query definition; `options` (the official QueryDefinitionOptions) are kept on it, as official. */
 export function defineQuery<Ret, Args extends unknown[] = [], Name extends string = string>(name: Name, options: QueryDefinitionOptions = {}): QueryDefinition<Ret, Args, Name> {
+  checkDefinitionName(name, "defineQuery");
   return { type: "query", name, ...options } as QueryDefinition<Ret, Args, Name>;
 }
 
 /** An update definition; `options` (the official UpdateDefinitionOptions) are kept on it, as official. */
 export function defineUpdate<Ret, Args extends unknown[] = [], Name extends string = string>(name: Name, options: UpdateDefinitionOptions = {}): UpdateDefinition<Ret, Args, Name> {
+  checkDefinitionName(name, "defineUpdate");
   return { type: "update", name, ...options } as UpdateDefinition<Ret, Args, Name>;
 }
 

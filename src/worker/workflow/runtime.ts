@@ -77,6 +77,11 @@ export interface WorkflowRuntime {
   runIdentity(runId: string): { workflowId: string | undefined; workflowType: string } | undefined;
   /** Evict every run and release the sandbox. activate() rejects afterwards. */
   dispose(): void;
+  /**
+   * Loads the bundle's modules once, as each new run does, and throws what they throw (a
+   * module that throws while loading would fail every workflow task of this worker).
+   */
+  checkModulesLoad(): void;
 }
 
 interface Run {
@@ -93,6 +98,27 @@ const consoleLogger: Logger = {
   warn: (m, meta) => console.warn(m, meta ?? ""),
   error: (m, meta) => console.error(m, meta ?? ""),
 };
+
+/**
+ * While modules load there is no activator yet; give top-level code time and randomness.
+ * Top-level Math.random() draws from the run's main stream, which the activator then
+ * continues: the official SDK creates its activator before importing user modules.
+ */
+function bootstrapGlobals(timestampMs: number, seed: bigint): RunGlobals & { random: () => number } {
+  const random = alea(seedBytes(seed));
+  const notYet = (what: string) => () => {
+    throw new Error(`${what} cannot be used while workflow modules are loading`);
+  };
+  return {
+    now: () => timestampMs,
+    random,
+    uuid4: () => uuid4FromRandom(random),
+    setTimeout: notYet("setTimeout()"),
+    clearTimeout: notYet("clearTimeout()"),
+    log: () => undefined,
+    determinismError: (m) => new Error(m),
+  };
+}
 
 export function createWorkflowRuntime(options: WorkflowRuntimeOptions): WorkflowRuntime {
   return new Runtime(options);
@@ -236,6 +262,26 @@ class Runtime implements WorkflowRuntime {
     for (const q of this.queue.splice(0)) q.reject(new Error("Workflow runtime is disposed"));
   }
 
+  checkModulesLoad(): void {
+    // As in activateNow: host microtasks never run under the watchdog.
+    drainMicrotasks();
+    try {
+      this.sandbox.runWithDeadline(() => {
+        this.sandbox.current = bootstrapGlobals(Date.now(), 0n);
+        try {
+          this.runConverters(this.sandbox.instantiate());
+        } finally {
+          this.sandbox.current = undefined;
+        }
+      }, this.deadlockTimeoutMs);
+    } catch (err) {
+      this.sandbox.current = undefined;
+      if (err instanceof WorkflowDeadlockError) this.sandbox.flushAfterDeadlock();
+      mapErrorStacks(err, this.stackTraces.mapErrorStack);
+      throw err;
+    }
+  }
+
   private activateNow(activation: WorkflowActivation): WorkflowActivationCompletion {
     const runId = activation.runId;
     const jobs = activation.jobs;
@@ -303,22 +349,8 @@ class Runtime implements WorkflowRuntime {
   /** Instantiate the bundle for a new run; module top-level code runs here. */
   private createRun(runId: string, workflowType: string, activation: WorkflowActivation, seed: bigint): Run {
     const timestampMs = activation.timestamp ? common.tsToMs(activation.timestamp) : 0;
-    // While modules load there is no activator yet; give top-level code time and randomness.
-    // Top-level Math.random() draws from the run's main stream, which the activator then
-    // continues: the official SDK creates its activator before importing user modules.
-    const random = alea(seedBytes(seed));
-    const notYet = (what: string) => () => {
-      throw new Error(`${what} cannot be used while workflow modules are loading`);
-    };
-    const bootstrap: RunGlobals = {
-      now: () => timestampMs,
-      random,
-      uuid4: () => uuid4FromRandom(random),
-      setTimeout: notYet("setTimeout()"),
-      clearTimeout: notYet("clearTimeout()"),
-      log: () => undefined,
-      determinismError: (m) => new Error(m),
-    };
+    const bootstrap = bootstrapGlobals(timestampMs, seed);
+    const random = bootstrap.random;
     this.sandbox.current = bootstrap;
     try {
       const exports = this.sandbox.instantiate();

@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pkg from "../../package.json";
 import { pack, type PackResult } from "../../tools/pack.js";
 import { testEnv } from "../helpers/dev-server.js";
 
@@ -95,7 +96,7 @@ afterAll(() => {
 describe("the packed packages", () => {
   test("the main tarball: sources, generated protobuf code, CLI, docs, LICENSE; no native code, tests or tools", () => {
     const files = packed.mainFiles;
-    for (const f of ["package.json", "README.md", "LICENSE", "bin/temporal-bun-worker.ts", "src/index.ts", "src/bridge/library.ts", "src/proto/temporal/api/workflowservice/v1/service_pb.ts", "samples/workflows.ts", "docs/building.md"]) {
+    for (const f of ["package.json", "README.md", "LICENSE", "bin/temporal-bun-worker.ts", "src/index.ts", "src/bridge/library.ts", "src/proto/temporal/api/workflowservice/v1/service_pb.ts", "samples/workflows.ts", "samples/activities.ts", "docs/building.md"]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(tests|bench|tools|bridge|protos|zig-out)\//.test(f) || f.endsWith(".so") || f.endsWith(".test.ts"))).toEqual([]);
@@ -176,6 +177,15 @@ try {
     expect(existsSync(path.join(nm, "temporal-bun-sdk", "src", "proto", "temporal", "api"))).toBe(true);
     const size = treeBytes(nm);
     console.log(`[install] bun add of both tarballs: ${(add.ms / 1000).toFixed(1)} s; node_modules ${(size / 1e6).toFixed(1)} MB`);
+
+    // Every subpath loads from node_modules (no devDependency or repository-only path at run
+    // time); the OpenTelemetry ones need the optional peers the consumer did not install.
+    const subpaths = Object.keys(pkg.exports).map((k) => (k === "." ? "temporal-bun-sdk" : `temporal-bun-sdk/${k.slice(2)}`)).filter((s) => !s.includes("opentelemetry"));
+    writeFileSync(path.join(dir, "imports.ts"), subpaths.map((s, i) => `import * as m${i} from "${s}";`).join("\n") + `\nconsole.log(JSON.stringify([${subpaths.map((_, i) => `Object.keys(m${i}).length`).join(", ")}]));\n`);
+    const imports = await run(["bun", "imports.ts"], dir, consumerEnv(), 30_000);
+    expect(imports.stderr).toBe("");
+    expect(imports.exitCode).toBe(0);
+    expect((JSON.parse(imports.stdout) as number[]).every((n) => n > 0)).toBe(true);
 
     const server = await testEnv();
     const env = consumerEnv({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace });

@@ -47,7 +47,7 @@ export class NativeLibraryExtractError extends Error {
 }
 
 /** The cache folders for the native library, in the order they are tried (see the header). */
-export function nativeCacheDirs(env: Record<string, string | undefined> = process.env): { dir: string; shared: boolean }[] {
+export function nativeCacheDirs(env: Record<string, string | undefined> = process.env, tempDir: string = tmpdir()): { dir: string; shared: boolean }[] {
   const dirs: { dir: string; shared: boolean }[] = [];
   const xdg = env.XDG_CACHE_HOME;
   // The XDG spec: a relative value is invalid and must be ignored.
@@ -55,7 +55,7 @@ export function nativeCacheDirs(env: Record<string, string | undefined> = proces
   const home = env.HOME;
   if (home) dirs.push({ dir: path.join(home, ".cache", "temporal-bun-sdk", "native"), shared: false });
   const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
-  dirs.push({ dir: path.join(tmpdir(), `temporal-bun-sdk-${uid ?? "user"}`, "native"), shared: true });
+  dirs.push({ dir: path.join(tempDir, `temporal-bun-sdk-${uid ?? "user"}`, "native"), shared: true });
   return dirs;
 }
 
@@ -83,10 +83,14 @@ function checkPrivate(dir: string, root: string): void {
  * The embedded library as a file on disk: reused from a previous start, or decompressed and
  * written now. Throws NativeLibraryExtractError naming every folder tried and why it failed.
  */
-export async function extractNativeLibrary(lib: EmbeddedLibrary, env: Record<string, string | undefined> = process.env): Promise<ExtractedLibrary> {
+export async function extractNativeLibrary(
+  lib: EmbeddedLibrary,
+  env: Record<string, string | undefined> = process.env,
+  tempDir: string = tmpdir(),
+): Promise<ExtractedLibrary> {
   const tried: { dir: string; error: string }[] = [];
   let data: Uint8Array | undefined;
-  for (const { dir, shared } of nativeCacheDirs(env)) {
+  for (const { dir, shared } of nativeCacheDirs(env, tempDir)) {
     const target = path.join(hashDir(dir, lib), lib.fileName);
     try {
       if (shared) {

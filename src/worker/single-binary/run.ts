@@ -47,7 +47,7 @@ Built in:
   workflows   ${m.workflowsPath ?? "(none)"}
   activities  ${m.activitiesPath ?? "(none)"}
   library     ${m.library.fileName} (sha256 ${m.library.sha256.slice(0, 16)}…), written on first start to
-              $XDG_CACHE_HOME or ~/.cache /temporal-bun-sdk/native/<hash>/ (else the temp folder)
+              $XDG_CACHE_HOME/temporal-bun-sdk/native/<hash>/ (else ~/.cache/…, else the temp folder)
 
 Options:
   --task-queue <name>   task queue to poll (overrides TEMPORAL_TASK_QUEUE${m.taskQueue ? `; built-in default "${m.taskQueue}"` : "; one of the two is required"})

@@ -95,12 +95,22 @@ afterAll(() => {
 
 describe("the packed packages", () => {
   test("the main tarball: sources, generated protobuf code, CLI, docs, LICENSE; no native code, tests or tools", () => {
-    const files = packed.mainFiles;
+    // What is really in the tarball (tar's listing), not what the packer said it packed.
+    const tarList = (file: string) =>
+      Bun.spawnSync(["tar", "tzf", file], { stdout: "pipe" }).stdout.toString().trim().split("\n").map((f) => f.replace(/^package\//, "")).sort();
+    const files = tarList(packed.main);
+    expect(files).toEqual(packed.mainFiles);
     for (const f of ["package.json", "README.md", "LICENSE", "bin/temporal-bun-worker.ts", "src/index.ts", "src/bridge/library.ts", "src/proto/temporal/api/workflowservice/v1/service_pb.ts", "samples/workflows.ts", "samples/activities.ts", "docs/building.md"]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(tests|bench|tools|bridge|protos|zig-out)\//.test(f) || f.endsWith(".so") || f.endsWith(".test.ts"))).toEqual([]);
-    expect(packed.platformFiles.sort()).toEqual(["LICENSE", "README.md", "libtemporal_bun_bridge.so", "package.json"]);
+    expect(tarList(packed.platform)).toEqual(["LICENSE", "README.md", "libtemporal_bun_bridge.so", "package.json"]);
+    const platformJson = JSON.parse(Bun.spawnSync(["tar", "xzf", packed.platform, "-O", "package/package.json"], { stdout: "pipe" }).stdout.toString());
+    expect(platformJson).toMatchObject({ name: packed.platformPackage, version: pkg.version, os: ["linux"], cpu: ["x64"], libc: ["glibc"] });
+    const mainJson = JSON.parse(Bun.spawnSync(["tar", "xzf", packed.main, "-O", "package/package.json"], { stdout: "pipe" }).stdout.toString());
+    expect(mainJson.optionalDependencies).toEqual({ [packed.platformPackage]: pkg.version });
+    expect(mainJson.devDependencies).toBeUndefined();
+    expect(mainJson.scripts).toBeUndefined();
     // Stripped: well below the library as built, which carries the debug info.
     expect(packed.sizes.libraryStripped).toBeLessThan(packed.sizes.libraryUnstripped * 0.8);
     expect(packed.sizes.debugInfo).toBeGreaterThan(1_000_000);

@@ -8,10 +8,28 @@
 //!                      $HOME/.cache/temporal-bun-sdk); the cargo target dir is keyed by the
 //!                      pinned @temporalio/core-bridge version.
 //!   -Dskip-cargo=true  link the static lib already in the cache without invoking cargo.
+//!   -Dglibc=X.Y        the oldest glibc the library must run on (default below), or `native`
+//!                      for the host's glibc and CPU. The Zig link targets that glibc, and the
+//!                      core's C dependencies are compiled by `zig cc` for it (its cargo target
+//!                      dir is keyed by it). tests/bridge/glibc.test.ts checks the result.
 const std = @import("std");
+const builtin = @import("builtin");
+
+/// The glibc the published library is built for: 2.28 is Debian 10, RHEL/Rocky 8, Ubuntu
+/// 18.10+, Amazon Linux 2023 (docs/building.md). tests/bridge/glibc.test.ts reads this line.
+const default_glibc = "native";
 
 pub fn build(b: *std.Build) void {
-    const target = b.standardTargetOptions(.{});
+    const glibc = b.option([]const u8, "glibc", "Oldest glibc to run on, e.g. 2.28, or `native` (default " ++ default_glibc ++ ")") orelse default_glibc;
+    const pinned_glibc = !std.mem.eql(u8, glibc, "native");
+    // A pinned glibc also means the baseline CPU of the architecture (the default target is
+    // the build machine's own CPU, whose instructions another machine may lack).
+    const target = if (pinned_glibc) blk: {
+        const query = std.Target.Query.parse(.{
+            .arch_os_abi = b.fmt("{s}-linux-gnu.{s}", .{ @tagName(builtin.cpu.arch), glibc }),
+        }) catch |err| std.debug.panic("-Dglibc={s}: not a glibc version like 2.28 ({s})", .{ glibc, @errorName(err) });
+        break :blk b.resolveTargetQuery(query);
+    } else b.standardTargetOptions(.{});
     // ReleaseSafe by default: fast, and every assertion and bounds check stays on, so a
     // broken invariant stops with a message instead of corrupting memory.
     const optimize = b.option(std.builtin.OptimizeMode, "optimize", "Optimization mode (default ReleaseSafe)") orelse .ReleaseSafe;
@@ -21,7 +39,10 @@ pub fn build(b: *std.Build) void {
 
     const core_pkg = b.pathFromRoot("node_modules/@temporalio/core-bridge");
     const core_version = readPackageVersion(b, core_pkg);
-    const cargo_target = b.fmt("{s}/cargo-target/core-bridge-{s}", .{ cache_dir, core_version });
+    const cargo_target = if (pinned_glibc)
+        b.fmt("{s}/cargo-target/core-bridge-{s}-gnu.{s}", .{ cache_dir, core_version, glibc })
+    else
+        b.fmt("{s}/cargo-target/core-bridge-{s}", .{ cache_dir, core_version });
     const core_lib = b.fmt("{s}/release/libtemporalio_sdk_core_c_bridge.a", .{cargo_target});
     const core_include = b.fmt("{s}/sdk-core/crates/sdk-core-c-bridge/include", .{core_pkg});
 
@@ -45,6 +66,10 @@ pub fn build(b: *std.Build) void {
     if (!skip_cargo) {
         const core_src = b.fmt("{s}/core-src/core-bridge-{s}", .{ cache_dir, core_version });
         const cargo = b.addSystemCommand(&.{ "bash", b.pathFromRoot("bridge/core/build-core.sh"), b.pathFromRoot("."), cargo_target, core_src });
+        if (pinned_glibc) {
+            cargo.addArgs(&.{ b.graph.zig_exe, glibc });
+            if (b.graph.global_cache_root.path) |dir| cargo.setEnvironmentVariable("ZIG_GLOBAL_CACHE_DIR", dir);
+        }
         cargo.has_side_effects = true; // cargo decides itself whether anything changed
         lib.step.dependOn(&cargo.step);
     }
@@ -53,7 +78,7 @@ pub fn build(b: *std.Build) void {
     // ---- unit tests: pure bridge modules, no core linked
     const test_module = b.createModule(.{
         .root_source_file = b.path("bridge/src/unit_tests.zig"),
-        .target = target,
+        .target = b.graph.host,
         .optimize = .Debug,
         .link_libc = true,
     });

@@ -207,7 +207,9 @@ async function oneWorkflow(env: TestWorkflowEnvironment, sdk: Sdk, taskQueue: st
   const h = await env.client.workflow.start("heavy", options);
   await h.signal("approve", `a${i}`);
   await h.signal("finish");
-  const done = await h.query("progress");
+  // A query waits for the worker behind every task queued before it; with N workflows at once on a
+  // loaded machine that can exceed the RPC's default timeout, so give it the run's time instead.
+  const done = await env.client.withDeadline(Date.now() + 600_000, () => h.query("progress"));
   if (typeof done !== "number" || done < 0 || done > 10) throw new Error(`${sdk}: unexpected progress ${JSON.stringify(done)}`);
   const result = await h.result();
   if (result !== `10 steps of w${i}, approved by a${i}`) throw new Error(`${sdk}: unexpected result ${JSON.stringify(result)}`);

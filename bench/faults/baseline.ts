@@ -9,7 +9,7 @@ import { installExitHandlers, numericArgs, printReport } from "./lib.js";
 import { baseline } from "./scenarios.js";
 
 installExitHandlers();
-const a = numericArgs(process.argv.slice(2), { workflows: 200, steps: 3, "activity-ms": 1000, "timer-ms": 1000, timeout: 180_000 });
+const a = numericArgs(process.argv.slice(2), { workflows: 200, steps: 3, "activity-ms": 1000, "timer-ms": 1000, timeout: 600_000 });
 const r = await baseline({
   workflows: a.workflows,
   steps: a.steps,

@@ -94,11 +94,22 @@ export function installExitHandlers(): void {
   }
 }
 
+/**
+ * A free loopback port below the kernel's ephemeral range (32768+ here), so that no outgoing
+ * connection of another process takes it while the dev server is down for an outage.
+ */
 export async function freePort(): Promise<number> {
-  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = server.port;
-  server.stop(true);
-  return port;
+  for (let i = 0; i < 100; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      const server = Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
+      server.stop(true);
+      return port;
+    } catch {
+      // taken: try another
+    }
+  }
+  throw new Error("no free port found in 20000..32000");
 }
 
 export const sleepMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -146,7 +157,21 @@ function cliPath(): string {
  * `temporal server start-dev` on `port` with a file database, so a restart on the same file
  * brings back every workflow. Resolves once the frontend answers (bounded by `readyTimeoutMs`).
  */
-export async function startDevServer(run: RunDir, port: number, readyTimeoutMs = 30_000): Promise<DevServer> {
+export async function startDevServer(run: RunDir, port: number | "any", readyTimeoutMs = 30_000): Promise<DevServer> {
+  if (port !== "any") return startDevServerOn(run, port, readyTimeoutMs);
+  // The server also binds ports of its own choosing (HTTP API, metrics): on a busy machine one
+  // of them can be taken between its check and its bind; try another port then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOn(run, await freePort(), readyTimeoutMs);
+    } catch (err) {
+      const log = existsSync(path.join(run.dir, "server.log")) ? readFileSync(path.join(run.dir, "server.log"), "utf8") : "";
+      if (attempt >= 3 || !log.includes("address already in use")) throw err;
+    }
+  }
+}
+
+async function startDevServerOn(run: RunDir, port: number, readyTimeoutMs: number): Promise<DevServer> {
   const address = `127.0.0.1:${port}`;
   const o = spawnOwned(
     `server-${port}`,

@@ -17,7 +17,6 @@
  */
 import {
   makeRunDir,
-  freePort,
   startDevServer,
   startWorker,
   startWorkload,
@@ -63,7 +62,7 @@ export async function baseline(o: WorkloadSpec & { timeoutMs: number }): Promise
   const run = makeRunDir("baseline");
   let w: Workload | undefined;
   try {
-    const server = await startDevServer(run, await freePort());
+    const server = await startDevServer(run, "any");
     const taskQueue = `faults-baseline-${Date.now()}`;
     await startWorker(run, { name: "w1", address: server.address, taskQueue });
     w = await startWorkload(server.address, taskQueue, o);
@@ -99,8 +98,8 @@ export async function serverRestart(o: ServerRestartOptions): Promise<FaultResul
   const run = makeRunDir("server-restart");
   let w: Workload | undefined;
   try {
-    const port = await freePort();
-    let server = await startDevServer(run, port);
+    let server = await startDevServer(run, "any");
+    const port = server.port;
     const taskQueue = `faults-server-restart-${Date.now()}`;
     const worker = await startWorker(run, { name: "w1", address: server.address, taskQueue });
     let workerExit: number | undefined;
@@ -150,7 +149,7 @@ export async function workerKill(o: WorkerKillOptions): Promise<FaultResult> {
   const run = makeRunDir("worker-kill");
   let w: Workload | undefined;
   try {
-    const server = await startDevServer(run, await freePort());
+    const server = await startDevServer(run, "any");
     const taskQueue = `faults-worker-kill-${Date.now()}`;
     const w1 = await startWorker(run, { name: "w1", address: server.address, taskQueue });
     await startWorker(run, { name: "w2", address: server.address, taskQueue });
@@ -194,7 +193,7 @@ export async function workerSigterm(o: WorkerSigtermOptions): Promise<FaultResul
   const run = makeRunDir("worker-sigterm");
   let w: Workload | undefined;
   try {
-    const server = await startDevServer(run, await freePort());
+    const server = await startDevServer(run, "any");
     const taskQueue = `faults-worker-sigterm-${Date.now()}`;
     const w1 = await startWorker(run, { name: "w1", address: server.address, taskQueue, shutdownGraceMs: o.shutdownGraceMs });
     await startWorker(run, { name: "w2", address: server.address, taskQueue });

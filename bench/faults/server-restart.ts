@@ -18,7 +18,7 @@ const a = numericArgs(process.argv.slice(2), {
   "timer-ms": 1000,
   outage: 3000,
   "fault-after": 2000,
-  timeout: 180_000,
+  timeout: 600_000,
 });
 const r = await serverRestart({
   workflows: a.workflows,

@@ -18,7 +18,7 @@ const a = numericArgs(process.argv.slice(2), {
   "timer-ms": 1000,
   "heartbeat-timeout": 2000,
   "min-running": 10,
-  timeout: 180_000,
+  timeout: 600_000,
 });
 const r = await workerKill({
   workflows: a.workflows,

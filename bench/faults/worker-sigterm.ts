@@ -21,7 +21,7 @@ const a = numericArgs(process.argv.slice(2), {
   "long-grace": 10_000,
   "short-grace": 500,
   "min-running": 10,
-  timeout: 180_000,
+  timeout: 600_000,
 });
 let ok = true;
 for (const grace of [a["long-grace"], a["short-grace"]]) {

@@ -37,7 +37,9 @@ export interface Watchdog {
 }
 
 export function watchChild(pid: number): Watchdog {
-  const proc = Bun.spawn(["sh", "-c", 'cat >/dev/null; kill -TERM "$1" 2>/dev/null', "temporal-server-watchdog", String(pid)], {
+  // `read` is a shell builtin: the watchdog is one process, so killing it on release leaves
+  // nothing behind (a `cat` child would outlive it, holding the pipe, until this process ends).
+  const proc = Bun.spawn(["sh", "-c", 'read -r _; kill -TERM "$1" 2>/dev/null', "temporal-server-watchdog", String(pid)], {
     stdin: "pipe",
     stdout: "ignore",
     stderr: "ignore",

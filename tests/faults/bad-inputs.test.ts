@@ -44,6 +44,7 @@ import { WorkflowBundleError } from "../../src/worker/workflow/index.js";
 import { DevServerStartError, TemporalCliNotFoundError, TestWorkflowEnvironment } from "../../src/testing/index.js";
 import type { History } from "../../src/proto/temporal/api/history/v1/message_pb.js";
 import { testEnv } from "../helpers/dev-server.js";
+import { captureWorkerLog, type LogLine } from "../e2e/helpers.js";
 import * as activities from "./fixtures/bad-inputs-activities.js";
 import type { Caught } from "./fixtures/bad-inputs-workflows.js";
 
@@ -83,6 +84,8 @@ let bundle: WorkflowBundle;
 let echoHistory: History;
 let waiting: WorkflowHandle;
 let portHolder: Server | undefined;
+let logLines: LogLine[] = [];
+let restoreLog: (() => void) | undefined;
 
 /** The same client starts a valid workflow on the same worker and gets its result. */
 async function clientUsable(): Promise<void> {
@@ -327,8 +330,17 @@ wf("defineUpdate handler validator not a function", "TypeError", ["validator", "
 
 // ── activities ────────────────────────────────────────────────────────────────────────────
 
+/** The worker logged the refused heartbeat naming the value's kind and path, as the failure does. */
+const heartbeatLogged = (names: string[]) => () => {
+  const line = logLines.find((l) => l.level === "warn" && l.message.startsWith("Failed to encode heartbeat details, cancelling Activity: ") && names.every((n) => l.message.includes(n)));
+  expect(line).toBeDefined();
+};
 const heartbeatCase = (kind: string, names: string[]) =>
-  bad("activity", `heartbeat with ${kind} details`, ActivityChain, ["HEARTBEAT_DETAILS_CONVERSION_FAILED", ...names], () => activityFailure("heartbeatBad", [kind]), { after: clientUsable, timeoutMs: 20_000 });
+  bad("activity", `heartbeat with ${kind} details`, ActivityChain, ["HEARTBEAT_DETAILS_CONVERSION_FAILED", ...names], () => activityFailure("heartbeatBad", [kind]), {
+    check: heartbeatLogged(names),
+    after: clientUsable,
+    timeoutMs: 20_000,
+  });
 heartbeatCase("nested BigInt", ["BigInt", "$.progress.total"]);
 heartbeatCase("function", ["function", "$.onDone"]);
 heartbeatCase("cyclic", ["cyclic", "$.self"]);
@@ -422,6 +434,7 @@ async function outcome(run: () => unknown, ms: number): Promise<unknown> {
 beforeAll(async () => {
   env = await testEnv();
   client = env.client;
+  ({ lines: logLines, restore: restoreLog } = await captureWorkerLog());
   taskQueue = uid("bad-inputs");
   bundle = await bundleWorkflowCode({ workflowsPath: fixture("bad-inputs-workflows.ts") });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities, shutdownSignals: [] });
@@ -438,6 +451,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  restoreLog?.();
   await waiting?.signal("finish").catch(() => undefined);
   portHolder?.close();
   worker?.shutdown();

@@ -228,6 +228,31 @@ try {
     expect(worker.exitCode, await stderr).toBe(0);
   }, 120_000);
 
+  for (const linker of ["hoisted", "isolated"] as const) {
+    test(`bun add of the main tarball alone brings the platform package as its optional dependency (${linker} layout)`, async () => {
+      const dir = consumerProject(`consumer-${linker}`);
+      writeFileSync(
+        path.join(dir, "connect.ts"),
+        `import { Connection } from "temporal-bun-sdk/client";
+const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+await connection.close();
+console.log("connected");
+`,
+      );
+      const add = await run(["bun", "add", "--linker", linker, packed.main], dir, consumerEnv(), 120_000);
+      expect(add.exitCode).toBe(0);
+      noRegistryLookupOfOurs(add.stdout + add.stderr);
+      const server = await testEnv();
+      const r = await run(["bun", "connect.ts"], dir, consumerEnv({ TEMPORAL_ADDRESS: server.address }), 30_000);
+      expect(r.stderr).toBe("");
+      expect(r.stdout.trim()).toBe("connected");
+      // Where each layout puts it: beside the SDK in node_modules, or in Bun's store (node_modules/.bun) linked beside the SDK's real folder.
+      const sdkReal = realpathSync(path.join(dir, "node_modules", "temporal-bun-sdk"));
+      expect(existsSync(path.join(path.dirname(sdkReal), packed.platformPackage, "libtemporal_bun_bridge.so"))).toBe(true);
+      if (linker === "isolated") expect(sdkReal).toContain(path.join("node_modules", ".bun"));
+    }, 120_000);
+  }
+
   test("the main tarball alone on an unsupported platform: UnsupportedPlatformError at first use, and the CLI says so in one line", async () => {
     const dir = consumerProject("consumer-unsupported");
     writeFileSync(

@@ -152,7 +152,7 @@ class Runtime implements WorkflowRuntime {
       mapErrorStack: (stack) => mapper.mapErrorStack(stack),
       sourceContent: options.showStackTraceSources ? (file) => mapper.sourceContent(file) : undefined,
     };
-    this.sandbox = new Sandbox(options.bundle.code, common, (reason) => {
+    this.sandbox = Sandbox.acquire(options.bundle.code, common, (reason) => {
       // Which run made the promise is not known by the time Bun reports it; log, keep going.
       const e = reason as { message?: string; stack?: string } | undefined;
       this.logger.error(`Unhandled promise rejection in workflow code: ${e?.message ?? String(reason)}`, {
@@ -259,6 +259,7 @@ class Runtime implements WorkflowRuntime {
     this.runs.clear();
     this.evictedSinkCalls.clear();
     this.sandbox.close();
+    Sandbox.release(this.sandbox);
     for (const q of this.queue.splice(0)) q.reject(new Error("Workflow runtime is disposed"));
   }
 

@@ -55,7 +55,43 @@ function onUnhandledRejection(reason: unknown, promise: Promise<unknown>): void 
   if (process.listenerCount("unhandledRejection") === 1) throw reason;
 }
 
+/**
+ * Idle sandboxes of disposed runtimes, by bundle code, most recently released last: a runtime
+ * created later for the same bundle takes one instead of making a new context. A new context
+ * costs its creation, compiling the bundle, and running every function of it cold (JSC's JIT
+ * code belongs to the context) — ~1–20 ms plus slower first runs, paid again by every
+ * `Worker.runReplayHistory` call, each of which makes a runtime. Between two runtimes a
+ * sandbox keeps exactly what it keeps between two runs of one runtime (its global object and
+ * compiled code; each run instantiates the bundle afresh), so isolation between runs is unchanged.
+ */
+const idle = new Map<string, Sandbox>();
+const MAX_IDLE = 4;
+
 export class Sandbox {
+  /** A sandbox for `code`: an idle one released by a disposed runtime, else a new one. */
+  static acquire(code: string, commonModule: unknown, unhandledRejection: (reason: unknown) => void): Sandbox {
+    const reused = idle.get(code);
+    if (reused !== undefined && reused.commonModule === commonModule) {
+      idle.delete(code);
+      reused.unhandledRejection = unhandledRejection;
+      return reused;
+    }
+    return new Sandbox(code, commonModule, unhandledRejection);
+  }
+
+  /** Give a closed sandbox back for a later runtime of the same bundle (see `idle`). */
+  static release(sandbox: Sandbox): void {
+    if (liveSandboxes.has(sandbox) || sandbox.current !== undefined) return;
+    sandbox.unhandledRejection = () => undefined;
+    idle.delete(sandbox.code);
+    idle.set(sandbox.code, sandbox);
+    // Bounded: the oldest idle sandboxes (other bundles) are dropped for the GC.
+    for (const key of idle.keys()) {
+      if (idle.size <= MAX_IDLE) break;
+      idle.delete(key);
+    }
+  }
+
   readonly context: vm.Context;
   readonly global: Record<string, unknown>;
   private readonly factory: BundleFactory;
@@ -65,9 +101,9 @@ export class Sandbox {
   current: RunGlobals | undefined;
 
   constructor(
-    code: string,
+    private readonly code: string,
     private readonly commonModule: unknown,
-    private readonly unhandledRejection: (reason: unknown) => void,
+    private unhandledRejection: (reason: unknown) => void,
   ) {
     this.context = vm.createContext({});
     this.global = vm.runInContext("globalThis", this.context) as Record<string, unknown>;

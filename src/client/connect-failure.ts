@@ -53,6 +53,8 @@ export function explainConnectFailure(why: string, o: Pick<ConnectionOptionsWith
       ? "TLS: the server closed the connection right after the handshake (it may not accept the certificate in tls.clientCertPair)"
       : "TLS: the server closed the connection right after the handshake (it may require a client certificate: set tls.clientCertPair)";
   }
-  if (/FRAME_SIZE_ERROR|h2 protocol error/.test(why) && !o.tls) return "the server did not answer with plain HTTP/2 (a TLS endpoint? then set tls)";
+  // A TLS server reads plain HTTP/2 as a bad handshake and hangs up: core sees a protocol
+  // error or, racing with its first request, a closed pipe.
+  if (/FRAME_SIZE_ERROR|h2 protocol error|BrokenPipe|broken pipe|ConnectionReset|connection closed/.test(why) && !o.tls) return "the server did not answer with plain HTTP/2 (a TLS endpoint? then set tls)";
   return undefined;
 }

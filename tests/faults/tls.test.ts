@@ -227,11 +227,18 @@ const { NativeConnection } = req("@temporalio/worker");
   await n.workflowService.getSystemInfo({});
   await n.close();
 })().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+// The test holds stdin open: EOF means it is gone, and so must this script be.
+process.stdin.on("end", () => process.exit(1)).resume();
 `,
       );
       const before = tlsProxy.seen.length;
       // --no-deprecation: Node warns that grpc-js sets an IP address as TLS server name (RFC 6066).
-      const node = Bun.spawn(["node", "--no-deprecation", script], { env: { ...process.env, CA: certs.ca.cert, ADDRESS: tlsProxy.address }, stdout: "pipe", stderr: "pipe" });
+      const node = Bun.spawn(["node", "--no-deprecation", script], {
+        env: { ...process.env, CA: certs.ca.cert, ADDRESS: tlsProxy.address },
+        stdin: "pipe",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       const timer = setTimeout(() => node.kill("SIGKILL"), 45_000);
       const [err, code] = await Promise.all([new Response(node.stderr).text(), node.exited]);
       clearTimeout(timer);
@@ -259,6 +266,7 @@ describe("secrets stay out of logs and errors", () => {
       writeFileSync(path.join(dir, "client.key"), certs.client.key);
       const child = Bun.spawn([process.execPath, path.join(import.meta.dir, "fixtures", "tls-child.ts")], {
         env: { ...process.env, TLS_DIR: dir, TLS_ADDRESS: tlsProxy.address, MTLS_ADDRESS: mtlsProxy.address, API_KEY: apiKey, BAD_KEY: badKey, LOG_FILTER: "trace" },
+        stdin: "pipe", // its EOF ends the child if this process dies first
         stdout: "pipe",
         stderr: "pipe",
       });

@@ -196,8 +196,15 @@ async function withWorker<R>(
   }
 }
 
-/** One workflow of the scenario, start RPC → result, checked. */
-async function oneWorkflow(env: TestWorkflowEnvironment, sdk: Sdk, taskQueue: string, i: number): Promise<void> {
+/**
+ * One workflow of the scenario, start RPC → result, checked. Its RPCs get the run's deadline
+ * instead of the client's default per-RPC timeout: with N workflows at once on a loaded
+ * machine, a start or a query (which waits behind every task queued before it) can take longer.
+ */
+function oneWorkflow(env: TestWorkflowEnvironment, sdk: Sdk, taskQueue: string, i: number): Promise<void> {
+  return env.client.withDeadline(Date.now() + 600_000, () => oneWorkflowNow(env, sdk, taskQueue, i));
+}
+async function oneWorkflowNow(env: TestWorkflowEnvironment, sdk: Sdk, taskQueue: string, i: number): Promise<void> {
   const options = { taskQueue, workflowId: `${taskQueue}-${i}`, args: [`w${i}`], workflowExecutionTimeout: "600s" };
   if (!heavy) {
     const result = await (await env.client.workflow.start("hello", options)).result();
@@ -207,9 +214,7 @@ async function oneWorkflow(env: TestWorkflowEnvironment, sdk: Sdk, taskQueue: st
   const h = await env.client.workflow.start("heavy", options);
   await h.signal("approve", `a${i}`);
   await h.signal("finish");
-  // A query waits for the worker behind every task queued before it; with N workflows at once on a
-  // loaded machine that can exceed the RPC's default timeout, so give it the run's time instead.
-  const done = await env.client.withDeadline(Date.now() + 600_000, () => h.query("progress"));
+  const done = await h.query("progress");
   if (typeof done !== "number" || done < 0 || done > 10) throw new Error(`${sdk}: unexpected progress ${JSON.stringify(done)}`);
   const result = await h.result();
   if (result !== `10 steps of w${i}, approved by a${i}`) throw new Error(`${sdk}: unexpected result ${JSON.stringify(result)}`);

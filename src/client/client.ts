@@ -5,6 +5,7 @@
  */
 import { hostname } from "node:os";
 import { checkOptions, queryRejectConditionCodec, type OptionsShape, type QueryRejectCondition } from "../common/index.js";
+import { describeValue } from "../common/enums.js";
 import { Connection } from "./connection.js";
 import { ClientConverter, loadDataConverter, type DataConverter, type LoadedDataConverter } from "./converter.js";
 import { WorkflowClient } from "./workflow-client.js";
@@ -91,9 +92,9 @@ export class Client {
       throw new TypeError("ClientOptions.connection: expected a Connection (Connection.connect()) or a NativeConnection (NativeConnection.connect())");
     }
     if (options.namespace !== undefined && (typeof options.namespace !== "string" || options.namespace === "")) {
-      throw new TypeError("ClientOptions.namespace: expected a non-empty string");
+      throw new TypeError(`ClientOptions.namespace: expected a non-empty string, got ${describeValue(options.namespace)}`);
     }
-    if (options.identity !== undefined && typeof options.identity !== "string") throw new TypeError("ClientOptions.identity: expected a string");
+    if (options.identity !== undefined && typeof options.identity !== "string") throw new TypeError(`ClientOptions.identity: expected a string, got ${describeValue(options.identity)}`);
     this.options = options;
     // With a NativeConnection, `client.connection` is the Connection it wraps (same core client).
     this.connection = connection ?? Connection.lazy();

@@ -48,7 +48,7 @@ import {
   type OptionsShape,
   type Priority,
 } from "../common/index.js";
-import type { QueryRejectCondition, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from "../common/enums.js";
+import { describeValue, type QueryRejectCondition, type WorkflowIdConflictPolicy, type WorkflowIdReusePolicy } from "../common/enums.js";
 import type { Connection } from "./connection.js";
 import { durationOptionTs, type ClientConverter } from "./converter.js";
 import {
@@ -260,14 +260,14 @@ const retryStateName = (n: number): RetryStateName => decodeRetryState(n);
 
 function nameOf(defOrName: SignalOrQuery, what: string): string {
   const name = typeof defOrName === "string" ? defOrName : defOrName?.name;
-  if (typeof name !== "string" || name === "") throw new TypeError(`${what}: expected a name or a definition with a name`);
+  if (typeof name !== "string" || name === "") throw new TypeError(`${what}: expected a name or a definition with a name, got ${describeValue(name)}`);
   return name;
 }
 
 function workflowTypeName(w: string | Workflow): string {
   if (typeof w === "string" && w !== "") return w;
   if (typeof w === "function" && w.name) return w.name;
-  throw new TypeError("workflowTypeOrFunc: expected a workflow type name or a named workflow function");
+  throw new TypeError(`workflowTypeOrFunc: expected a workflow type name or a named workflow function, got ${describeValue(w)}`);
 }
 
 /** An enum option by its codec; errors are ValueErrors naming the option and the accepted names. */
@@ -518,7 +518,7 @@ export class WorkflowClient {
   }
 
   getHandle<W extends Workflow = Workflow>(workflowId: string, runId?: string, options: GetWorkflowHandleOptions = {}): WorkflowHandle<W> {
-    if (typeof workflowId !== "string" || workflowId === "") throw new TypeError("getHandle: workflowId must be a non-empty string");
+    if (typeof workflowId !== "string" || workflowId === "") throw new TypeError(`getHandle: workflowId must be a non-empty string, got ${describeValue(workflowId)}`);
     return this.handle<W>(workflowId, runId, {
       firstExecutionRunId: options.firstExecutionRunId,
       resultRunId: runId,
@@ -617,8 +617,8 @@ export class WorkflowClient {
   private compileStartOptions(o: WorkflowStartOptions<unknown[]>, shape: OptionsShape): CompiledWorkflowOptions {
     if (o === null || typeof o !== "object") throw new TypeError(`${shape.name}: expected an object`);
     checkOptions(shape, o);
-    if (typeof o.workflowId !== "string" || o.workflowId === "") throw new TypeError("WorkflowStartOptions.workflowId: required non-empty string");
-    if (typeof o.taskQueue !== "string" || o.taskQueue === "") throw new TypeError("WorkflowStartOptions.taskQueue: required non-empty string");
+    if (typeof o.workflowId !== "string" || o.workflowId === "") throw new TypeError(`WorkflowStartOptions.workflowId: required non-empty string, got ${describeValue(o.workflowId)}`);
+    if (typeof o.taskQueue !== "string" || o.taskQueue === "") throw new TypeError(`WorkflowStartOptions.taskQueue: required non-empty string, got ${describeValue(o.taskQueue)}`);
     if (o.args !== undefined && !Array.isArray(o.args)) throw new TypeError("WorkflowStartOptions.args: expected an array");
     if (o.cronSchedule !== undefined && typeof o.cronSchedule !== "string") throw new TypeError("WorkflowStartOptions.cronSchedule: expected a string");
     if (o.memo !== undefined && (o.memo === null || typeof o.memo !== "object")) throw new TypeError("WorkflowStartOptions.memo: expected an object");

@@ -179,14 +179,14 @@ bad("connection", "raw RPC timeout 'bogus'", TypeError, ["timeout", "bogus"], ()
 
 // ── client ────────────────────────────────────────────────────────────────────────────────
 
-bad("client", "ClientOptions.namespace 5", TypeError, ["ClientOptions.namespace"], () => new Client({ connection: env.connection, namespace: 5 as never }));
+bad("client", "ClientOptions.namespace 5", TypeError, ["ClientOptions.namespace", "number 5"], () => new Client({ connection: env.connection, namespace: 5 as never }));
 bad("client", "ClientOptions.interceptors a string", TypeError, ["interceptors"], () => new Client({ connection: env.connection, interceptors: "x" as never }));
 bad("client", "ClientOptions.dataConverter.payloadConverterPath 5", TypeError, ["payloadConverterPath", "5"], () => new Client({ connection: env.connection, dataConverter: { payloadConverterPath: 5 as never } }));
-bad("client", "ClientOptions.identity 5", TypeError, ["ClientOptions.identity"], () => new Client({ connection: env.connection, identity: 5 as never }));
+bad("client", "ClientOptions.identity 5", TypeError, ["ClientOptions.identity", "number 5"], () => new Client({ connection: env.connection, identity: 5 as never }));
 bad("client", "start without taskQueue", TypeError, ["taskQueue"], () => start({ taskQueue: undefined }), { after: clientUsable });
-bad("client", "start taskQueue ''", TypeError, ["WorkflowStartOptions.taskQueue", "non-empty"], () => start({ taskQueue: "" }), { after: clientUsable });
-bad("client", "start workflowId ''", TypeError, ["WorkflowStartOptions.workflowId", "non-empty"], () => start({ workflowId: "" }), { after: clientUsable });
-bad("client", "start workflowId 5", TypeError, ["WorkflowStartOptions.workflowId", "string"], () => start({ workflowId: 5 }), { after: clientUsable });
+bad("client", "start taskQueue ''", TypeError, ["WorkflowStartOptions.taskQueue", 'got ""'], () => start({ taskQueue: "" }), { after: clientUsable });
+bad("client", "start workflowId ''", TypeError, ["WorkflowStartOptions.workflowId", 'got ""'], () => start({ workflowId: "" }), { after: clientUsable });
+bad("client", "start workflowId 5", TypeError, ["WorkflowStartOptions.workflowId", "number 5"], () => start({ workflowId: 5 }), { after: clientUsable });
 bad("client", "start args not an array", TypeError, ["args"], () => start({ args: "x" }), { after: clientUsable });
 bad("client", "start args [BigInt]", TypeError, ["workflow argument 0", "BigInt at $"], () => start({ args: [1n] }), { after: clientUsable });
 bad("client", "start workflowExecutionTimeout 'bogus'", TypeError, ["workflowExecutionTimeout", "bogus"], () => start({ workflowExecutionTimeout: "bogus" }), { after: clientUsable });
@@ -200,15 +200,15 @@ bad("client", "start searchAttributes value an object", ValueError, ["TestKeywor
 bad("client", "start workflowIdReusePolicy 'SOMETIMES'", ValueError, ["workflowIdReusePolicy", "SOMETIMES"], () => start({ workflowIdReusePolicy: "SOMETIMES" }), { after: clientUsable });
 bad("client", "start workflowIdConflictPolicy 'MAYBE'", ValueError, ["workflowIdConflictPolicy", "MAYBE"], () => start({ workflowIdConflictPolicy: "MAYBE" }), { after: clientUsable });
 bad("client", "start startDelay 'later'", TypeError, ["startDelay", "later"], () => start({ startDelay: "later" }), { after: clientUsable });
-bad("client", "start workflow type ''", TypeError, ["workflowTypeOrFunc"], () => start({}, ""), { after: clientUsable });
-bad("client", "start workflow type 42", TypeError, ["workflowTypeOrFunc"], () => start({}, 42), { after: clientUsable });
+bad("client", "start workflow type ''", TypeError, ["workflowTypeOrFunc", 'got ""'], () => start({}, ""), { after: clientUsable });
+bad("client", "start workflow type 42", TypeError, ["workflowTypeOrFunc", "number 42"], () => start({}, 42), { after: clientUsable });
 bad("client", "start priority.priorityKey -1", RangeError, ["priorityKey", "-1"], () => start({ priority: { priorityKey: -1 } }), { after: clientUsable });
 bad("client", "start a workflow id that is running", WorkflowExecutionAlreadyStartedError, [/already started/i], () => start({ workflowId: waiting.workflowId }), { after: clientUsable });
 bad("client", "signal a workflow that does not exist", WorkflowNotFoundError, ["no-such-workflow"], () => client.workflow.getHandle("no-such-workflow").signal("finish"), { after: clientUsable });
-bad("client", "signal name ''", TypeError, ["signal", "name"], () => waiting.signal(""), { after: clientUsable });
+bad("client", "signal name ''", TypeError, ["signal", 'got ""'], () => waiting.signal(""), { after: clientUsable });
 bad("client", "signal argument BigInt", TypeError, ["signal argument 0", "BigInt"], () => waiting.signal("finish", 1n as never), { after: clientUsable });
 bad("client", "signalWithStart without signal", TypeError, ["signal"], () => client.workflow.signalWithStart("waitsForFinish", { taskQueue, workflowId: uid("sws") } as never), { after: clientUsable });
-bad("client", "getHandle('')", TypeError, ["getHandle", "workflowId"], () => client.workflow.getHandle(""), { after: clientUsable });
+bad("client", "getHandle('')", TypeError, ["getHandle", "workflowId", 'got ""'], () => client.workflow.getHandle(""), { after: clientUsable });
 bad("client", "query name that is not registered", QueryNotRegisteredError, ["Workflow did not register a handler for nope. Registered queries: [", "status"], () => waiting.query("nope"), {
   after: async () => expect(await waiting.query<string>("status")).toBe("waiting"),
 });

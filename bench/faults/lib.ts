@@ -473,6 +473,8 @@ export function printReport(title: string, t: Tally, extra: Record<string, unkno
     `activity steps: ${a.done}/${a.expected} done, ${a.missing} missing, ${a.reExecuted} re-executed (at-least-once), ${a.cancelled} cancelled, ${a.failed} failed`,
     ...Object.entries(extra).map(([k, v]) => `${k}: ${typeof v === "number" ? `${Math.round(v)}` : JSON.stringify(v)}`),
   ];
+  // The figures depend on how busy the machine was: say it (Linux; absent elsewhere).
+  if (existsSync("/proc/loadavg")) lines.push(`load average at the end (1/5/15 min): ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} on ${navigator.hardwareConcurrency} cores`);
   if (t.lostIds.length > 0) lines.push(`lost: ${t.lostIds.slice(0, 10).join(", ")}${t.lostIds.length > 10 ? ", …" : ""}`);
   console.log(lines.join("\n"));
 }

@@ -62,12 +62,11 @@ interface RepoPackageJson {
   [key: string]: unknown;
 }
 
-function run(cmd: string[], cwd: string): string {
-  const r = Bun.spawnSync(cmd, { cwd, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) {
-    throw new PackError(`${cmd.join(" ")} (in ${cwd}) exited with ${r.exitCode}: ${r.stderr.toString().trim() || r.stdout.toString().trim()}`);
-  }
-  return r.stdout.toString();
+async function run(cmd: string[], cwd: string): Promise<string> {
+  const proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (exitCode !== 0) throw new PackError(`${cmd.join(" ")} (in ${cwd}) exited with ${exitCode}: ${stderr.trim() || stdout.trim()}`);
+  return stdout;
 }
 
 /** GNU objcopy when installed (binutils), else Zig's (./dev puts zig on PATH); both do what is used here. */
@@ -78,9 +77,9 @@ function objcopy(): string[] {
 }
 
 /** `npm pack` in `dir`, the tarball written to `out`; returns its file name and the files in it. */
-function npmPack(dir: string, out: string): { filename: string; files: string[] } {
+async function npmPack(dir: string, out: string): Promise<{ filename: string; files: string[] }> {
   if (!Bun.which("npm")) throw new PackError("npm is not on PATH: it packs the tarballs (install Node.js/npm)");
-  const json = run(["npm", "pack", "--json", "--pack-destination", out, "--loglevel=error"], dir);
+  const json = await run(["npm", "pack", "--json", "--pack-destination", out, "--loglevel=error"], dir);
   const parsed = JSON.parse(json) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const entry = parsed[0];
   if (!entry) throw new PackError(`npm pack in ${dir} printed no result`);
@@ -132,11 +131,9 @@ export async function pack(options: { outDir?: string; log?: (line: string) => v
   const mainJson = { ...published, optionalDependencies: { [platformPackage]: version } };
   writeFileSync(path.join(mainDir, "package.json"), JSON.stringify(mainJson, null, 2) + "\n");
   log(`packing ${pkg.name}@${version}`);
-  const main = npmPack(mainDir, outDir);
-  assertNoTests(main.files);
-  for (const required of ["package.json", "bin/temporal-bun-worker.ts", "src/index.ts", "src/proto/temporal/api/workflowservice/v1/service_pb.ts", "LICENSE", "README.md"]) {
-    if (!main.files.includes(required)) throw new PackError(`the main package lacks ${required}`);
-  }
+  // The three archives are compressed side by side (compression is most of the time).
+  const mainPacking = npmPack(mainDir, outDir);
+  mainPacking.catch(() => {}); // awaited below; a failure must not be reported as unhandled first
 
   // ---- platform package: stripped library + debug info apart
   const platDir = path.join(stage, platformPackage);
@@ -147,10 +144,10 @@ export async function pack(options: { outDir?: string; log?: (line: string) => v
   const debugFile = path.join(debugDir, debugName);
   const oc = objcopy();
   log(`splitting debug info with ${oc.join(" ")}`);
-  run([...oc, "--only-keep-debug", library, debugFile], REPO);
+  await run([...oc, "--only-keep-debug", library, debugFile], REPO);
   // The debuglink holds the debug file's name and CRC: gdb looks for that name next to the
   // library (and in .debug/ beside it, and under /usr/lib/debug/<library's dir>).
-  run([...oc, "--strip-debug", "--strip-unneeded", `--add-gnu-debuglink=${debugFile}`, library, path.join(platDir, LIBRARY_FILE)], debugDir);
+  await run([...oc, "--strip-debug", "--strip-unneeded", `--add-gnu-debuglink=${debugFile}`, library, path.join(platDir, LIBRARY_FILE)], debugDir);
   cpSync(path.join(REPO, "LICENSE"), path.join(platDir, "LICENSE"));
   writeFileSync(
     path.join(platDir, "README.md"),
@@ -172,12 +169,14 @@ export async function pack(options: { outDir?: string; log?: (line: string) => v
   };
   writeFileSync(path.join(platDir, "package.json"), JSON.stringify(platJson, null, 2) + "\n");
   log(`packing ${platformPackage}@${version}`);
-  const plat = npmPack(platDir, outDir);
-  if (!plat.files.includes(LIBRARY_FILE)) throw new PackError(`the platform package lacks ${LIBRARY_FILE}`);
-
   // ---- the debug artifact: a gzipped tar of the one .debug file (tar, so it unpacks with its name)
   const debugArtifact = path.join(outDir, `${platformPackage}-${version}-debug.tar.gz`);
-  run(["tar", "-czf", debugArtifact, "-C", debugDir, debugName], REPO);
+  const [main, plat] = await Promise.all([mainPacking, npmPack(platDir, outDir), run(["tar", "-czf", debugArtifact, "-C", debugDir, debugName], REPO)]);
+  assertNoTests(main.files);
+  for (const required of ["package.json", "bin/temporal-bun-worker.ts", "src/index.ts", "src/proto/temporal/api/workflowservice/v1/service_pb.ts", "LICENSE", "README.md"]) {
+    if (!main.files.includes(required)) throw new PackError(`the main package lacks ${required}`);
+  }
+  if (!plat.files.includes(LIBRARY_FILE)) throw new PackError(`the platform package lacks ${LIBRARY_FILE}`);
 
   const result: PackResult = {
     version,

@@ -47,8 +47,11 @@ try {
       await Promise.all(
         Array.from({ length: N }, async (_, i) => {
           const s = performance.now();
-          const h = await env.client.workflow.start("hello", { taskQueue, workflowId: `${taskQueue}-${i}`, args: [`w${i}`], workflowExecutionTimeout: "600s" });
-          if ((await h.result()) !== `Hello, w${i}!`) throw new Error("unexpected result");
+          // The run's deadline, not the client's default per-RPC timeout: N starts at once on a saturated server take longer.
+          await env.client.withDeadline(Date.now() + 600_000, async () => {
+            const h = await env.client.workflow.start("hello", { taskQueue, workflowId: `${taskQueue}-${i}`, args: [`w${i}`], workflowExecutionTimeout: "600s" });
+            if ((await h.result()) !== `Hello, w${i}!`) throw new Error("unexpected result");
+          });
           lat.push(performance.now() - s);
         }),
       );

@@ -54,8 +54,11 @@ try {
   const sampler = setInterval(() => void sample(), SAMPLE_MS);
   const lane = async () => {
     for (let i = next++; i < W; i = next++) {
-      const h = await env.client.workflow.start("hello", { taskQueue, workflowId: `${taskQueue}-${i}`, args: [`w${i}`], workflowExecutionTimeout: "600s" });
-      const r = await h.result();
+      // The workflow's deadline, not the client's default per-RPC timeout (a saturated server can take longer).
+      const r = await env.client.withDeadline(Date.now() + 600_000, async () => {
+        const h = await env.client.workflow.start("hello", { taskQueue, workflowId: `${taskQueue}-${i}`, args: [`w${i}`], workflowExecutionTimeout: "600s" });
+        return await h.result();
+      });
       if (r !== `Hello, w${i}!`) throw new Error(`unexpected result ${JSON.stringify(r)}`);
       done++;
     }

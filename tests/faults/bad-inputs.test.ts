@@ -276,7 +276,7 @@ bad("worker", "sinks entry not an object", WorkerOptionsError, ["sinks"], () => 
 bad("worker", "dataConverter.payloadConverterPath that does not exist", WorkerOptionsError, ["payloadConverterPath", "/no/such/converter.ts"], () => createWorker({ dataConverter: { payloadConverterPath: "/no/such/converter.ts" } }));
 bad("worker", "options null", WorkerOptionsError, ["options"], () => Worker.create(null as never));
 bad("worker", "neither workflows nor activities", WorkerOptionsError, ["workflowsPath", "nothing to do"], () => createWorker({ workflowBundle: undefined, activities: {} }));
-bad("worker", "a workflow module that throws while loading", WorkflowBundleError, ["REGION is not set", "RangeError"], () => createWorker({ workflowBundle: undefined, workflowsPath: fixture("bad-inputs-throws-on-load.ts") }), {
+bad("worker", "a workflow module that throws while loading", WorkflowBundleError, ["RangeError: workflow settings: REGION is not set", "bad-inputs-throws-on-load.ts:3"], () => createWorker({ workflowBundle: undefined, workflowsPath: fixture("bad-inputs-throws-on-load.ts") }), {
   check: (err) => {
     // The module ran in the workflow sandbox's realm: its RangeError is that realm's class.
     expect((err.cause as Error).name).toBe("RangeError");
@@ -398,6 +398,7 @@ bad("testing", "createLocal on a port another server holds", DevServerStartError
   after: clientUsable,
 });
 bad("testing", "createLocal on a port a plain socket holds", DevServerStartError, ["LocalServerOptions.port", "already in use"], () => TestWorkflowEnvironment.createLocal({ server: { port: (portHolder!.address() as { port: number }).port } }));
+bad("testing", "createLocal with the UI on a port in use", DevServerStartError, ["LocalServerOptions.uiPort", "already in use"], () => TestWorkflowEnvironment.createLocal({ server: { ui: true, uiPort: (portHolder!.address() as { port: number }).port } }));
 bad("testing", "createLocal port 70000", TypeError, ["LocalServerOptions.port", "70000"], () => TestWorkflowEnvironment.createLocal({ server: { port: 70000 } }));
 bad("testing", "createLocal executable that does not exist", TemporalCliNotFoundError, ["/no/such/temporal"], () => TestWorkflowEnvironment.createLocal({ server: { executable: { type: "existing-path", path: "/no/such/temporal" } } }));
 bad("testing", "createLocal executable cached-download", TypeError, ["LocalServerOptions.executable", "cached-download"], () => TestWorkflowEnvironment.createLocal({ server: { executable: { type: "cached-download" } } }));

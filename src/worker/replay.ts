@@ -19,7 +19,7 @@
  * verdict belongs to the history just pushed.
  */
 import { create, fromBinary, fromJson, toBinary, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
-import { HistorySchema, type History } from "../proto/temporal/api/history/v1/message_pb.js";
+import { HistoryEventSchema, HistorySchema, type History } from "../proto/temporal/api/history/v1/message_pb.js";
 import { EventType } from "../proto/temporal/api/enums/v1/event_type_pb.js";
 import {
   RemoveFromCache_EvictionReason as EvictionReason,
@@ -118,20 +118,31 @@ export async function runReplayHistory(options: ReplayWorkerOptions, history: Hi
  * history does not stop the others. Stopping the iteration early shuts the replayer down.
  */
 export async function* runReplayHistories(options: ReplayWorkerOptions, histories: ReplayHistoriesIterable): AsyncGenerator<ReplayResult, void, undefined> {
-  const replayer = await ReplayWorker.create(options);
+  let replayer = await ReplayWorker.create(options);
   try {
     for await (const { workflowId, history } of histories) {
       let bytes: Uint8Array;
       let runId: string;
       try {
         const h = toHistory(history);
-        runId = startedRunId(h);
+        runId = checkReplayable(h, workflowId);
         bytes = toBinary(HistorySchema, h);
       } catch (err) {
         yield { workflowId, runId: "", error: err instanceof ReplayError ? err : new ReplayError(errorText(err), workflowId, undefined, { cause: err }) };
         continue;
       }
-      const eviction = await replayer.replay(workflowId, bytes);
+      let eviction: Eviction;
+      try {
+        eviction = await replayer.replay(workflowId, bytes);
+      } catch (err) {
+        // The replay worker died under this history (core panicked on something the checks
+        // above let through, or a poll failed): report it, and go on with a fresh worker.
+        const error = err instanceof ReplayError ? err : new ReplayError(errorText(err), workflowId, runId, { cause: err });
+        await replayer.close().catch(() => undefined);
+        replayer = await ReplayWorker.create(options);
+        yield { workflowId, runId, error };
+        continue;
+      }
       yield { workflowId, runId: eviction.runId || runId, error: verdict(eviction, workflowId, runId) };
     }
   } finally {
@@ -260,7 +271,7 @@ class ReplayWorker {
       const next = this.evictions.shift();
       if (next) return next;
       if (this.loopEnded) {
-        throw new ReplayError(`The replay worker stopped before history ${workflowId} was replayed: ${errorText(this.loopError ?? "no error")}`, workflowId, undefined, {
+        throw new ReplayError(`Replay of workflow ${workflowId} failed: the replay worker stopped before the history was replayed: ${errorText(this.loopError ?? "no error")}`, workflowId, undefined, {
           cause: this.loopError,
         });
       }
@@ -419,16 +430,71 @@ function fixEnumValue(e: { values: { name: string }[]; sharedPrefix?: string }, 
   return e.values.some((v) => v.name === candidate) ? candidate : value;
 }
 
-/** Core's replayer requires the run id in the started event (and panics without it): check first. */
-function startedRunId(history: History): string {
-  const first = history.events[0];
-  if (first === undefined) throw new ReplayError("The history has no events");
+/** The attributes field of each event type: `WORKFLOW_TASK_STARTED` → `workflowTaskStartedEventAttributes`. */
+function attributesCase(type: EventType): string | undefined {
+  const name = EventType[type];
+  if (name === undefined || type === EventType.UNSPECIFIED) return undefined;
+  const camel = name.toLowerCase().replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+  const field = `${camel}EventAttributes`;
+  return HISTORY_EVENT_ATTRIBUTE_CASES.has(field) ? field : undefined;
+}
+const HISTORY_EVENT_ATTRIBUTE_CASES = new Set(HistoryEventSchema.oneofs.find((o) => o.localName === "attributes")?.fields.map((f) => f.localName) ?? []);
+
+/** What may follow a WorkflowTaskStarted event (core's HistoryInfo rules). */
+const AFTER_TASK_STARTED = new Set([
+  EventType.WORKFLOW_TASK_COMPLETED,
+  EventType.WORKFLOW_TASK_FAILED,
+  EventType.WORKFLOW_TASK_TIMED_OUT,
+  EventType.WORKFLOW_EXECUTION_TERMINATED,
+  EventType.WORKFLOW_EXECUTION_TIMED_OUT,
+]);
+
+const eventName = (type: EventType) => (EventType[type] === undefined ? `event type ${type}` : EventType[type]!.toLowerCase().replace(/(^|_)([a-z])/g, (_, _u: string, ch: string) => ch.toUpperCase()));
+
+/**
+ * Checks what core's replayer would panic on, or choke on, before the history reaches it,
+ * and returns the run id. Core builds its view of a history (HistoryInfo::new_from_history)
+ * inside its poller task and unwraps the result: a history it rejects kills that task and
+ * the replay would never end. So the same rules are checked here, with a message naming
+ * the event at fault, plus two that every history the server writes meets (consecutive event
+ * ids from 1, attributes of the event's type) and that core's state machines rely on.
+ * @throws ReplayError naming what is wrong.
+ */
+export function checkReplayable(history: History, workflowId = "(unknown)"): string {
+  const bad = (what: string) => new ReplayError(`Malformed history for workflow ${workflowId}: ${what}`, workflowId);
+  const events = history.events;
+  const first = events[0];
+  if (first === undefined) throw bad("the history has no events");
   if (first.eventType !== EventType.WORKFLOW_EXECUTION_STARTED || first.attributes.case !== "workflowExecutionStartedEventAttributes") {
-    throw new ReplayError(`The history's first event must be WorkflowExecutionStarted, got ${EventType[first.eventType] ?? first.eventType}`);
+    throw bad(`the first event must be WorkflowExecutionStarted with its attributes, got ${eventName(first.eventType)}${first.attributes.case === undefined ? " without attributes" : ` with ${first.attributes.case}`}`);
   }
-  const runId = first.attributes.value.originalExecutionRunId;
-  if (!runId) throw new ReplayError("The history's WorkflowExecutionStarted event has no originalExecutionRunId (core's replayer needs it)");
-  return runId;
+  const started = first.attributes.value;
+  if (!started.workflowType?.name) throw bad("the WorkflowExecutionStarted event (id 1) has no workflow type name");
+  if (started.taskQueue === undefined) throw bad("the WorkflowExecutionStarted event (id 1) has no task queue");
+  if (!started.originalExecutionRunId) throw bad("the WorkflowExecutionStarted event (id 1) has no originalExecutionRunId (core's replayer needs it)");
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.eventId !== BigInt(i + 1)) {
+      throw bad(`event ids must run 1, 2, 3, … without gaps or reordering: event #${i + 1} (${eventName(e.eventType)}) has id ${e.eventId}`);
+    }
+  }
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    // Events a newer server marks as ignorable may be of a type this SDK does not know.
+    if (e.workerMayIgnore) continue;
+    const expected = attributesCase(e.eventType);
+    if (expected === undefined) throw bad(`event ${e.eventId} has an unknown event type ${e.eventType}`);
+    if (e.attributes.case !== expected) {
+      throw bad(`event ${e.eventId} is ${eventName(e.eventType)} but carries ${e.attributes.case ?? "no attributes"} (expected ${expected})`);
+    }
+    const next = events[i + 1];
+    if (e.eventType === EventType.WORKFLOW_TASK_STARTED && next !== undefined && !AFTER_TASK_STARTED.has(next.eventType)) {
+      throw bad(
+        `event ${e.eventId} (WorkflowTaskStarted) is followed by ${eventName(next.eventType)} (event ${next.eventId}); a started workflow task must be followed by its WorkflowTaskCompleted, WorkflowTaskFailed or WorkflowTaskTimedOut`,
+      );
+    }
+  }
+  return started.originalExecutionRunId;
 }
 
 function errorText(err: unknown): string {

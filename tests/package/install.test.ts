@@ -247,6 +247,26 @@ console.log("connected");
       const sdkReal = realpathSync(path.join(dir, "node_modules", "temporal-bun-sdk"));
       expect(existsSync(path.join(path.dirname(sdkReal), packed.platformPackage, "libtemporal_bun_bridge.so"))).toBe(true);
       if (linker === "isolated") expect(sdkReal).toContain(path.join("node_modules", ".bun"));
+      if (linker === "hoisted") {
+        // The CLI's default modules (the package's samples) are shipped, so its defaults work installed.
+        const worker = Bun.spawn(["bunx", "temporal-bun-worker", "--task-queue", `defaults-${crypto.randomUUID()}`], {
+          cwd: dir,
+          env: consumerEnv({ TEMPORAL_ADDRESS: server.address }),
+          stdout: "pipe",
+          stderr: "pipe",
+        });
+        const stderr = new Response(worker.stderr).text();
+        try {
+          const ready = await readyLine(worker, 30_000);
+          expect(ready).toContain(`workflows=${path.join(sdkReal, "samples", "workflows.ts")} `);
+          expect(ready).toContain(`activities=${path.join(sdkReal, "samples", "activities.ts")} `);
+        } finally {
+          worker.kill("SIGTERM");
+          if ((await Promise.race([worker.exited, Bun.sleep(15_000).then(() => "timeout" as const)])) === "timeout") worker.kill("SIGKILL");
+          await worker.exited;
+        }
+        expect(worker.exitCode, await stderr).toBe(0);
+      }
     }, 120_000);
   }
 

@@ -255,6 +255,63 @@ process.stdin.on("end", () => process.exit(1)).resume();
   }, 60_000);
 });
 
+describe("the worker CLI over mutual TLS", () => {
+  test("temporal-bun-worker with TEMPORAL_TLS_* files and TEMPORAL_API_KEY runs a workflow, exits 0 on SIGTERM, prints no secret", async () => {
+    const apiKey = "CLI-SECRET-KEY-5e0c";
+    const dir = mkdtempSync(path.join(tmpdir(), "temporal-bun-tls-cli-"));
+    const taskQueue = `tls-cli-${Date.now()}`;
+    let cli: ReturnType<typeof Bun.spawn> | undefined;
+    try {
+      for (const [name, text] of [["ca.pem", certs.ca.cert], ["client.pem", certs.client.cert], ["client.key", certs.client.key]] as const) writeFileSync(path.join(dir, name), text);
+      const fixtures = path.join(import.meta.dir, "fixtures");
+      cli = Bun.spawn(
+        [process.execPath, path.join(import.meta.dir, "../../bin/temporal-bun-worker.ts"), "--workflows", path.join(fixtures, "tls-workflows.ts"), "--activities", path.join(fixtures, "tls-activities.ts"), "--task-queue", taskQueue],
+        {
+          env: {
+            ...process.env,
+            TEMPORAL_ADDRESS: mtlsProxy.address,
+            TEMPORAL_TLS_CA_PATH: path.join(dir, "ca.pem"),
+            TEMPORAL_TLS_CERT_PATH: path.join(dir, "client.pem"),
+            TEMPORAL_TLS_KEY_PATH: path.join(dir, "client.key"),
+            TEMPORAL_API_KEY: apiKey,
+          },
+          stdin: "ignore",
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
+      const proc = cli;
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 45_000);
+      const stdout = new Response(proc.stdout as ReadableStream).text();
+      const stderr = new Response(proc.stderr as ReadableStream).text();
+      // Ready = its poller reached the server through the mTLS endpoint; run one workflow then.
+      const client = await Connection.connect({ address: tlsProxy.address, tls: { serverRootCACertificate: certs.ca.cert }, apiKey });
+      try {
+        const { Client } = await import("../../src/client/index.js");
+        const result = await new Client({ connection: client }).workflow.execute("overTls", { taskQueue, workflowId: taskQueue, args: ["cli"], workflowExecutionTimeout: "30s" });
+        expect(result).toBe("CLI!");
+      } finally {
+        await client.close();
+      }
+      proc.kill("SIGTERM");
+      const code = await proc.exited;
+      clearTimeout(timer);
+      const [out, err] = await Promise.all([stdout, stderr]);
+      // The worker's own log goes to stderr (INFO: the signal, the shutdown); nothing worse.
+      expect({ code, problems: err.split("\n").filter((l) => /\[(WARN|ERROR)\]/.test(l)) }).toEqual({ code: 0, problems: [] });
+      expect(out).toContain(`temporal-bun-worker ready: address=${mtlsProxy.address}`);
+      const authorized = mtlsProxy.seen.filter((s) => s.path.endsWith("/PollActivityTaskQueue") || s.path.endsWith("/PollWorkflowTaskQueue"));
+      expect(authorized.length).toBeGreaterThan(0);
+      for (const s of authorized) expect(s.headers.authorization).toBe(`Bearer ${apiKey}`);
+      const keyLines = certs.client.key.split("\n").filter((l) => l !== "" && !l.startsWith("-----"));
+      for (const secret of [apiKey, ...keyLines]) expect((out + err).includes(secret)).toBe(false);
+    } finally {
+      cli?.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe("secrets stay out of logs and errors", () => {
   test("a worker over mTLS + API key and a client over TLS + API key run a workflow; core logs at TRACE; failing connects: no API key or private key anywhere", async () => {
     const apiKey = "SECRET-API-KEY-7d41a9";

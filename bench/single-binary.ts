@@ -23,8 +23,8 @@ const workflowsPath = path.join(fixtures, "workflows.ts");
 const activitiesPath = path.join(fixtures, "activities.ts");
 const cli = path.join(repo, "bin", "temporal-bun-worker.ts");
 
-const work = mkdtempSync(path.join(tmpdir(), "bench-single-binary-"));
 const env = await testEnv();
+const work = mkdtempSync(path.join(tmpdir(), "bench-single-binary-"));
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

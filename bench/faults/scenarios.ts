@@ -154,7 +154,7 @@ export async function workerKill(o: WorkerKillOptions): Promise<FaultResult> {
     const w1 = await startWorker(run, { name: "w1", address: server.address, taskQueue });
     await startWorker(run, { name: "w2", address: server.address, taskQueue });
     w = await startWorkload(server.address, taskQueue, o);
-    const log = await waitForLog(run, (l) => runningOn(l, "w1").length >= o.minRunning, 30_000, `w1 to run ${o.minRunning} activities`);
+    const log = await waitForLog(run, (l) => runningOn(l, "w1").length >= o.minRunning, 120_000, `w1 to run ${o.minRunning} activities`);
     const killed = runningOn(log, "w1");
     const faultAt = Date.now();
     w1.kill("SIGKILL");
@@ -198,7 +198,7 @@ export async function workerSigterm(o: WorkerSigtermOptions): Promise<FaultResul
     const w1 = await startWorker(run, { name: "w1", address: server.address, taskQueue, shutdownGraceMs: o.shutdownGraceMs });
     await startWorker(run, { name: "w2", address: server.address, taskQueue });
     w = await startWorkload(server.address, taskQueue, o);
-    const log = await waitForLog(run, (l) => runningOn(l, "w1").length >= o.minRunning, 30_000, `w1 to run ${o.minRunning} activities`);
+    const log = await waitForLog(run, (l) => runningOn(l, "w1").length >= o.minRunning, 120_000, `w1 to run ${o.minRunning} activities`);
     const running = runningOn(log, "w1");
     const faultAt = Date.now();
     w1.kill("SIGTERM");

@@ -17,7 +17,7 @@ const a = numericArgs(process.argv.slice(2), {
   "activity-ms": 1000,
   "timer-ms": 1000,
   "heartbeat-timeout": 2000,
-  "min-running": 10,
+  "min-running": 3,
   timeout: 600_000,
 });
 const r = await workerKill({

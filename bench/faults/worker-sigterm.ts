@@ -20,7 +20,7 @@ const a = numericArgs(process.argv.slice(2), {
   "timer-ms": 1000,
   "long-grace": 10_000,
   "short-grace": 500,
-  "min-running": 10,
+  "min-running": 3,
   timeout: 600_000,
 });
 let ok = true;

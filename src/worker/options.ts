@@ -2,7 +2,7 @@
  * `Worker.create` options: the zod schema (errors name the option), the defaults, and the
  * compiled form the worker and the native bridge use.
  */
-import { availableParallelism, constants as osConstants, totalmem } from "node:os";
+import { constants as osConstants, totalmem } from "node:os";
 import { z } from "zod";
 import { msToNumber, sortOptions, type DataConverter, type Duration, type LoadedDataConverter } from "../common/index.js";
 import { loadDataConverterWithModules } from "../common/converter-module.js";
@@ -51,6 +51,12 @@ export interface WorkerOptions {
   maxConcurrentLocalActivityExecutions?: number;
   maxConcurrentWorkflowTaskPolls?: number;
   maxConcurrentActivityTaskPolls?: number;
+  /**
+   * Activity slots a workflow task completion may reserve for activities the server then hands
+   * back in its response (eager activity dispatch, when the server enables it), sparing an
+   * activity poll. 0 disables it. Default 3, as official.
+   */
+  maxEagerActivityReservationsPerWorkflowTask?: number;
   maxActivitiesPerSecond?: number;
   maxTaskQueueActivitiesPerSecond?: number;
   /** Time running activities get after shutdown begins before they are cancelled. Default 0. */
@@ -91,22 +97,27 @@ export interface WorkerOptions {
  * - cache: a cached run costs ~24 KB of JS heap in the sandbox plus core's copy of its state
  *   (bench/worker.ts measures ≈ 50–100 KB RSS per cached sample run end to end). We allow a
  *   quarter of physical memory at a conservative 256 KB per run, clamped to [100, 10 000].
- * - workflow slots: activations are CPU work serialized on the JS thread (≈ 10 µs each), so
- *   slots only overlap network round trips; 10 per core (min 20, max 100) keeps the thread busy.
+ * - workflow slots and pollers: the official SDK's — 40 workflow task slots, and
+ *   min(10, slots) pollers of each kind. An earlier default scaled them with the cores (20 slots,
+ *   4 + 4 pollers on 2 cores) on the idea that the one JS thread could not serve more; the
+ *   live-path counters (docs/benchmarks.md, "The live-path stall") show it ≈ 5 % busy under
+ *   load, while 4 workflow pollers meant a single poll of the normal task queue (core gives it
+ *   20 % of them, at least 1): every new workflow's first task waited for that one long poll.
  * - activity slots: activities are usually I/O-bound; 100 as in the official SDKs.
- * - pollers: 2 per core, between 2 and 10 (a sticky and a normal poll need at least 2).
  */
 export function defaultCacheSize(totalMemoryBytes = totalmem()): number {
   const perRunBytes = 256 * 1024;
   return Math.min(10_000, Math.max(100, Math.floor(totalMemoryBytes / 4 / perRunBytes)));
 }
 
-export function defaultWorkflowSlots(cores = availableParallelism()): number {
-  return Math.min(100, Math.max(20, 10 * cores));
+/** The official default of maxConcurrentWorkflowTaskExecutions (without a tuner). */
+export function defaultWorkflowSlots(): number {
+  return 40;
 }
 
-export function defaultPollers(cores = availableParallelism()): number {
-  return Math.min(10, Math.max(2, 2 * cores));
+/** The official default of maxConcurrentWorkflowTaskPolls / …ActivityTaskPolls: min(10, that kind's slots). */
+export function defaultPollers(slots = 40): number {
+  return Math.min(10, slots);
 }
 
 const durationMs = (option: string) =>
@@ -166,6 +177,7 @@ const schema = z.strictObject({
   maxConcurrentLocalActivityExecutions: positiveInt.optional(),
   maxConcurrentWorkflowTaskPolls: positiveInt.optional(),
   maxConcurrentActivityTaskPolls: positiveInt.optional(),
+  maxEagerActivityReservationsPerWorkflowTask: z.number().int().min(0).max(2 ** 32 - 1).default(3),
   maxActivitiesPerSecond: z.number().positive().optional(),
   maxTaskQueueActivitiesPerSecond: z.number().positive().optional(),
   shutdownGraceTime: durationMs("shutdownGraceTime").default(0),
@@ -226,7 +238,6 @@ const OFFICIAL_ONLY_OPTIONS = [
   "tuner",
   "maxConcurrentNexusTaskExecutions",
   "disablePayloadErrorLimit",
-  "maxEagerActivityReservationsPerWorkflowTask",
   "nonStickyToStickyPollRatio",
   "workflowTaskPollerBehavior",
   "activityTaskPollerBehavior",
@@ -296,8 +307,8 @@ export function parseWorkerOptions(options: WorkerOptions): ParsedWorkerOptions 
     maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions ?? defaultWorkflowSlots(),
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 100,
     maxConcurrentLocalActivityExecutions: o.maxConcurrentLocalActivityExecutions ?? 100,
-    maxConcurrentWorkflowTaskPolls: o.maxConcurrentWorkflowTaskPolls ?? defaultPollers(),
-    maxConcurrentActivityTaskPolls: o.maxConcurrentActivityTaskPolls ?? defaultPollers(),
+    maxConcurrentWorkflowTaskPolls: o.maxConcurrentWorkflowTaskPolls ?? defaultPollers(o.maxConcurrentWorkflowTaskExecutions ?? defaultWorkflowSlots()),
+    maxConcurrentActivityTaskPolls: o.maxConcurrentActivityTaskPolls ?? defaultPollers(o.maxConcurrentActivityTaskExecutions ?? 100),
   };
   if (parsed.maxCachedWorkflows > 0 && parsed.maxConcurrentWorkflowTaskExecutions > Math.max(2, parsed.maxCachedWorkflows)) {
     // Core needs a cache slot for every workflow task it hands out, but never fewer than 2
@@ -332,5 +343,6 @@ export function nativeWorkerOptions(o: ParsedWorkerOptions, hasWorkflows: boolea
     maxActivitiesPerSecond: o.maxActivitiesPerSecond,
     maxTaskQueueActivitiesPerSecond: o.maxTaskQueueActivitiesPerSecond,
     gracefulShutdownPeriodMs: o.shutdownGraceTime,
+    maxEagerActivityReservations: o.maxEagerActivityReservationsPerWorkflowTask,
   };
 }

@@ -17,6 +17,8 @@ const CLEAN_PATH = "/usr/bin:/bin";
 
 let work: string;
 let binary: string;
+/** Baked in with `build --task-queue`: used when neither --task-queue nor TEMPORAL_TASK_QUEUE is given. */
+const builtInQueue = `single-binary-default-${crypto.randomUUID()}`;
 
 /** Runs the CLI (under this bun) and collects its output. */
 async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -63,7 +65,7 @@ function startBinary(env: Record<string, string>, args: string[] = []) {
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "single-binary-test-"));
   binary = path.join(work, "out", "my-worker");
-  const built = await runCli(["build", "--workflows", path.join(fixtures, "workflows.ts"), "--activities", path.join(fixtures, "activities.ts"), "-o", binary]);
+  const built = await runCli(["build", "--workflows", path.join(fixtures, "workflows.ts"), "--activities", path.join(fixtures, "activities.ts"), "--task-queue", builtInQueue, "-o", binary]);
   if (built.code !== 0) throw new Error(`build failed (${built.code}): ${built.err}`);
   expect(built.out).toContain(`wrote ${binary}`);
 });
@@ -80,7 +82,7 @@ describe("a worker compiled by temporal-bun-worker build", () => {
     expect(Bun.spawnSync(["ls", path.dirname(binary)]).stdout.toString().trim()).toBe("my-worker");
   });
 
-  test("runs a workflow and its activity with no bun on PATH and an empty HOME, then exits 0 on SIGTERM", async () => {
+  test("runs a workflow and its activity with no bun on PATH and an empty HOME, then exits 0 on SIGTERM (TEMPORAL_TASK_QUEUE over the built-in queue)", async () => {
     expect(Bun.which("bun", { PATH: CLEAN_PATH })).toBeNull();
     const env = await testEnv();
     const home = mkdtempSync(path.join(work, "home-"));
@@ -111,54 +113,61 @@ describe("a worker compiled by temporal-bun-worker build", () => {
     }
   });
 
-  test("reuses the library a previous start wrote; with HOME unusable it writes it under the temp folder; SIGINT exits 0 too", async () => {
+  test("reuses the library a previous start wrote; with HOME unusable it writes it under the temp folder; SIGINT exits 0 too; --task-queue and the built-in queue", async () => {
     const env = await testEnv();
     const home = mkdtempSync(path.join(work, "home-"));
     const tmp = mkdtempSync(path.join(work, "tmp-"));
-    const runToReady = async (extra: Record<string, string>, signal: "SIGTERM" | "SIGINT" = "SIGTERM"): Promise<string> => {
-      const { p, stderr } = startBinary({ PATH: CLEAN_PATH, TEMPORAL_ADDRESS: env.address, ...extra }, ["--task-queue", `single-binary-${crypto.randomUUID()}`]);
+    const flagQueue = `single-binary-${crypto.randomUUID()}`;
+    /** Starts the executable, waits for ready, stops it; returns the library path and the task queue of the ready line. */
+    const runToReady = async (extra: Record<string, string>, args: string[], signal: "SIGTERM" | "SIGINT" = "SIGTERM"): Promise<{ library: string; taskQueue: string }> => {
+      const { p, stderr } = startBinary({ PATH: CLEAN_PATH, TEMPORAL_ADDRESS: env.address, ...extra }, args);
       try {
         const ready = await readLine(p.stdout, /ready:/, 30_000, stderr);
         p.kill(signal);
         expect(await p.exited).toBe(0);
-        return /library=(\S+)/.exec(ready)![1]!;
+        return { library: /library=(\S+)/.exec(ready)![1]!, taskQueue: /taskQueue=(\S+)/.exec(ready)![1]! };
       } finally {
         p.kill("SIGKILL");
         await p.exited;
       }
     };
-    const first = await runToReady({ HOME: home });
-    const writtenAt = statSync(first).mtimeMs;
-    // (SIGINT this time: Ctrl-C shuts down as cleanly as SIGTERM.)
-    expect(await runToReady({ HOME: home }, "SIGINT")).toBe(first);
-    expect(statSync(first).mtimeMs).toBe(writtenAt);
+    const first = await runToReady({ HOME: home, TEMPORAL_TASK_QUEUE: "loses-to-the-flag" }, ["--task-queue", flagQueue]);
+    expect(first.taskQueue).toBe(flagQueue);
+    const writtenAt = statSync(first.library).mtimeMs;
+    // SIGINT this time: Ctrl-C shuts down as cleanly as SIGTERM. No queue given: the built-in one.
+    expect(await runToReady({ HOME: home }, [], "SIGINT")).toEqual({ library: first.library, taskQueue: builtInQueue });
+    expect(statSync(first.library).mtimeMs).toBe(writtenAt);
 
     // /dev/null is not a folder: nothing can be created under it, so the temp folder is used.
-    const fallback = await runToReady({ HOME: "/dev/null", TMPDIR: tmp });
+    const { library: fallback } = await runToReady({ HOME: "/dev/null", TMPDIR: tmp }, ["--task-queue", flagQueue]);
     expect(fallback).toStartWith(`${tmp}/temporal-bun-sdk-${process.getuid!()}/native/`);
     expect(path.basename(fallback)).toBe("libtemporal_bun_bridge.so");
     expect(statSync(path.dirname(fallback)).mode & 0o077).toBe(0);
   });
 
-  test("--help names what is built in; --workflows is refused; no task queue is a one-line error", async () => {
+  test("--help names what is built in; --workflows is refused; a bad TEMPORAL_ADDRESS is a one-line error", async () => {
     const help = Bun.spawnSync([binary, "--help"], { env: { PATH: CLEAN_PATH } });
     expect(help.exitCode).toBe(0);
     expect(help.stdout.toString()).toContain(path.join(fixtures, "workflows.ts"));
-    expect(help.stdout.toString()).toContain("--task-queue <name>");
+    expect(help.stdout.toString()).toContain(path.join(fixtures, "activities.ts"));
+    expect(help.stdout.toString()).toContain(`built-in default "${builtInQueue}"`);
 
     const flag = Bun.spawnSync([binary, "--workflows", "x.ts"], { env: { PATH: CLEAN_PATH } });
     expect(flag.exitCode).toBe(1);
     expect(flag.stderr.toString()).toContain("built in");
 
     const home = mkdtempSync(path.join(work, "home-"));
-    const noQueue = Bun.spawnSync([binary], { env: { PATH: CLEAN_PATH, HOME: home, TEMPORAL_ADDRESS: "127.0.0.1:1" } });
-    expect(noQueue.exitCode).toBe(1);
-    expect(noQueue.stderr.toString().trim()).toBe("temporal-bun-worker: no task queue: pass --task-queue <name> or set TEMPORAL_TASK_QUEUE");
+    const badAddress = Bun.spawnSync([binary], { env: { PATH: CLEAN_PATH, HOME: home, TEMPORAL_ADDRESS: "nope" } });
+    expect(badAddress.exitCode).toBe(1);
+    const err = badAddress.stderr.toString();
+    expect(err).toContain("TemporalConfigError");
+    expect(err).toContain("TEMPORAL_ADDRESS='nope': expected host:port");
+    expect(err.trim().split("\n")).toHaveLength(1);
   });
 });
 
 describe("temporal-bun-worker build: bad input", () => {
-  test("a missing --workflows file, code that does not bundle, an unwritable -o and no -o each fail in one line naming the option", async () => {
+  test("a missing --workflows file, code that does not bundle, an unwritable -o, an empty --task-queue and no -o each fail in one line naming the option", async () => {
     const out = path.join(work, "bad", "w");
     const missing = await runCli(["build", "--workflows", path.join(fixtures, "nope.ts"), "--activities", path.join(fixtures, "activities.ts"), "-o", out]);
     expect(missing.code).toBe(1);
@@ -182,6 +191,10 @@ describe("temporal-bun-worker build: bad input", () => {
     const dir = await runCli(["build", "--workflows", path.join(fixtures, "workflows.ts"), "-o", path.join(work, "a-dir")]);
     expect(dir.code).toBe(1);
     expect(dir.err).toContain("is a directory");
+
+    const emptyQueue = await runCli(["build", "--workflows", path.join(fixtures, "workflows.ts"), "--task-queue", " ", "-o", out]);
+    expect(emptyQueue.code).toBe(1);
+    expect(emptyQueue.err.trim()).toBe("temporal-bun-worker build: WorkerBuildError: --task-queue: expected a task queue name, got \" \"");
 
     const noOut = await runCli(["build", "--workflows", path.join(fixtures, "workflows.ts")]);
     expect(noOut.code).toBe(1);

@@ -107,7 +107,7 @@ export async function buildWorkerBinary(o: BuildWorkerOptions): Promise<BuiltWor
   if (o.workflowsPath === undefined && o.activitiesPath === undefined) {
     throw new WorkerBuildError("--workflows", "nothing to build: give --workflows and/or --activities");
   }
-  if (o.taskQueue !== undefined && o.taskQueue.trim() === "") throw new WorkerBuildError("--task-queue", "--task-queue: expected a task queue name, got an empty string");
+  if (o.taskQueue !== undefined && o.taskQueue.trim() === "") throw new WorkerBuildError("--task-queue", `--task-queue: expected a task queue name, got ${JSON.stringify(o.taskQueue)}`);
   const workflowsPath = o.workflowsPath === undefined ? undefined : moduleFile("--workflows", o.workflowsPath);
   const activitiesPath = o.activitiesPath === undefined ? undefined : moduleFile("--activities", o.activitiesPath);
   const outfile = outputFile(o.outfile);

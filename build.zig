@@ -43,7 +43,8 @@ pub fn build(b: *std.Build) void {
         b.fmt("{s}/cargo-target/core-bridge-{s}-gnu.{s}", .{ cache_dir, core_version, glibc })
     else
         b.fmt("{s}/cargo-target/core-bridge-{s}", .{ cache_dir, core_version });
-    const core_lib = b.fmt("{s}/release/libtemporalio_sdk_core_c_bridge.a", .{cargo_target});
+    // Our crate bridge/core/bun-core: the C bridge plus its panic hook (see build-core.sh).
+    const core_lib = b.fmt("{s}/release/libtemporal_bun_core.a", .{cargo_target});
     const core_include = b.fmt("{s}/sdk-core/crates/sdk-core-c-bridge/include", .{core_pkg});
 
     // ---- the shared library

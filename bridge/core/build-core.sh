@@ -48,6 +48,23 @@ manifest="$workspace/crates/sdk-core-c-bridge/Cargo.toml"
 # differs, so an unchanged lock never looks modified to cargo.
 cmp -s "$repo/bridge/core/Cargo.lock" "$workspace/Cargo.lock" || cp "$repo/bridge/core/Cargo.lock" "$workspace/Cargo.lock"
 
+# What is built is our crate bridge/core/bun-core (the C bridge re-exported, plus a panic hook
+# the Zig bridge needs), as a member of the same workspace so the core and its dependencies
+# are the builds the C bridge alone would use. The C bridge must be an rlib to be a
+# dependency (its manifest says cdylib only). Every step only writes what differs, so an
+# unchanged tree never looks modified to cargo.
+ext="$workspace/crates/temporal-bun-core"
+mkdir -p "$ext/src"
+for f in Cargo.toml src/lib.rs; do
+  cmp -s "$repo/bridge/core/bun-core/$f" "$ext/$f" || cp "$repo/bridge/core/bun-core/$f" "$ext/$f"
+done
+grep -q '"crates/temporal-bun-core"' "$workspace/Cargo.toml" \
+  || sed -i 's|"crates/sdk-core-c-bridge",|"crates/sdk-core-c-bridge",\n    "crates/temporal-bun-core",|' "$workspace/Cargo.toml"
+grep -q '^crate-type = \["cdylib"\]' "$workspace/crates/sdk-core-c-bridge/Cargo.toml" \
+  && sed -i 's|^crate-type = \["cdylib"\]|crate-type = ["rlib"]|' "$workspace/crates/sdk-core-c-bridge/Cargo.toml"
+grep -q '"crates/temporal-bun-core"' "$workspace/Cargo.toml" || fail "could not add crates/temporal-bun-core to $workspace/Cargo.toml" "delete $src_dir and rerun (it is copied again)"
+manifest="$ext/Cargo.toml"
+
 # Use the machine's default toolchain; the one pinned in sdk-core cannot be downloaded here.
 toolchain="${RUSTUP_TOOLCHAIN:-$(rustup show active-toolchain 2>/dev/null | awk '{print $1}' || true)}"
 [[ -n "$toolchain" ]] && export RUSTUP_TOOLCHAIN="$toolchain"
@@ -173,4 +190,4 @@ fi
 if [[ -n "${TEMPORAL_BUN_SDK_STEPS_FILE:-}" ]]; then
   printf 'Rust core (cargo)\t%s\t%s\n' "$elapsed" "$step_status" >>"$TEMPORAL_BUN_SDK_STEPS_FILE"
 fi
-[[ -f "$target_dir/release/libtemporalio_sdk_core_c_bridge.a" ]] || fail "cargo finished but produced no static library" "rerun ./dev build; report the cargo output"
+[[ -f "$target_dir/release/libtemporal_bun_core.a" ]] || fail "cargo finished but produced no static library" "rerun ./dev build; report the cargo output"

@@ -31,6 +31,9 @@ pub const Code = enum(i32) {
     shutdown = -11,
     /// Operating system call failed (pipe creation, thread spawn).
     system = -12,
+    /// Core panicked (a bug in core): the call would never have completed, or the worker may
+    /// have lost internal tasks (bridge/src/panics.zig).
+    core_panic = -13,
 };
 
 const message_capacity = 1024;

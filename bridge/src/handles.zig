@@ -143,6 +143,24 @@ pub const Table = struct {
         return object;
     }
 
+    /// Every live object of `kind`, each with one extra reference the caller must release.
+    /// The slice is allocated with `allocator`.
+    pub fn retainLive(self: *Table, kind: Kind, allocator: std.mem.Allocator) error{OutOfMemory}![]*Header {
+        self.mutex.lock();
+        defer self.mutex.unlock();
+        const out = try allocator.alloc(*Header, self.live_by_kind[@intFromEnum(kind)]);
+        var n: usize = 0;
+        for (self.slots[0..self.high_water]) |slot| {
+            const object = slot.object orelse continue;
+            if (object.kind != kind) continue;
+            object.retain();
+            out[n] = object;
+            n += 1;
+        }
+        std.debug.assert(n == out.len);
+        return out;
+    }
+
     pub fn live(self: *Table, kind: Kind) u32 {
         self.mutex.lock();
         defer self.mutex.unlock();

@@ -118,6 +118,9 @@ pub const Pending = struct {
     state: State = .pending,
     outcome: Outcome = .none,
     detached: bool = false,
+    /// Failed by the bridge (a core panic, panics.zig) before core called back. The in-flight
+    /// reference is kept for the late callback, if it ever comes, which frees its outcome.
+    abandoned: bool = false,
     /// Fixed at registration, read by the completing thread (header.id is cleared on free).
     queue_id: u64 = 0,
     queue: *completions.Queue,
@@ -157,9 +160,15 @@ pub const Pending = struct {
     /// Any thread, exactly once per asynchronous call. Consumes the in-flight reference.
     pub fn complete(self: *Pending, outcome: Outcome) void {
         var push_id: u64 = 0;
-        {
+        blk: {
             self.mutex.lock();
             defer self.mutex.unlock();
+            if (self.abandoned) {
+                // Already failed for a panic; its outcome was delivered (or freed) then.
+                outcome.deinit();
+                push_id = 0;
+                break :blk;
+            }
             std.debug.assert(self.state == .pending); // completed twice: a core or bridge bug
             std.debug.assert(self.queue_id != 0 or self.detached);
             if (self.detached) {
@@ -174,6 +183,32 @@ pub const Pending = struct {
         }
         if (push_id != 0) self.queue.push(push_id);
         self.header.release();
+    }
+
+    /// Fails a call core will never complete (panics.zig), on any thread. Returns false (and
+    /// frees `failure`) when the call is not pending any more or nobody waits for it. Keeps the
+    /// in-flight reference: a late callback still finds the handle and frees its outcome.
+    pub fn abandon(self: *Pending, failure: Failure) bool {
+        var push_id: u64 = 0;
+        {
+            self.mutex.lock();
+            defer self.mutex.unlock();
+            if (self.state != .pending or self.abandoned) {
+                failure.deinit();
+                return false;
+            }
+            self.abandoned = true;
+            if (self.detached) {
+                failure.deinit();
+                self.state = .consumed;
+            } else {
+                self.outcome = .{ .failure = failure };
+                self.state = .failed;
+                push_id = self.queue_id;
+            }
+        }
+        if (push_id != 0) self.queue.push(push_id);
+        return push_id != 0;
     }
 
     pub fn poll(self: *Pending) State {
@@ -294,6 +329,48 @@ test "failed and shutdown outcomes set their states" {
     @as(*Pending, @fieldParentPtr("header", h)).detach();
     const h2 = try env.table.remove(id2, .pending);
     @as(*Pending, @fieldParentPtr("header", h2)).detach();
+}
+
+test "abandon (core panic): the waiter gets the failure at once, a late completion is freed on arrival" {
+    var env = try TestEnv.init();
+    defer env.deinit();
+    const before = live_count.load(.monotonic);
+    const p = try Pending.create(&env.queue);
+    const id = try env.register(p);
+    // What panics.zig does: every live pending handle, retained while it is failed.
+    const live = try env.table.retainLive(.pending, testing.allocator);
+    defer testing.allocator.free(live);
+    try testing.expectEqual(@as(usize, 1), live.len);
+    try testing.expect(p.abandon(Failure.format(.core_panic, "core panicked: {s}", .{"boom"})));
+    try testing.expect(!p.abandon(Failure.format(.core_panic, "again", .{}))); // once only
+    for (live) |h| h.release();
+    try testing.expectEqual(State.failed, p.poll());
+    var out: [4]u64 = undefined;
+    try testing.expectEqual(@as(u32, 1), env.queue.drain(&out));
+    try testing.expectEqual(id, out[0]);
+    const outcome = try p.consume();
+    try testing.expectEqual(errors.Code.core_panic, outcome.failure.code);
+    try testing.expectEqualStrings("core panicked: boom", outcome.failure.message);
+    outcome.deinit();
+    // The handle is freed by JS; core's callback arrives late after all: no double
+    // completion, its outcome freed (the leak check covers it), the last reference dropped.
+    const h = try env.table.remove(id, .pending);
+    @as(*Pending, @fieldParentPtr("header", h)).detach();
+    p.complete(.{ .bytes = try ownedBytes("late") });
+    try testing.expectEqual(before, live_count.load(.monotonic));
+    try testing.expectEqual(@as(u32, 0), env.queue.drain(&out));
+}
+
+test "abandon skips handles that completed or were freed" {
+    var env = try TestEnv.init();
+    defer env.deinit();
+    const p = try Pending.create(&env.queue);
+    const id = try env.register(p);
+    p.complete(.none);
+    try testing.expect(!p.abandon(Failure.format(.core_panic, "x", .{})));
+    try testing.expectEqual(State.ready, p.poll());
+    const h = try env.table.remove(id, .pending);
+    @as(*Pending, @fieldParentPtr("header", h)).detach();
 }
 
 const CancelCtx = struct {

@@ -20,9 +20,10 @@ const buffers = @import("buffers.zig");
 const debug = @import("debug.zig");
 const metrics = @import("metrics.zig");
 const global = @import("global.zig");
+const panics = @import("panics.zig");
 
 /// Bump on any change to an export's signature or semantics, or to a JSON/result format.
-pub const abi_version: u32 = 2;
+pub const abi_version: u32 = 3; // 3: core_panic error code, temporal_bun_debug_core_panics
 
 fn bytes(ptr: ?[*]const u8, len: usize) []const u8 {
     const p = ptr orelse return &.{};
@@ -254,4 +255,14 @@ export fn temporal_bun_debug_pending_from_thread(delay_us: u32) i64 {
 }
 export fn temporal_bun_debug_now_ns() u64 {
     return debug.nowNs();
+}
+/// out = [panics inside core since load, calls failed because of them] (bridge/src/panics.zig).
+export fn temporal_bun_debug_core_panics(out: ?*[2]u64) i64 {
+    const dst = out orelse return errors.fail(.invalid_argument, "core_panics: the output array is null", .{});
+    dst.* = .{ panics.count.load(.acquire), panics.failed_calls.load(.acquire) };
+    return 0;
+}
+
+comptime {
+    _ = panics; // temporal_bun_core_panicked, called by the Rust panic hook
 }

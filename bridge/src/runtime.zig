@@ -99,6 +99,8 @@ pub fn new(options_json: []const u8) i64 {
     defer strings.deinit();
     const opts = core.parseOptions(Options, &strings, options_json) catch |err| return core.optionsFailed(err, "runtime");
     _ = global.queue() catch |err| return errors.fail(.system, "cannot create the completion queue's wake pipe: {s}", .{@errorName(err)});
+    // Before core starts any task: a panic in one must end the calls waiting on it.
+    @import("panics.zig").install();
 
     var logging: c.TemporalCoreLoggingOptions = undefined;
     var metrics: c.TemporalCoreMetricsOptions = undefined;

@@ -11,6 +11,7 @@ const ops = @import("ops.zig");
 const mem = @import("mem.zig");
 const Client = @import("client.zig").Client;
 const Runtime = @import("runtime.zig").Runtime;
+const panics = @import("panics.zig");
 
 /// Where a worker is in core's two-phase shutdown. Core's worker becomes unusable the
 /// moment finalize_shutdown starts (it takes the worker out of its handle, and any later
@@ -35,9 +36,21 @@ pub const Worker = struct {
     needs_activity_poll: bool,
     workflow_poll_done: std.atomic.Value(bool) = .init(false),
     activity_poll_done: std.atomic.Value(bool) = .init(false),
+    /// panics.count when the worker was created: a core panic since then makes it unusable
+    /// (one of its internal tasks may be dead; see panics.zig).
+    panics_seen: u64 = 0,
 
-    /// Refuses calls once finalize started; core would panic on them.
+    /// Refuses calls once finalize started (core would panic on them) or once core panicked.
     fn usable(self: *Worker, what: []const u8) ?i64 {
+        if (self.panicked()) return panics.refuse(what);
+        return self.lifecycleAllows(what);
+    }
+
+    fn panicked(self: *Worker) bool {
+        return panics.count.load(.acquire) != self.panics_seen;
+    }
+
+    fn lifecycleAllows(self: *Worker, what: []const u8) ?i64 {
         return switch (self.state.load(.acquire)) {
             .running, .shutting_down => null,
             // `what` is not repeated in the message: TypeScript prefixes its own context.
@@ -180,6 +193,7 @@ fn register(core_worker: *c.TemporalCoreWorker, client: ?*Client, runtime: ?*Run
         .runtime = runtime,
         .needs_workflow_poll = task_types.enable_workflows,
         .needs_activity_poll = task_types.enable_remote_activities,
+        .panics_seen = panics.count.load(.acquire),
     };
     const id = global.register(&self.header) catch |err| return ops.beginFailed(err, "worker");
     return @intCast(id);
@@ -289,7 +303,7 @@ fn finalizeRefusal(w: *Worker) ?i64 {
 
 fn start(worker_id: u64, call: Call, input: []const u8) i64 {
     const worker = Worker.acquire(worker_id) catch |err| return handles.lookupFailed(err, worker_id, .worker);
-    const refusal = if (call == .finalize_shutdown) finalizeRefusal(worker) else worker.usable(@tagName(call));
+    const refusal = if (worker.panicked()) panics.refuse(@tagName(call)) else if (call == .finalize_shutdown) finalizeRefusal(worker) else worker.usable(@tagName(call));
     if (refusal) |code| {
         worker.header.release();
         return code;
@@ -372,7 +386,8 @@ pub fn requestWorkflowEviction(id: u64, run_id: []const u8) i64 {
 pub fn initiateShutdown(id: u64) i64 {
     const worker = Worker.acquire(id) catch |err| return handles.lookupFailed(err, id, .worker);
     defer worker.header.release();
-    if (worker.usable("initiate shutdown")) |code| return code;
+    // Allowed after a core panic too: it stops the pollers that may still run.
+    if (worker.lifecycleAllows("initiate shutdown")) |code| return code;
     // Idempotent in core; running → shutting_down only (never back).
     _ = worker.state.cmpxchgStrong(.running, .shutting_down, .acq_rel, .acquire);
     c.temporal_core_worker_initiate_shutdown(worker.core_worker);

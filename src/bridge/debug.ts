@@ -83,3 +83,12 @@ export async function debugCompleteFromThread(delayUs: number): Promise<bigint> 
 export function debugNowNs(): bigint {
   return BigInt(native().s.temporal_bun_debug_now_ns());
 }
+
+const panicsOut = new BigUint64Array(2);
+
+/** Rust panics inside core since the library was loaded, and the pending calls they failed (bridge/src/panics.zig). */
+export function corePanics(): { panics: number; failedCalls: number } {
+  const n = native();
+  check(n.s, n.s.temporal_bun_debug_core_panics(ptr(panicsOut)), "core panics");
+  return { panics: Number(panicsOut[0]), failedCalls: Number(panicsOut[1]) };
+}

@@ -18,6 +18,8 @@ export const NativeErrorCode = {
   cancelled: -10,
   shutdown: -11,
   system: -12,
+  /** Core panicked (a bug in core): the call would never have completed, or the worker may have lost internal tasks. */
+  core_panic: -13,
   /** Not from the library: it could not be found, loaded, or has the wrong ABI. */
   library_unavailable: -100,
   /** Not from the library: TEMPORAL_BUN_SDK_USE_ZIG disables the native bridge. */

@@ -14,7 +14,7 @@ import { SUPPORTED_PLATFORMS, compareVersions, currentPlatformKey, minimumOfRang
 import { bridgeDisabledError, useZigMode } from "./variant.js";
 
 /** The ABI version this TypeScript was written against (bridge/src/root.zig `abi_version`). */
-export const EXPECTED_ABI_VERSION = 2;
+export const EXPECTED_ABI_VERSION = 3;
 
 export const NATIVE_PATH_ENV = "TEMPORAL_BUN_SDK_NATIVE_PATH";
 export const BUILD_COMMAND = "./dev build";
@@ -78,6 +78,7 @@ const symbols = {
   temporal_bun_debug_counters: { args: [ptr, u32], returns: i64_fast },
   temporal_bun_debug_pending_ready: { args: [u32], returns: i64_fast },
   temporal_bun_debug_pending_from_thread: { args: [u32], returns: i64_fast },
+  temporal_bun_debug_core_panics: { args: [ptr], returns: i64_fast },
   temporal_bun_debug_now_ns: { args: [], returns: FFIType.u64_fast },
 } as const;
 

@@ -2,6 +2,8 @@
  * Replaying malformed but parseable histories ends in a ReplayError naming what is wrong, in
  * bounded time (issue 16, item 1). Before the checks in src/worker/replay.ts (checkReplayable)
  * each of these made core's replayer panic in its poller task and the replay never settled.
+ * And a panic inside core that gets through anyway fails the pending calls instead of leaving
+ * them pending (bridge/src/panics.zig), tested for real in a process of its own.
  *
  * No server: the histories are the official SDK's recorded corpus (tests/compat/corpus/).
  */
@@ -114,4 +116,40 @@ describe("malformed histories end in a ReplayError naming the fault", () => {
       ["good-2", undefined],
     ]);
   });
+});
+
+describe("a panic inside core fails the pending calls instead of leaving them pending", () => {
+  test("the poll waiting on core's dead poller task fails with core_panic, bystanders too; the retired workers refuse calls, shut down and free; a new replay works", async () => {
+    const proc = Bun.spawn([process.execPath, new URL("./fixtures/core-panic-main.ts", import.meta.url).pathname], { stdout: "pipe", stderr: "pipe" });
+    const killer = setTimeout(() => proc.kill("SIGKILL"), 50_000);
+    const [out, errText, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    clearTimeout(killer);
+    if (code !== 0) throw new Error(`fixture exited with ${code}:\n${errText.slice(-3000)}`);
+    const r = JSON.parse(out.trim().split("\n").pop()!);
+    // The panic happened (core's own message on stderr through the default hook) and was counted.
+    expect(errText).toContain("No workflow type defined in execution started attributes");
+    expect(r.after.panics).toBe(r.before.panics + 1);
+    expect(r.after.failedCalls).toBeGreaterThanOrEqual(2);
+    // The poll that waited on the dead task: failed, fast, naming the panic.
+    expect(r.victimPoll.kind).toBe("error");
+    expect(r.victimPoll.code).toBe("core_panic");
+    expect(r.victimPoll.message).toContain("core panicked while this call was pending");
+    expect(r.victimPoll.message).toContain("No workflow type defined");
+    expect(r.victimPoll.ms).toBeLessThan(10_000);
+    // Every call pending at that moment fails the same way.
+    expect(r.bystanderPoll.kind).toBe("error");
+    expect(r.bystanderPoll.code).toBe("core_panic");
+    // Workers that existed then refuse further calls (their next poll could wait forever) ...
+    expect(r.victimNextPoll.kind).toBe("error");
+    expect(r.victimNextPoll.code).toBe("core_panic");
+    expect(r.victimNextPoll.message).toContain("free it and create a new worker");
+    expect(r.pushAgain.ok).toBe(false);
+    expect(r.pushAgain.code).toBe("core_panic");
+    // ... but still shut down and free.
+    expect(r.initiate).toEqual({ ok: true });
+    expect(r.freeVictim).toEqual({ ok: true });
+    expect(r.freeBystander).toEqual({ ok: true });
+    // The runtime stays usable: a replay worker made afterwards replays a good history.
+    expect(r.replayAfter.ok).toBe(true);
+  }, 60_000);
 });

@@ -30,6 +30,8 @@ interface Owned {
 }
 
 const owned = new Set<Owned>();
+/** Every process this module started (children and their watchdogs), for the final check. */
+const spawned: Subprocess[] = [];
 
 function spawnOwned(name: string, cmd: string[], opts: { env?: Record<string, string>; stdoutFile?: string; stderrFile: string; pipeStdout?: boolean }): Owned {
   const errFd = openSync(opts.stderrFile, "a");
@@ -47,12 +49,14 @@ function spawnOwned(name: string, cmd: string[], opts: { env?: Record<string, st
     if (outFd !== undefined) closeSync(outFd);
   }
   // Reads a pipe only this process holds; EOF means we are gone (killed or exited) → kill the child.
-  const watchdog = Bun.spawn(["sh", "-c", 'cat >/dev/null; kill -KILL "$1" 2>/dev/null', `fault-watchdog-${name}`, String(proc.pid)], {
+  // The builtin `read` keeps it one process: a `cat` would outlive a SIGKILLed `sh`.
+  const watchdog = Bun.spawn(["sh", "-c", 'read -r _; kill -KILL "$1" 2>/dev/null', `fault-watchdog-${name}`, String(proc.pid)], {
     stdin: "pipe",
     stdout: "ignore",
     stderr: "ignore",
   });
   watchdog.unref();
+  spawned.push(proc, watchdog);
   const o: Owned = { name, proc, watchdog };
   owned.add(o);
   void proc.exited.then(() => {
@@ -63,9 +67,9 @@ function spawnOwned(name: string, cmd: string[], opts: { env?: Record<string, st
   return o;
 }
 
-/** Pids of the children (servers, workers) still running. */
+/** Pids of the processes this module started (servers, workers, watchdogs) that have not ended. */
 export function liveChildren(): number[] {
-  return [...owned].map((o) => o.proc.pid);
+  return spawned.filter((p) => p.exitCode === null && p.signalCode === null).map((p) => p.pid);
 }
 
 /** SIGKILLs every child still running (synchronous, so it is safe in an 'exit' handler). */
@@ -78,9 +82,8 @@ export function killAllSync(): void {
 
 /** Kills every child still running and waits until they are gone. */
 export async function stopAll(): Promise<void> {
-  const procs = [...owned].map((o) => o.proc);
   killAllSync();
-  await Promise.all(procs.map((p) => p.exited));
+  await Promise.all(spawned.map((p) => p.exited));
 }
 
 /** For the scripts: Ctrl-C or a SIGTERM of the driver kills its children first. */

@@ -67,6 +67,8 @@ describe("Worker.run", () => {
     worker.shutdown();
     worker.shutdown(); // idempotent
     expect(worker.getState()).toBe("STOPPING");
+    // Seen synchronously above: record it even when draining ends before the sampling timer's next tick.
+    if (states.at(-1) !== "STOPPING") states.push("STOPPING");
     await running;
     clearInterval(timer);
     if (states.at(-1) !== worker.getState()) states.push(worker.getState());

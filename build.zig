@@ -17,7 +17,7 @@ const builtin = @import("builtin");
 
 /// The glibc the published library is built for: 2.28 is Debian 10, RHEL/Rocky 8, Ubuntu
 /// 18.10+, Amazon Linux 2023 (docs/building.md). tests/bridge/glibc.test.ts reads this line.
-const default_glibc = "native";
+const default_glibc = "2.28";
 
 pub fn build(b: *std.Build) void {
     const glibc = b.option([]const u8, "glibc", "Oldest glibc to run on, e.g. 2.28, or `native` (default " ++ default_glibc ++ ")") orelse default_glibc;

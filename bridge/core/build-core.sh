@@ -129,7 +129,14 @@ status_line() {
   local n_done compiled current elapsed=$((SECONDS - started))
   n_done="$(count '"reason":"compiler-artifact"')"
   compiled="$(count '"fresh":false')"
-  current="$(grep -E '^ +Compiling ' "$log_file" 2>/dev/null | tail -1 | awk '{print $2}' || true)"
+  # Started ("Compiling <package>" in the log) and not yet finished (no artifact other than its
+  # build script), newest first: cargo pipelines, so several compile at once.
+  current="$(
+    grep -E '^ +Compiling ' "$log_file" 2>/dev/null | awk '{print $2}' | tac | awk '!seen[$0]++' |
+      grep -vxF -f <(grep '"reason":"compiler-artifact"' "$json_file" 2>/dev/null | grep -v '"custom-build"' |
+        sed -nE 's/.*"package_id":"[^"]*#([^"@]+)@.*/\1/p'; echo '#') |
+      head -3 | paste -sd, - | sed 's/,/, /g' || true
+  )"
   # Another cargo (a colleague's build, a second clone) holds this target dir: say so.
   if tail -n 1 "$log_file" 2>/dev/null | grep -q 'Blocking waiting for file lock'; then
     current="nothing: waiting for another cargo using $target_dir"

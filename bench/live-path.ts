@@ -13,10 +13,14 @@
  *   - our worker's live-path counters (TEMPORAL_BUN_SDK_LIVE_STATS=1, src/worker/live-stats.ts).
  * Both workers get bench/peer.ts's identical options (the official defaults made explicit).
  *
- * Usage: bun bench/live-path.ts [N=300] [--eager]
+ * Usage: bun bench/live-path.ts [N=300] [--eager] [--compare-defaults]
  *   --eager  the dev server enables eager activity execution (system.enableActivityEagerExecution,
  *            off by default in the dev server, on in Temporal Cloud): the activity comes back in
  *            the workflow task completion's response for workers that reserve slots for it.
+ *   --compare-defaults  our worker only, on its defaults (cache 1000): rounds "old" (the defaults
+ *            before issue 17 on 2 cores: 20 workflow slots, 4 + 4 pollers, no eager reservations)
+ *            and "new" (today's: the official 40 slots, 10 + 10 pollers, 3 eager reservations),
+ *            alternating old, new, old, new.
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -30,6 +34,8 @@ const args = process.argv.slice(2);
 const N = Number(args.find((a) => !a.startsWith("--")) ?? 300);
 if (!Number.isInteger(N) || N < 1) throw new Error(`workflows must be a positive integer, got ${args[0]}`);
 const eager = args.includes("--eager");
+const compareDefaults = args.includes("--compare-defaults");
+const OLD_DEFAULTS = { maxConcurrentWorkflowTaskExecutions: 20, maxConcurrentWorkflowTaskPolls: 4, maxConcurrentActivityTaskPolls: 4, maxEagerActivityReservationsPerWorkflowTask: 0 };
 const here = new URL("./peer/", import.meta.url).pathname;
 const CLK_TCK = 100;
 const METRICS_SETTLE_MS = 2500;
@@ -98,10 +104,13 @@ const srv = serverPid();
 const options = { maxCachedWorkflows: 1000, maxConcurrentWorkflowTaskExecutions: 40, maxConcurrentActivityTaskExecutions: 100, stickyQueueScheduleToStartTimeout: "10s" };
 console.log(`live-path benchmark: ${N} hello workflows per round, rounds bun, node, bun, node on one dev server (${env.address}); eager activity execution ${eager ? "on" : "off"} on the server`);
 try {
-  for (const [i, sdk] of (["bun", "node", "bun", "node"] as const).entries()) {
+  const rounds = compareDefaults ? (["bun:old", "bun:new", "bun:old", "bun:new"] as const) : (["bun", "node", "bun", "node"] as const);
+  for (const [i, label] of rounds.entries()) {
+    const [sdk, variant] = label.split(":") as ["bun" | "node", "old" | "new" | undefined];
     const taskQueue = `live-${sdk}-${i}-${crypto.randomUUID()}`;
     const [cmd, script] = sdk === "bun" ? [process.execPath, join(here, "bun-worker.ts")] : ["node", join(here, "node-worker.mjs")];
-    const opts = sdk === "bun" ? { ...options, maxConcurrentWorkflowTaskPolls: 10, maxConcurrentActivityTaskPolls: 10 } : options;
+    const opts =
+      variant === "old" ? { maxCachedWorkflows: 1000, ...OLD_DEFAULTS } : variant === "new" ? { maxCachedWorkflows: 1000 } : sdk === "bun" ? { ...options, maxConcurrentWorkflowTaskPolls: 10, maxConcurrentActivityTaskPolls: 10 } : options;
     const child = spawn(cmd, [script], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, TEMPORAL_BUN_SDK_LIVE_STATS: "1", PEER_ADDRESS: env.address, PEER_TASK_QUEUE: taskQueue, PEER_NODE_SDK_DIR: officialSdkDir, PEER_OPTIONS: JSON.stringify(opts) },
@@ -141,7 +150,7 @@ try {
         .map(([k, v]) => `${k} ${v.toFixed(2)}`)
         .join(", ");
       console.log(
-        `round ${i + 1} ${sdk}: ${(N / wall).toFixed(1)} wf/s (${wall.toFixed(2)} s), p50 ${lat[Math.floor(N / 2)]!.toFixed(0)} ms, p99 ${lat[Math.min(N - 1, Math.floor(N * 0.99))]!.toFixed(0)} ms; ` +
+        `round ${i + 1} ${label}: ${(N / wall).toFixed(1)} wf/s (${wall.toFixed(2)} s), p50 ${lat[Math.floor(N / 2)]!.toFixed(0)} ms, p99 ${lat[Math.min(N - 1, Math.floor(N * 0.99))]!.toFixed(0)} ms; ` +
           `worker CPU ${(cpu1 - cpu0).toFixed(2)} s (${threads}); server CPU ${(srv1 - srv0).toFixed(2)} s; ` +
           `server persistence busy ${(d("dbSeconds") / wall).toFixed(2)} (sum of persistence latencies / wall; its one SQLite connection is saturated at ≥ 1)`,
       );

@@ -12,13 +12,19 @@
  *   completion  the bridge's complete-workflow-activation (NativeWorker.completeWorkflowActivation
  *               on a replay worker with an activation outstanding) with random bytes, bit-flipped
  *               valid completions, and well-formed completions for the wrong run.
+ *   push        the bridge's replayer push (NativeReplayer.push, below the SDK's
+ *               history checks) with random bytes and mutated serialized histories, then a poll:
+ *               core decodes, refuses, panics (the panic hook turns that into core_panic) or
+ *               serves an activation. A poll with no answer within 3 s is counted as "stalled"
+ *               (core waits forever on some histories the SDK's checks refuse, e.g. one without
+ *               any WorkflowTaskStarted), not as a hang of the call under test.
  *   rpc         raw gRPC calls through the bridge (NativeClient.rpc, what connection.workflowService
  *               and the client use) with random and mutated request bytes to read-only
  *               WorkflowService / OperatorService / HealthService methods and to unknown
  *               method names; and activity completions / heartbeats with garbage bytes on a
  *               server-backed worker. Needs a server: --address, else a dev server is started.
  *
- *   bun bench/faults/fuzz.ts [--seed N] [--n N] [--targets replay,completion,rpc]
+ *   bun bench/faults/fuzz.ts [--seed N] [--n N] [--targets replay,completion,rpc,push]
  *                            [--address host:port] [--timeout-ms 15000] [--json]
  *
  * --n is the number of inputs per target. The seed is printed first; the same seed replays
@@ -38,7 +44,7 @@ import { Runtime } from "../../src/runtime/index.js";
 import { Worker } from "../../src/worker/index.js";
 import { WORKFLOWS_PATH, readCorpus } from "../../tools/compat/corpus.js";
 
-export type Target = "replay" | "completion" | "rpc";
+export type Target = "replay" | "completion" | "rpc" | "push";
 
 export interface FuzzOptions {
   seed: number;
@@ -59,7 +65,7 @@ export interface TargetReport {
   maxLatencyMs: number;
   p99LatencyMs: number;
   hangs: string[];
-  /** completion target: driver polls that got nothing within 2 s (an accepted garbage completion can leave the run waiting), each followed by a fresh replay worker. Not findings. */
+  /** completion target: driver polls that got nothing within 1 s (an accepted garbage completion can leave the run waiting), each followed by a fresh replay worker. Not findings. */
   driverResets?: number;
 }
 
@@ -247,7 +253,8 @@ class Stats {
 }
 
 function classOf(err: unknown): string {
-  if (err instanceof NativeBridgeError) return `NativeBridgeError:${err.codeName}${err.details.grpcStatus ? `:grpc${err.details.grpcStatus}` : ""}`;
+  // rpc with gRPC status 0: refused by core before sending (a request that does not decode, an unknown method).
+  if (err instanceof NativeBridgeError) return `NativeBridgeError:${err.codeName}${err.codeName === "rpc" ? `:grpc${err.details.grpcStatus ?? 0}` : ""}`;
   if (err instanceof Error) return err.name;
   return typeof err;
 }
@@ -338,7 +345,7 @@ function garbageCompletion(r: Rand, runId: string): { what: string; bytes: Uint8
   }
 }
 
-const DRIVER_POLL_MS = 2_000;
+const DRIVER_POLL_MS = 1_000;
 
 async function fuzzCompletion(r: Rand, opts: FuzzOptions): Promise<TargetReport> {
   const stats = new Stats();
@@ -418,6 +425,40 @@ async function fuzzCompletion(r: Rand, opts: FuzzOptions): Promise<TargetReport>
     replayer.worker.free();
   }
   return { ...stats.report(), driverResets: resets };
+}
+
+// ── the push target ────────────────────────────────────────────────────────────────────
+
+async function fuzzPush(r: Rand, opts: FuzzOptions): Promise<TargetReport> {
+  const stats = new Stats();
+  const rt = Runtime.default();
+  for (let k = 0; k < opts.n; k++) {
+    // A fresh replayer per input: a panic retires the workers that exist when it happens.
+    const replayer = NativeReplayer.create(rt.native, replayOptions(`fuzz-push-${opts.seed}-${k}`));
+    const choice = r.int(10);
+    const m = choice >= 4 ? mutateHistory(r, cloneHistory(r.pick(corpus).history)).history : undefined;
+    const bytes =
+      choice === 0 ? new Uint8Array(0) : choice < 3 ? r.bytes(r.int(300)) : choice === 3 ? mutateBytes(r, toBinary(HistorySchema, r.pick(corpus).history)) : m instanceof Uint8Array ? m : toBinary(HistorySchema, m!);
+    const t0 = performance.now();
+    try {
+      replayer.push(`fuzz-push-${k}`, bytes);
+      const polled = await bounded(replayer.worker.pollWorkflowActivation(), 3_000);
+      stats.count(polled.kind === "task" ? "activation" : "shutdown", performance.now() - t0);
+    } catch (err) {
+      if (err instanceof Hang) stats.count("stalled", performance.now() - t0);
+      else stats.count(classOf(err), performance.now() - t0);
+    } finally {
+      try {
+        replayer.worker.initiateShutdown();
+      } catch {
+        // finalizing or retired: free still works
+      }
+      replayer.finishPushing();
+      replayer.worker.free();
+    }
+    if ((k + 1) % 50 === 0) opts.log?.(`push: ${k + 1}/${opts.n}`);
+  }
+  return stats.report();
 }
 
 // ── the rpc target ─────────────────────────────────────────────────────────────────────
@@ -508,11 +549,12 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const before = corePanics();
   const report: FuzzReport = { seed: opts.seed, n: opts.n, durationMs: 0, corePanics: 0, callsFailedByPanics: 0, targets: {} };
   // Each target draws from its own stream, so adding inputs to one does not shift the others.
-  const streams = { replay: 1, completion: 2, rpc: 3 } as const;
+  const streams = { replay: 1, completion: 2, rpc: 3, push: 4 } as const;
   for (const target of opts.targets) {
     const r = new Rand(opts.seed * 7919 + streams[target]);
     if (target === "replay") report.targets.replay = await fuzzReplay(r, opts);
     if (target === "completion") report.targets.completion = await fuzzCompletion(r, opts);
+    if (target === "push") report.targets.push = await fuzzPush(r, opts);
     if (target === "rpc") {
       if (!opts.address) throw new Error("the rpc target needs a server address");
       report.targets.rpc = await fuzzRpc(r, opts, opts.address);
@@ -534,7 +576,7 @@ function arg(name: string): string | undefined {
 if (import.meta.main) {
   const seed = Number(arg("seed") ?? Math.floor(Math.random() * 2 ** 31));
   const n = Number(arg("n") ?? 200);
-  const targets = (arg("targets") ?? "replay,completion,rpc").split(",") as Target[];
+  const targets = (arg("targets") ?? "replay,completion,rpc,push").split(",") as Target[];
   const timeoutMs = Number(arg("timeout-ms") ?? 15_000);
   const json = process.argv.includes("--json");
   const log = (line: string) => console.error(line);

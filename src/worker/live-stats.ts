@@ -79,6 +79,10 @@ function threadCpu(): Record<string, number> {
   return out;
 }
 
+/** How often the timeline samples the in-flight gauges. */
+export const TIMELINE_INTERVAL_MS = 500;
+const TIMELINE_GAUGES: GaugeName[] = ["activationsInFlight", "completionsInFlight", "activitiesInFlight"];
+
 export interface LiveStatsSnapshot {
   /** The busy window (first task → latest completion), ms. */
   windowMs: number;
@@ -92,6 +96,8 @@ export interface LiveStatsSnapshot {
   threadCpuS: Record<string, number>;
   /** The JS thread's busy share of the window (its CPU / window). */
   jsThreadBusy: number;
+  /** Activations, completions and activities in flight every TIMELINE_INTERVAL_MS from the first task until the worker stopped. */
+  timeline: Partial<Record<GaugeName, number[]>>;
 }
 
 export class LiveStats {
@@ -102,18 +108,31 @@ export class LiveStats {
   private windowEnd = 0;
   private cpuAtStart: Record<string, number> = {};
   private bridgeAtStart: BridgeCounters | undefined;
+  private readonly timeline = new Map<GaugeName, number[]>(TIMELINE_GAUGES.map((g) => [g, []]));
+  private sampler: ReturnType<typeof setInterval> | undefined;
 
   /** Marks the start of the busy window on the first task. */
   taskArrived(): void {
     if (this.windowStart !== 0) return;
     this.windowStart = performance.now();
     for (const g of this.gauges.values()) g.restart(this.windowStart);
+    this.sampler = setInterval(() => {
+      for (const [name, xs] of this.timeline) xs.push(this.gauges.get(name)?.value ?? 0);
+    }, TIMELINE_INTERVAL_MS);
+    // Never what keeps a process alive.
+    this.sampler.unref?.();
     this.cpuAtStart = threadCpu();
     try {
       this.bridgeAtStart = bridgeCounters();
     } catch {
       this.bridgeAtStart = undefined;
     }
+  }
+
+  /** The worker stopped: the timeline stops sampling. */
+  stop(): void {
+    clearInterval(this.sampler);
+    this.sampler = undefined;
   }
 
   /** Marks the latest completion (end of the busy window so far). */
@@ -178,6 +197,7 @@ export class LiveStats {
       wake,
       threadCpuS,
       jsThreadBusy: windowMs > 0 ? ((threadCpuS["js (main thread)"] ?? 0) * 1000) / windowMs : 0,
+      timeline: Object.fromEntries([...this.timeline].map(([k, xs]) => [k, [...xs]])),
     };
   }
 }
@@ -201,6 +221,7 @@ export function formatLiveStats(s: LiveStatsSnapshot): string[] {
   const w = s.wake;
   lines.push(`  wake-up (core thread → JS drain): ${w.completions} completions in ${w.wakes} wakes, mean ${f(w.meanUs, 0)} µs, p50 < ${w.p50Us} µs, p99 < ${w.p99Us} µs, max ${f(w.maxUs, 0)} µs`);
   const cpu = Object.entries(s.threadCpuS).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  for (const [k, xs] of Object.entries(s.timeline)) if (xs.length > 0) lines.push(`  every ${TIMELINE_INTERVAL_MS} ms, ${k}: ${xs.join(" ")}`);
   lines.push(`  thread CPU in the window: ${cpu.map(([k, v]) => `${k} ${f(v)} s`).join(", ")}; JS thread busy ${f(100 * s.jsThreadBusy, 0)}%`);
   return lines;
 }

@@ -332,6 +332,7 @@ export class Worker {
       }
     } finally {
       this.drainEnded = true;
+      this.stats?.stop();
       this.runEnded?.();
       this.removeSignalHandlers();
       this.native.free();

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Worker, WorkerOptionsError } from "../../src/worker/index.js";
 import { nativeWorkerOptions, parseWorkerOptions } from "../../src/worker/options.js";
-import { LIVE_STATS_ENV, liveStatsEnabled } from "../../src/worker/live-stats.js";
+import { LIVE_STATS_ENV, TIMELINE_INTERVAL_MS, liveStatsEnabled } from "../../src/worker/live-stats.js";
 import * as activities from "./fixtures/activities.js";
 import { connection, executeWorkflow, fixturesDir, taskQueue } from "./helpers.js";
 
@@ -94,5 +94,10 @@ describe("live-path counters", () => {
     expect(s.wake.completions).toBeGreaterThanOrEqual(s.waits.completeWorkflow.n + s.waits.completeActivity.n);
     expect(s.wake.p50Us).toBeGreaterThan(0);
     expect(s.jsThreadBusy).toBeGreaterThanOrEqual(0);
+    // The timeline sampled the in-flight gauges while the worker ran (and stopped with it).
+    const samples = s.timeline.activationsInFlight!.length;
+    expect(samples).toBe(s.timeline.activitiesInFlight!.length);
+    await Bun.sleep(3 * TIMELINE_INTERVAL_MS);
+    expect(worker.liveStats()!.timeline.activationsInFlight!.length).toBe(samples);
   });
 });

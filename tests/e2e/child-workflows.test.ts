@@ -46,7 +46,7 @@ test("bad child options reject startChild/executeChild with a typed error naming
       expect(o.error.message).toContain(api);
     }
   }
-  expect(result.externalHandle).toMatchObject({ outcome: "rejected", error: { name: "TypeError", message: "getExternalWorkflowHandle: workflowId: expected a string, got number 42" } });
+  expect(result.externalHandle).toMatchObject({ outcome: "rejected", error: { name: "TypeError", message: "getExternalWorkflowHandle: workflowId: expected a non-empty string, got number 42" } });
   expect(result.good).toMatchObject({ outcome: "resolved", value: 8 });
   const history = await handle.fetchHistory();
   expect(history.events.filter(isType(EventType.WORKFLOW_TASK_FAILED))).toHaveLength(0);

@@ -5,7 +5,8 @@
  * And a panic inside core that gets through anyway fails the pending calls instead of leaving
  * them pending (bridge/src/panics.zig), tested for real in a process of its own.
  *
- * No server: the histories are the official SDK's recorded corpus (tests/compat/corpus/).
+ * The histories are the official SDK's recorded corpus (tests/compat/corpus/); only the panic test
+ * uses the test server (a Worker polling it when core panics).
  */
 import { describe, expect, test } from "bun:test";
 import { create } from "@bufbuild/protobuf";
@@ -13,6 +14,7 @@ import { HistorySchema, type History } from "../../src/proto/temporal/api/histor
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
 import { ReplayError, Worker } from "../../src/worker/index.js";
 import { WORKFLOWS_PATH, readCorpus } from "../../tools/compat/corpus.js";
+import { testServer } from "../helpers/dev-server.js";
 
 const corpus = readCorpus(new URL("../compat/corpus/official-1.24.0.jsonl", import.meta.url).pathname);
 /** A top-level run with activities: several workflow tasks. */
@@ -122,8 +124,13 @@ describe("malformed histories end in a ReplayError naming the fault", () => {
 });
 
 describe("a panic inside core fails the pending calls instead of leaving them pending", () => {
-  test("the poll waiting on core's dead poller task fails with core_panic, bystanders too; the retired workers refuse calls, shut down and free; a new replay works", async () => {
-    const proc = Bun.spawn([process.execPath, new URL("./fixtures/core-panic-main.ts", import.meta.url).pathname], { stdout: "pipe", stderr: "pipe" });
+  test("the poll waiting on core's dead poller task fails with core_panic, bystanders too (a replay worker, a Worker on the server); the retired workers refuse calls, shut down and free; a new replay works", async () => {
+    const { address } = await testServer();
+    const proc = Bun.spawn([process.execPath, new URL("./fixtures/core-panic-main.ts", import.meta.url).pathname], {
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, CORE_PANIC_ADDRESS: address },
+    });
     const killer = setTimeout(() => proc.kill("SIGKILL"), 50_000);
     const [out, errText, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     clearTimeout(killer);
@@ -154,5 +161,11 @@ describe("a panic inside core fails the pending calls instead of leaving them pe
     expect(r.freeBystander).toEqual({ ok: true });
     // The runtime stays usable: a replay worker made afterwards replays a good history.
     expect(r.replayAfter.ok).toBe(true);
+    // A Worker polling the server at that moment fails (as on any poll error) instead of hanging.
+    expect(r.worker.kind).toBe("rejected");
+    expect(r.worker.name).toBe("UnexpectedError");
+    expect(r.worker.message).toContain("core panicked");
+    expect(r.worker.state).toBe("FAILED");
+    expect(r.worker.ms).toBeLessThan(15_000);
   }, 60_000);
 });

@@ -9,8 +9,8 @@
  * uses the test server (a Worker polling it when core panics).
  */
 import { describe, expect, test } from "bun:test";
-import { create } from "@bufbuild/protobuf";
-import { HistorySchema, type History } from "../../src/proto/temporal/api/history/v1/message_pb.js";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { HistoryEventSchema, HistorySchema, type History } from "../../src/proto/temporal/api/history/v1/message_pb.js";
 import { EventType } from "../../src/proto/temporal/api/enums/v1/event_type_pb.js";
 import { ReplayError, Worker } from "../../src/worker/index.js";
 import { WORKFLOWS_PATH, readCorpus } from "../../tools/compat/corpus.js";
@@ -102,6 +102,20 @@ describe("malformed histories end in a ReplayError naming the fault", () => {
       const err = await replayError(h);
       expect(err, name).toBeInstanceOf(ReplayError);
       expect((err as Error).message, name).toContain(text);
+    }
+  });
+
+  test("a closed run that never had a workflow task (timed out or terminated first) replays clean", async () => {
+    // The corpus holds such children (timed out before their first task); only an open history
+    // without a started task is refused, since core would wait on it forever.
+    const closes: MessageInitShape<typeof HistoryEventSchema>[] = [
+      { eventType: EventType.WORKFLOW_EXECUTION_TIMED_OUT, attributes: { case: "workflowExecutionTimedOutEventAttributes" as const, value: {} } },
+      { eventType: EventType.WORKFLOW_EXECUTION_TERMINATED, attributes: { case: "workflowExecutionTerminatedEventAttributes" as const, value: { reason: "test" } } },
+    ];
+    for (const close of closes) {
+      const h = clone(base.history);
+      h.events = [h.events[0]!, h.events[1]!, create(HistoryEventSchema, { eventId: 3n, ...close })];
+      await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, h);
     }
   });
 

@@ -65,6 +65,14 @@ interface ErrorRecord {
 }
 
 const consumeOut = new BigUint64Array(4);
+// The same memory read as 32-bit halves: ids (48-bit), addresses (47-bit) and lengths fit a JS
+// number, and reading a BigUint64Array allocates a BigInt per element — four per completion.
+const consumeOut32 = new Uint32Array(consumeOut.buffer);
+
+/** Element `i` of a u64 array viewed as `halves` (little-endian), as a number (exact below 2^53). */
+function u64At(halves: Uint32Array, i: number): number {
+  return halves[2 * i]! + halves[2 * i + 1]! * 4294967296;
+}
 
 /**
  * Consumes a completed pending handle and frees it. Failures throw NativeBridgeError
@@ -75,18 +83,18 @@ export function consumeAndFree(lib: NativeLibrary, id: number, context: string):
   try {
     const state = s.temporal_bun_pending_consume(id, ptr(consumeOut));
     if (state < 0) throw lastError(s, state, context);
-    const kind = Number(consumeOut[0]);
+    const kind = u64At(consumeOut32, 0);
     switch (kind) {
       case 0:
         return { kind: "none" };
       case 4:
         return { kind: "shutdown" };
       case 2:
-        return { kind: "object", id: Number(consumeOut[1]) };
+        return { kind: "object", id: u64At(consumeOut32, 1) };
       case 1:
       case 3: {
-        const bufferId = Number(consumeOut[1]);
-        const bytes = copyOut(Number(consumeOut[2]), Number(consumeOut[3]));
+        const bufferId = u64At(consumeOut32, 1);
+        const bytes = copyOut(u64At(consumeOut32, 2), u64At(consumeOut32, 3));
         s.temporal_bun_buffer_free(bufferId);
         if (kind === 1) return { kind: "bytes", bytes };
         const record = JSON.parse(decoder.decode(bytes)) as ErrorRecord;
@@ -114,6 +122,7 @@ class Dispatcher {
   private readonly waiters = new Map<number, Waiter>();
   private reading = false;
   private readonly ids = new BigUint64Array(256);
+  private readonly ids32 = new Uint32Array(this.ids.buffer);
   private logsListener: (() => void) | undefined;
 
   constructor(private readonly lib: NativeLibrary) {}
@@ -163,7 +172,7 @@ class Dispatcher {
       if (n < 0) throw lastError(s, n, "drain");
       if (n === 0) break;
       for (let i = 0; i < n; i++) {
-        const id = Number(this.ids[i]);
+        const id = u64At(this.ids32, i);
         const waiter = this.waiters.get(id);
         if (!waiter) continue; // freed or abandoned before completion
         this.waiters.delete(id);

@@ -148,6 +148,21 @@ export class LiveStats {
     record(this.phases, phase, ms);
   }
 
+  /** Awaits one poll, counted as outstanding under `outstanding` and timed as `wait`. */
+  async timedPoll<T extends { kind: string }>(wait: WaitKind, outstanding: GaugeName, poll: () => Promise<T>): Promise<T> {
+    this.gauge(outstanding, 1);
+    const t = performance.now();
+    let result: T;
+    try {
+      result = await poll();
+    } finally {
+      this.wait(wait, performance.now() - t);
+      this.gauge(outstanding, -1);
+    }
+    if (result.kind === "task") this.taskArrived();
+    return result;
+  }
+
   gauge(name: GaugeName, delta: number): void {
     let g = this.gauges.get(name);
     if (!g) this.gauges.set(name, (g = new Gauge()));

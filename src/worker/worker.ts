@@ -415,19 +415,8 @@ export class Worker {
     for (;;) {
       let result: PollResult;
       try {
-        if (stats) {
-          stats.gauge("pollWorkflowOutstanding", 1);
-          const t = performance.now();
-          try {
-            result = await this.native.pollWorkflowActivation();
-          } finally {
-            stats.wait("pollWorkflow", performance.now() - t);
-            stats.gauge("pollWorkflowOutstanding", -1);
-          }
-          if (result.kind === "task") stats.taskArrived();
-        } else {
-          result = await this.native.pollWorkflowActivation();
-        }
+        // No closure on the common path: stats are off unless TEMPORAL_BUN_SDK_LIVE_STATS is set.
+        result = stats ? await stats.timedPoll("pollWorkflow", "pollWorkflowOutstanding", () => this.native.pollWorkflowActivation()) : await this.native.pollWorkflowActivation();
       } catch (err) {
         this.fail(new UnexpectedError(`Workflow activation poll failed: ${errorText(err)}`, { cause: err }));
         break;
@@ -564,19 +553,8 @@ export class Worker {
     for (;;) {
       let result: PollResult;
       try {
-        if (stats) {
-          stats.gauge("pollActivityOutstanding", 1);
-          const t = performance.now();
-          try {
-            result = await this.native.pollActivityTask();
-          } finally {
-            stats.wait("pollActivity", performance.now() - t);
-            stats.gauge("pollActivityOutstanding", -1);
-          }
-          if (result.kind === "task") stats.taskArrived();
-        } else {
-          result = await this.native.pollActivityTask();
-        }
+        // No closure on the common path: stats are off unless TEMPORAL_BUN_SDK_LIVE_STATS is set.
+        result = stats ? await stats.timedPoll("pollActivity", "pollActivityOutstanding", () => this.native.pollActivityTask()) : await this.native.pollActivityTask();
       } catch (err) {
         this.fail(new UnexpectedError(`Activity task poll failed: ${errorText(err)}`, { cause: err }));
         break;

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { testEnv } from "../helpers/dev-server.js";
+import { readLine } from "../helpers/read-line.js";
 
 const repo = path.resolve(import.meta.dir, "../..");
 const cli = path.join(repo, "bin", "temporal-bun-worker.ts");
@@ -29,26 +30,6 @@ async function runCli(args: string[]): Promise<{ code: number; out: string; err:
   } finally {
     p.kill("SIGKILL");
   }
-}
-
-/** Reads a process's stdout until a line matches; returns it (the reader is released). */
-async function readLine(stream: ReadableStream<Uint8Array>, match: RegExp, timeoutMs: number, stderr?: () => string): Promise<string> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => undefined)]);
-      if (chunk === undefined || chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-      const line = text.split("\n").find((l) => match.test(l));
-      if (line) return line;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  throw new Error(`no line matching ${match} within ${timeoutMs} ms; stdout: ${text}; stderr: ${stderr?.() ?? ""}`);
 }
 
 /** Starts the executable with only the given environment; stderr is collected in the background. */

@@ -4,31 +4,12 @@ import { NativeConnection, Worker } from "../../src/worker/index.js";
 import * as activities from "./fixtures/activities.js";
 import { executeWorkflow, fixturesDir, taskQueue } from "./helpers.js";
 import { testServer } from "../helpers/dev-server.js";
+import { readLine } from "../helpers/read-line.js";
 
 const bin = new URL("../../bin/temporal-bun-worker.ts", import.meta.url).pathname;
 
 function spawnCli(args: string[], env: Record<string, string | undefined>) {
   return Bun.spawn(["bun", bin, ...args], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
-}
-
-/** Reads stdout until a line matches; returns it. */
-async function readLine(stream: ReadableStream<Uint8Array>, match: RegExp, timeoutMs: number): Promise<string> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => undefined)]);
-      if (chunk === undefined || chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-      const line = text.split("\n").find((l) => match.test(l));
-      if (line) return line;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  throw new Error(`no line matching ${match} within ${timeoutMs} ms; got: ${text}`);
 }
 
 describe("temporal-bun-worker CLI", () => {
